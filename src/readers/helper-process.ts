@@ -1,0 +1,99 @@
+// Finds and runs the native helper (src/helper/sbx-helper.c). The helper executes the plan
+// it is given on stdin and prints one JSON object per line; this module only moves bytes,
+// bounds the time, and reports faults as data.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type HelperAnswer, type Read, readError } from './host.js';
+
+/** Where the helper may be, in order (issue 7 adds extraction from the single executable). */
+export function helperCandidates(): string[] {
+  const list: string[] = [];
+  if (process.env.SBX_HELPER) list.push(process.env.SBX_HELPER);
+  // next to the bundle (dist/sbx-detect.cjs -> dist/sbx-helper) and next to the executable
+  if (typeof __dirname === 'string') list.push(path.join(__dirname, 'sbx-helper'));
+  list.push(path.join(path.dirname(process.execPath), 'sbx-helper'));
+  return list;
+}
+
+export function locateHelper(): Read<string> {
+  const tried: string[] = [];
+  for (const candidate of helperCandidates()) {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return { ok: true, value: candidate };
+    } catch (err) {
+      tried.push(`${candidate} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return readError('HELPER_MISSING', 'sbx-helper', `no executable helper found; tried ${tried.join(', ')}`);
+}
+
+export function parseHelperOutput(stdout: string): { lines: Record<string, unknown>[]; garbage: string[] } {
+  const lines: Record<string, unknown>[] = [];
+  const garbage: string[] = [];
+  for (const raw of stdout.split('\n')) {
+    if (raw === '') continue;
+    try {
+      const v = JSON.parse(raw);
+      if (v && typeof v === 'object' && !Array.isArray(v)) lines.push(v);
+      else garbage.push(raw.slice(0, 200));
+    } catch {
+      garbage.push(raw.slice(0, 200));
+    }
+  }
+  return { lines, garbage };
+}
+
+export function runHelperProcess(plan: string[], opts: { timeoutMs: number; helperPath?: string }): Promise<Read<HelperAnswer>> {
+  const located = opts.helperPath ? { ok: true as const, value: opts.helperPath } : locateHelper();
+  if (!located.ok) return Promise.resolve(located);
+  const helper = located.value;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(helper, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      resolve(readError((err as NodeJS.ErrnoException).code ?? 'EIO', helper, `cannot start helper ${helper}: ${String(err)}`));
+      return;
+    }
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let timedOut = false;
+    let settled = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL'); // our own child, nobody else's
+    }, opts.timeoutMs);
+    child.stdout.on('data', (b: Buffer) => {
+      if (outBytes < 16 * 1024 * 1024) out.push(b);
+      outBytes += b.length;
+    });
+    child.stderr.resume();
+    child.stdin.on('error', () => {}); // EPIPE when the helper dies early: reported via exit status
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(readError(err.code ?? 'EIO', helper, `cannot run helper ${helper}: ${err.code ?? err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const { lines, garbage } = parseHelperOutput(Buffer.concat(out).toString('utf8'));
+      resolve({
+        ok: true,
+        value: {
+          lines,
+          garbage,
+          exit: { code, signal },
+          timedOut,
+          elapsedMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+      });
+    });
+    child.stdin.end(plan.join('\n') + '\n');
+  });
+}

@@ -1,0 +1,68 @@
+// The one door to the outside world. Every file, directory, link, stat, environment
+// variable, uname field and helper answer the tool uses passes through a Host, so a run
+// can be replayed from a snapshot directory laid out like the real paths.
+//
+// Nothing here interprets what it reads: that is the probes' job.
+
+export type Read<T> = { ok: true; value: T } | { ok: false; error: ReadError };
+
+export interface ReadError {
+  /** errno name (ENOENT, EACCES, ...) or one of our own: TRUNCATED, NOT_RECORDED, HELPER */
+  code: string;
+  path: string;
+  message: string;
+}
+
+export type FileType = 'file' | 'dir' | 'link' | 'socket' | 'char' | 'block' | 'fifo' | 'other';
+
+export interface StatInfo {
+  type: FileType;
+  mode: number; // permission bits only (0o7777)
+  uid: number;
+  gid: number;
+  size: number;
+  ino: number;
+  dev: number;
+  rdev: number;
+}
+
+export interface Uname {
+  release: string;
+  version: string;
+  machine: string;
+}
+
+/** What the C helper is asked to do; see src/helper/README.md for the wire format. */
+export type HelperRequest = string;
+
+export interface HelperAnswer {
+  /** one parsed JSON object per line the helper printed */
+  lines: Record<string, unknown>[];
+  /** lines that were not valid JSON (garbage, partial writes) */
+  garbage: string[];
+  exit: { code: number | null; signal: string | null };
+  timedOut: boolean;
+  elapsedMs: number;
+}
+
+export interface Host {
+  /** "/" for the live system, or the snapshot directory */
+  readonly root: string;
+  readonly live: boolean;
+  readFile(path: string): Read<string>;
+  readDir(path: string): Read<string[]>;
+  readLink(path: string): Read<string>;
+  /** lstat: does not follow the last symlink */
+  stat(path: string): Read<StatInfo>;
+  env(name: string): string | undefined;
+  uname(): Uname;
+  /** Runs the native helper with a plan; never throws. */
+  runHelper(plan: HelperRequest[], opts: { timeoutMs: number }): Promise<Read<HelperAnswer>>;
+}
+
+/** Files larger than this are cut, and the read says so (a 1 MiB cmdline must not cost us). */
+export const MAX_READ_BYTES = 4 * 1024 * 1024;
+
+export function readError(code: string, path: string, message?: string): Read<never> {
+  return { ok: false, error: { code, path, message: message ?? `${code}: ${path}` } };
+}
