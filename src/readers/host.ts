@@ -49,7 +49,8 @@ export interface Host {
   /** "/" for the live system, or the snapshot directory */
   readonly root: string;
   readonly live: boolean;
-  readFile(path: string): Read<string>;
+  /** latin1 keeps binary files (ACPI tables) byte-for-byte addressable */
+  readFile(path: string, encoding?: 'utf8' | 'latin1'): Read<string>;
   readDir(path: string): Read<string[]>;
   readLink(path: string): Read<string>;
   /** lstat: does not follow the last symlink */

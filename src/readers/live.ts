@@ -10,7 +10,7 @@ export function errnoRead(path: string, err: unknown): Read<never> {
 }
 
 /** Reads at most MAX_READ_BYTES; /proc files report size 0, so read until EOF. */
-export function readCapped(path: string): Read<string> {
+export function readCapped(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): Read<string> {
   let fd: number;
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
@@ -30,7 +30,7 @@ export function readCapped(path: string): Read<string> {
         return readError('TRUNCATED', path, `TRUNCATED: ${path} is larger than ${MAX_READ_BYTES} bytes`);
       }
     }
-    return { ok: true, value: Buffer.concat(chunks).toString('utf8') };
+    return { ok: true, value: Buffer.concat(chunks).toString(encoding) };
   } catch (err) {
     return errnoRead(path, err);
   } finally {
@@ -66,7 +66,7 @@ export function createLiveHost(): Host {
   return {
     root: '/',
     live: true,
-    readFile: (path) => readCapped(path),
+    readFile: (path, encoding) => readCapped(path, encoding),
     readDir(path) {
       try {
         return { ok: true, value: fs.readdirSync(path).sort() };

@@ -38,7 +38,7 @@ export function createSnapshotHost(root: string, manifest: SnapshotManifest = lo
   return {
     root,
     live: false,
-    readFile: (p) => recordedError(p) ?? withRealPath(p, readCapped(under(p))),
+    readFile: (p, encoding) => recordedError(p) ?? withRealPath(p, readCapped(under(p), encoding)),
     readDir(p) {
       const e = recordedError(p);
       if (e) return e;

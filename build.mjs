@@ -1,0 +1,36 @@
+// Builds dist/: the bundle (dist/sbx-detect.cjs) and the static native helper (dist/sbx-helper).
+// Usage: node build.mjs [--no-helper]
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, 'dist');
+const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+mkdirSync(outDir, { recursive: true });
+
+await build({
+  entryPoints: [join(here, 'src/cli.ts')],
+  outfile: join(outDir, 'sbx-detect.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs', // a Node single-executable application needs CommonJS
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  // yargs 18 is ESM-only and calls createRequire(import.meta.url): give the CJS bundle one
+  define: { 'import.meta.url': '__sbx_import_meta_url', SBX_VERSION: JSON.stringify(pkg.version) },
+  banner: { js: 'var __sbx_import_meta_url=require("url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
+console.log('built dist/sbx-detect.cjs');
+
+if (!process.argv.includes('--no-helper')) {
+  const helperBuild = join(here, 'src/helper/build.mjs');
+  if (existsSync(helperBuild)) {
+    const { buildHelper } = await import(helperBuild);
+    const built = await buildHelper({ outDir });
+    console.log(`built ${Object.values(built).filter((v) => typeof v === 'string').join(', ')}`);
+  }
+}

@@ -1,0 +1,145 @@
+// Which engine made the container, and whether Kubernetes runs it. Mount sources come first:
+// under a private cgroup-v2 namespace /proc/self/cgroup is only "0::/" (signals.md §0.7).
+import type { Facts } from '../probes/index.js';
+import { envContainer, mountEntries } from './evidence.js';
+import { type Evidence, scoreSignals } from './score.js';
+import type { Signal } from './sandbox-signals.js';
+
+export type Engine = 'docker' | 'podman' | 'containerd' | 'cri-o';
+
+/** Mount-source patterns carrying the engine and the id (Datadog agent-style). */
+export const ENGINE_MOUNT_PATTERNS: readonly { engine: Engine | 'podman-or-cri-o'; re: RegExp; idKind: string }[] = [
+  { engine: 'docker', re: /\/docker\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
+  { engine: 'containerd', re: /\/io\.containerd\.grpc\.v1\.cri\/sandboxes\/([0-9a-f]{64})\//, idKind: 'sandbox' },
+  { engine: 'podman-or-cri-o', re: /\/containers\/storage\/overlay-containers\/([0-9a-f]{64})\/userdata\//, idKind: 'container' },
+];
+
+/** cgroup scope names per engine (signals.md §4.4–4.6). */
+export const ENGINE_CGROUP_PATTERNS: readonly { engine: Engine; re: RegExp }[] = [
+  { engine: 'docker', re: /(?:\/docker\/|docker-)([0-9a-f]{64})(?:\.scope)?/ },
+  { engine: 'podman', re: /libpod-(?:conmon-)?([0-9a-f]{64})/ },
+  { engine: 'cri-o', re: /crio-(?:conmon-)?([0-9a-f]{64})/ },
+  { engine: 'containerd', re: /cri-containerd-([0-9a-f]{64})/ },
+];
+
+function mountMatch(f: Facts): { engine: Engine | 'podman-or-cri-o'; id: string; idKind: string; where: string } | null {
+  for (const e of mountEntries(f)) {
+    for (const p of ENGINE_MOUNT_PATTERNS) {
+      const m = p.re.exec(e.root + '/') ?? p.re.exec(e.source + '/');
+      if (m) return { engine: p.engine, id: m[1], idKind: p.idKind, where: `${e.mountPoint} from ${e.root}` };
+    }
+  }
+  return null;
+}
+
+function cgroupMatch(f: Facts): { engine: Engine; id: string; path: string } | null {
+  const paths = f.cgroups.lines.known ? f.cgroups.lines.value.map((l) => l.path) : [];
+  for (const path of paths) for (const p of ENGINE_CGROUP_PATTERNS) {
+    const m = p.re.exec(path);
+    if (m) return { engine: p.engine, id: m[1], path };
+  }
+  return null;
+}
+
+const containerenvEngine = (f: Facts) => (f.markers.containerenv.known ? f.markers.containerenv.value?.engine ?? null : null);
+
+export const KUBERNETES_EVIDENCE = (f: Facts) =>
+  (f.kubernetes.hostsHeader.known && f.kubernetes.hostsHeader.value.startsWith('# Kubernetes-managed hosts file')) ||
+  f.kubernetes.serviceHost.known || f.kubernetes.podUid.known;
+
+export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
+  ...(['docker', 'containerd'] as const).map((engine): Signal<Engine> => ({
+    id: `${engine}-mount-source`, indicates: engine, weight: 5, source: '/proc/self/mountinfo',
+    pattern: `files bind-mounted from ${engine}'s container directory`, reference: 'signals.md §4.5, §4.6',
+    match: (f) => (mountMatch(f)?.engine === engine ? mountMatch(f)!.where : null),
+  })),
+  {
+    id: 'cri-o-mount-source', indicates: 'cri-o', weight: 3, source: '/proc/self/mountinfo',
+    pattern: 'containers/storage userdata mounts in a Kubernetes pod', reference: 'signals.md §4.6 (CRI-O)',
+    match: (f) => (mountMatch(f)?.engine === 'podman-or-cri-o' && KUBERNETES_EVIDENCE(f) ? mountMatch(f)!.where : null),
+  },
+  {
+    id: 'podman-mount-source', indicates: 'podman', weight: 3, source: '/proc/self/mountinfo',
+    pattern: 'containers/storage userdata mounts outside Kubernetes', reference: 'signals.md §4.4',
+    match: (f) => (mountMatch(f)?.engine === 'podman-or-cri-o' && !KUBERNETES_EVIDENCE(f) ? mountMatch(f)!.where : null),
+  },
+  ...(['docker', 'podman', 'cri-o', 'containerd'] as const).map((engine): Signal<Engine> => ({
+    id: `${engine}-cgroup`, indicates: engine, weight: 4, source: '/proc/self/cgroup',
+    pattern: `${engine} cgroup scope`, reference: 'signals.md §4.4–4.6',
+    match: (f) => (cgroupMatch(f)?.engine === engine ? cgroupMatch(f)!.path : null),
+  })),
+  {
+    id: 'podman-containerenv', indicates: 'podman', weight: 4, source: '/run/.containerenv',
+    pattern: 'engine="podman-…"', reference: 'containers/podman podman-run(1)',
+    match: (f) => (/^podman/.test(containerenvEngine(f) ?? '') ? `engine=${containerenvEngine(f)}` : null),
+  },
+  {
+    id: 'containerenv-file', indicates: 'podman', weight: 1, source: '/run/.containerenv',
+    pattern: 'file exists (Podman; CRI-O also creates it since 2021)', reference: 'cri-o PR #5463',
+    match: (f) => (f.markers.containerenv.known ? '/run/.containerenv' : null),
+  },
+  {
+    id: 'containerenv-under-kubernetes', indicates: 'cri-o', weight: 2, source: '/run/.containerenv',
+    pattern: 'file exists in a Kubernetes pod (CRI-O creates it)', reference: 'cri-o PR #5463',
+    match: (f) => (f.markers.containerenv.known && KUBERNETES_EVIDENCE(f) ? '/run/.containerenv in a pod' : null),
+  },
+  {
+    id: 'dockerenv-file', indicates: 'docker', weight: 1, source: '/.dockerenv',
+    pattern: 'file exists (weak: images carry it)', reference: 'systemd src/basic/virt.c',
+    match: (f) => (f.markers.dockerenv.known && f.markers.dockerenv.value ? '/.dockerenv' : null),
+  },
+  ...([['docker', 'docker'], ['podman', 'podman'], ['crio', 'cri-o']] as const).map(([value, engine]): Signal<Engine> => ({
+    id: `${engine}-env`, indicates: engine, weight: 3, source: 'env container',
+    pattern: `container=${value}`, reference: 'virt-what; systemd src/basic/virt.c',
+    match: (f) => (envContainer(f) === value ? `container=${value}` : null),
+  })),
+];
+
+export interface EngineVerdict {
+  engine: Engine | 'unknown';
+  containerId: string | null;
+  idKind: string | null;
+  evidence: Evidence[];
+}
+
+export function classifyEngine(f: Facts): EngineVerdict {
+  const scored = scoreSignals(ENGINE_SIGNALS, f);
+  const top = scored.ranking[0];
+  const engine = top && top.score >= 3 ? top.candidate : 'unknown';
+  const mm = mountMatch(f), cm = cgroupMatch(f);
+  const id = cm?.id ?? mm?.id ?? null;
+  return {
+    engine,
+    containerId: id,
+    idKind: cm ? 'container' : mm?.idKind ?? null,
+    evidence: scored.evidence.filter((e) => e.indicates === engine || engine === 'unknown'),
+  };
+}
+
+export interface KubernetesVerdict {
+  pod: boolean;
+  namespace: string | null;
+  podUid: string | null;
+  serviceAccountToken: boolean | null;
+  evidence: string[];
+}
+
+export function classifyKubernetes(f: Facts): KubernetesVerdict {
+  const k = f.kubernetes;
+  const evidence: string[] = [];
+  if (k.serviceHost.known) evidence.push(`KUBERNETES_SERVICE_HOST=${k.serviceHost.value}`);
+  if (k.hostsHeader.known && k.hostsHeader.value.startsWith('# Kubernetes-managed hosts file')) evidence.push('/etc/hosts written by the kubelet');
+  if (k.podUid.known) evidence.push(`kubelet pod ${k.podUid.value} in mountinfo`);
+  if (k.tokenMounted.known && k.tokenMounted.value) evidence.push('service-account token mounted');
+  if (k.namespace.known) evidence.push(`service-account namespace ${k.namespace.value}`);
+  const kubepods = f.cgroups.lines.known && f.cgroups.lines.value.some((l) => /kubepods/.test(l.path));
+  if (kubepods) evidence.push('kubepods cgroup');
+  return {
+    // the token alone can be mounted by hand; any kubelet-written signal settles it
+    pod: evidence.length >= 2 || KUBERNETES_EVIDENCE(f) || kubepods,
+    namespace: k.namespace.known ? k.namespace.value : null,
+    podUid: k.podUid.known ? k.podUid.value : null,
+    serviceAccountToken: k.tokenMounted.known ? k.tokenMounted.value : null,
+    evidence,
+  };
+}

@@ -1,0 +1,70 @@
+// Small, pure accessors over facts, so that each signal row in the tables reads as one line.
+// Each returns the observed value (a string to quote as evidence) or null.
+import type { Facts } from '../probes/index.js';
+import type { MountEntry } from '../probes/mounts.js';
+import type { NamespaceType } from '../probes/namespaces.js';
+
+export const mountEntries = (f: Facts): MountEntry[] => (f.mounts.entries.known ? f.mounts.entries.value : []);
+export const cmdlineTokens = (f: Facts): string[] => (f.kernel.cmdline.known ? f.kernel.cmdline.value.tokens : []);
+export const cmdline = (f: Facts): string => (f.kernel.cmdline.known ? f.kernel.cmdline.value.raw : '');
+
+export function cmdlineHas(f: Facts, re: RegExp): string | null {
+  const hits = cmdlineTokens(f).filter((t) => re.test(t));
+  return hits.length ? hits.join(' ') : null;
+}
+
+export function findMount(f: Facts, pred: (e: MountEntry) => boolean): MountEntry | null {
+  return mountEntries(f).find(pred) ?? null;
+}
+
+export const describeMount = (e: MountEntry) => `${e.source} on ${e.mountPoint} type ${e.fsType}${e.root !== '/' ? ` (root ${e.root})` : ''}`;
+
+export function rootMount(f: Facts): MountEntry | null {
+  return f.mounts.root.known ? f.mounts.root.value : null;
+}
+
+/** null when unknown, else whether the namespace is the kernel's initial one */
+export function nsInitial(f: Facts, t: NamespaceType): boolean | null {
+  const e = f.namespaces.entries[t];
+  return e.known ? e.value.isInitial : null;
+}
+
+export function nsSummary(f: Facts, types: NamespaceType[], wantInitial: boolean): string | null {
+  const matching = types.filter((t) => nsInitial(f, t) === wantInitial);
+  return matching.length ? matching.map((t) => `${t}:[${(f.namespaces.entries[t] as { value: { inode: number } }).value.inode}]`).join(' ') : null;
+}
+
+export const cgroupPaths = (f: Facts): string[] => [
+  ...(f.cgroups.lines.known ? f.cgroups.lines.value.map((l) => l.path) : []),
+  ...(f.cgroups.pid1Lines.known ? f.cgroups.pid1Lines.value.map((l) => l.path) : []),
+];
+
+export function cgroupPathMatching(f: Facts, re: RegExp): string | null {
+  return cgroupPaths(f).find((p) => re.test(p)) ?? null;
+}
+
+export const envContainer = (f: Facts): string | null =>
+  f.markers.envContainer.known ? f.markers.envContainer.value : f.markers.pid1Container.known ? f.markers.pid1Container.value : null;
+
+export const pid1Comm = (f: Facts): string | null => (f.markers.pid1Comm.known ? f.markers.pid1Comm.value : null);
+
+export const uname = (f: Facts) => (f.kernel.uname.known ? f.kernel.uname.value : null);
+
+export function dmi(f: Facts, field: keyof Facts['platform']['dmi']): string | null {
+  const d = f.platform.dmi[field];
+  return d.known ? d.value : null;
+}
+
+/** OCI runtimes (runc, crun, kata-agent's rustjail, youki) mask these /proc paths (runtime-spec config-linux.md maskedPaths / readonlyPaths defaults of Docker and containerd). */
+export const OCI_MASKED_PATHS = ['/proc/kcore', '/proc/keys', '/proc/timer_list', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/proc/acpi'];
+
+export function ociMasking(f: Facts): string | null {
+  const masked = mountEntries(f).filter((e) => OCI_MASKED_PATHS.includes(e.mountPoint)).map((e) => e.mountPoint);
+  return masked.length >= 2 ? `masked: ${[...new Set(masked)].join(', ')}` : null;
+}
+
+/** an id map that is not the identity map: a user namespace of our own */
+export function idMapText(f: Facts): string | null {
+  if (!f.namespaces.uidMap.known) return null;
+  return f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ');
+}

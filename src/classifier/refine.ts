@@ -1,0 +1,54 @@
+// Second-level answers once the class is known: which gVisor platform, which Kata hypervisor,
+// and which namespace tool. Each is a small ordered table of rules; the first that holds wins.
+import type { Facts } from '../probes/index.js';
+import { cmdlineHas, dmi, pid1Comm } from './evidence.js';
+
+export interface Refinement { value: string; evidence: string[]; inferred: boolean }
+
+const ENOMEM = 12;
+const mmapResult = (f: Facts, addr: string) => (f.native.mmap.known ? f.native.mmap.value[addr] : undefined);
+
+/** gVisor platform (signals.md §2.2): systrap maps [usertrap] and caps user space at
+ *  0x7F0000000000; ptrace keeps its stub just below TASK_SIZE; KVM maps down to 4096. */
+export function gvisorPlatform(f: Facts): Refinement | null {
+  const maps = f.maps.known ? f.maps.value : null;
+  if (maps?.usertrap) return { value: 'systrap', evidence: ['/proc/self/maps has a [usertrap] mapping'], inferred: false };
+  const cap = mmapResult(f, '0x7f0000000000'), top = mmapResult(f, '0x7fffffffe000'), low = mmapResult(f, '0x1000');
+  if (cap === ENOMEM) return { value: 'systrap', evidence: ['mmap at 0x7f0000000000 fails with ENOMEM: user space capped there'], inferred: false };
+  if (top === ENOMEM) return { value: 'ptrace', evidence: ['mmap at 0x7fffffffe000 fails with ENOMEM: the ptrace stub sits below TASK_SIZE', `mmap at 0x7f0000000000: ${cap}`], inferred: false };
+  if (low === 'ok') return { value: 'kvm', evidence: ['mmap at 0x1000 succeeds: KVM platform allows mappings down to 4096'], inferred: false };
+  // tie-breaker only: ptrace syscalls cost tens of microseconds, systrap and KVM a few
+  if (f.native.syscallNs.known) {
+    const ns = f.native.syscallNs.value;
+    return { value: ns > 15000 ? 'ptrace' : 'systrap-or-kvm', evidence: [`getpid() costs ${ns} ns (timing is a weak tie-breaker)`], inferred: true };
+  }
+  return null;
+}
+
+/** Kata hypervisor (signals.md §3.1, §3.3). */
+export function kataHypervisor(f: Facts): Refinement | null {
+  const vendor = dmi(f, 'sys_vendor');
+  const cpuidVendor = f.native.cpuid.known ? f.native.cpuid.value.hypervisorVendor : null;
+  if (cpuidVendor === 'ACRNACRNACRN') return { value: 'acrn', evidence: ['CPUID vendor ACRNACRNACRN (Kata dropped ACRN in 2024)'], inferred: false };
+  if (vendor?.startsWith('QEMU')) return { value: 'qemu', evidence: [`DMI sys_vendor ${vendor}`], inferred: false };
+  if (vendor && /^cloud.hypervisor/i.test(vendor)) return { value: 'cloud-hypervisor', evidence: [`DMI sys_vendor ${vendor}`], inferred: false };
+  const db = cmdlineHas(f, /^(console=ttyS1|agent\.log_vport=\d+)$/);
+  if (db && db.includes('console=ttyS1') && db.includes('agent.log_vport')) return { value: 'dragonball', evidence: [`cmdline ${db}`], inferred: false };
+  const fc = cmdlineHas(f, /^(pci=off|acpi=off|virtio_mmio\.device=.*)$/);
+  if (fc && fc.includes('pci=off') && !vendor) return { value: 'firecracker', evidence: [`cmdline ${fc}`, 'no DMI'], inferred: false };
+  return null;
+}
+
+/** Confidential-guest devices (TDX, SEV-SNP). */
+export function confidentialGuest(f: Facts): string | null {
+  const d = f.platform.confidentialDevices;
+  if (d.some((p) => p.includes('tdx'))) return 'tdx';
+  if (d.includes('/dev/sev-guest')) return 'sev-snp';
+  return null;
+}
+
+export function namespaceTool(f: Facts): Refinement {
+  return pid1Comm(f) === 'bwrap'
+    ? { value: 'bubblewrap', evidence: ['PID 1 is bwrap'], inferred: false }
+    : { value: 'unshare-style', evidence: ['namespaces without OCI masking and without a bwrap PID 1'], inferred: true };
+}

@@ -1,0 +1,90 @@
+// The one ordered place that composes every classifier answer into the report's verdict.
+import type { Facts } from '../probes/index.js';
+import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
+import { classifyEngine, classifyKubernetes, type EngineVerdict, type KubernetesVerdict } from './engine.js';
+import { confidentialGuest, gvisorPlatform, kataHypervisor, namespaceTool, type Refinement } from './refine.js';
+import { classifySandbox, type SandboxVerdict } from './sandbox.js';
+import { classifyVm, type VmVerdict } from './vm.js';
+
+export interface Verdict {
+  headline: string;
+  sandbox: SandboxVerdict;
+  /** gVisor platform, Kata hypervisor, or namespace tool, when the class has one */
+  platform: Refinement | null;
+  hypervisor: Refinement | null;
+  tool: Refinement | null;
+  confidentialGuest: string | null;
+  vm: VmVerdict;
+  engine: EngineVerdict;
+  kubernetes: KubernetesVerdict & { runtimeClassHandler: string | null };
+  hostNamespaces: { judged: boolean; shared: NamespaceType[]; reason: string };
+}
+
+const ENGINE_LABEL: Record<string, string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd', 'cri-o': 'CRI-O' };
+
+/** Shared-kernel classes only: under gVisor or Kata the namespaces we see are the sandbox's own. */
+function hostNamespaces(f: Facts, cls: string): Verdict['hostNamespaces'] {
+  if (cls === 'gvisor' || cls === 'kata') {
+    return { judged: false, shared: [], reason: `not applicable: ${cls} runs its own kernel, so its namespaces are not the host's` };
+  }
+  const shared = NAMESPACE_TYPES.filter((t) => {
+    const e = f.namespaces.entries[t];
+    return e.known && e.value.isInitial === true;
+  });
+  const undecided = NAMESPACE_TYPES.filter((t) => {
+    const e = f.namespaces.entries[t];
+    return !e.known || e.value.isInitial === null;
+  });
+  return {
+    judged: true,
+    shared,
+    reason: undecided.length ? `not decidable from inode numbers: ${undecided.join(', ')}` : 'judged by the kernel\'s fixed initial inode numbers',
+  };
+}
+
+function runtimeClassHandler(cls: string, hypervisor: Refinement | null): string | null {
+  if (cls === 'gvisor') return 'runsc';
+  if (cls === 'sysbox') return 'sysbox-runc';
+  if (cls === 'kata') {
+    const short: Record<string, string> = { qemu: 'kata-qemu', 'cloud-hypervisor': 'kata-clh', firecracker: 'kata-fc', dragonball: 'kata-dragonball' };
+    return hypervisor ? short[hypervisor.value] ?? 'kata' : 'kata';
+  }
+  return null;
+}
+
+export function classify(f: Facts): Verdict {
+  const sandbox = classifySandbox(f);
+  const cls = sandbox.class;
+  const platform = cls === 'gvisor' ? gvisorPlatform(f) : null;
+  const hypervisor = cls === 'kata' ? kataHypervisor(f) : null;
+  const tool = cls === 'namespace-sandbox' ? namespaceTool(f) : null;
+  const vm = classifyVm(f, cls === 'gvisor');
+  const engine = classifyEngine(f);
+  const kube = classifyKubernetes(f);
+  const engineLabel = engine.engine !== 'unknown' ? ENGINE_LABEL[engine.engine] : null;
+
+  const headlines: Record<string, string> = {
+    gvisor: `gVisor sandbox${platform ? ` (platform ${platform.value}${platform.inferred ? ', inferred' : ''})` : ''}`,
+    kata: `Kata Containers VM${hypervisor ? ` (hypervisor ${hypervisor.value})` : ''}`,
+    sysbox: 'Sysbox system container',
+    lxc: 'LXC container',
+    nspawn: 'systemd-nspawn container',
+    nested: 'container inside a container',
+    'namespace-sandbox': tool?.value === 'bubblewrap' ? 'bubblewrap sandbox' : 'namespace sandbox (unshare-style)',
+    'runc-class': `runc-class container${engineLabel ? ` (${engineLabel})` : ''}`,
+    none: `no container: ${vm.kind === 'none' ? 'bare metal' : vm.kind === 'unknown' ? 'host (machine type unknown)' : vm.label}`,
+    unknown: 'unknown: the evidence is too weak to say',
+  };
+  return {
+    headline: headlines[cls],
+    sandbox,
+    platform,
+    hypervisor,
+    tool,
+    confidentialGuest: cls === 'kata' || cls === 'none' ? confidentialGuest(f) : null,
+    vm,
+    engine,
+    kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor) },
+    hostNamespaces: hostNamespaces(f, cls),
+  };
+}

@@ -1,0 +1,677 @@
+/*
+ * sbx-helper: a dumb executor for sbx-detect.
+ *
+ * Reads a plan on stdin, one request per line, and prints one JSON object per line on
+ * stdout. It knows nothing about syscalls beyond what the plan says: the table, the
+ * arguments and the meaning of every answer live in the TypeScript side
+ * (src/probes/syscalls/). The wire format is in src/helper/README.md.
+ *
+ * Safety: every request that runs a syscall or a CPU instruction the sandbox may not like
+ * runs in a forked child that holds no descriptor except its result pipe (an allowed
+ * fchmod(0, 0) on an inherited /dev/null once made this machine's /dev/null mode 0000),
+ * cannot dump core, and is SIGKILLed by the parent when it overruns the timeout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1
+#endif
+/* close_range is numbered 436 on every architecture (the unified table). */
+#define NR_CLOSE_RANGE 436
+
+#define MAX_LINE 4096
+#define MAX_TOKENS 16
+#define MAX_CHILD_OUTPUT (8 * 1024 * 1024)
+#define MAX_SYSLOG_BYTES (1024 * 1024)
+#define MAX_TIMING_COUNT 1000000
+
+static int timeout_ms = 1000;
+
+/* ---------- output ---------- */
+
+static void out(const char *s) { fputs(s, stdout); }
+
+/* JSON string body: valid UTF-8 passes through, invalid bytes become U+FFFD, control
+ * characters are escaped, so the line always parses. */
+static void out_json_string(FILE *o, const unsigned char *s, size_t n) {
+  fputc('"', o);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\') {
+      fputc('\\', o);
+      fputc(c, o);
+      i++;
+    } else if (c == '\n') {
+      fputs("\\n", o), i++;
+    } else if (c == '\t') {
+      fputs("\\t", o), i++;
+    } else if (c == '\r') {
+      fputs("\\r", o), i++;
+    } else if (c < 0x20 || c == 0x7f) {
+      fprintf(o, "\\u%04x", c), i++;
+    } else if (c < 0x80) {
+      fputc(c, o), i++;
+    } else {
+      size_t len = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+      int ok = len > 0 && i + len <= n;
+      for (size_t k = 1; ok && k < len; k++)
+        if ((s[i + k] & 0xc0) != 0x80) ok = 0;
+      /* reject overlong 3/4-byte forms, surrogates and code points above U+10FFFF */
+      if (ok && len == 3 && ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0))) ok = 0;
+      if (ok && len == 4 && ((c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))) ok = 0;
+      if (ok) {
+        fwrite(s + i, 1, len, o);
+        i += len;
+      } else {
+        fputs("\\ufffd", o);
+        i++;
+      }
+    }
+  }
+  fputc('"', o);
+}
+
+static void out_error(const char *line, const char *why) {
+  out("{\"req\":\"error\",\"error\":");
+  out_json_string(stdout, (const unsigned char *)why, strlen(why));
+  out(",\"line\":");
+  size_t n = strlen(line);
+  out_json_string(stdout, (const unsigned char *)line, n > 200 ? 200 : n);
+  out("}\n");
+}
+
+/* ---------- async-signal-safe fragment building (used in children and handlers) ---------- */
+
+struct frag {
+  char buf[512];
+  size_t len;
+};
+
+static void frag_str(struct frag *f, const char *s) {
+  while (*s && f->len < sizeof f->buf - 1) f->buf[f->len++] = *s++;
+}
+
+static void frag_i64(struct frag *f, int64_t v) {
+  char tmp[24];
+  int n = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do tmp[n++] = (char)('0' + u % 10), u /= 10;
+  while (u);
+  if (v < 0) tmp[n++] = '-';
+  while (n && f->len < sizeof f->buf - 1) f->buf[f->len++] = tmp[--n];
+}
+
+static void frag_hex(struct frag *f, uint64_t v) {
+  char tmp[20];
+  int n = 0;
+  do tmp[n++] = "0123456789abcdef"[v & 15], v >>= 4;
+  while (v);
+  frag_str(f, "\"0x");
+  while (n && f->len < sizeof f->buf - 1) f->buf[f->len++] = tmp[--n];
+  frag_str(f, "\"");
+}
+
+/* The child's output ends with '\n' so the parent can tell a complete answer from one cut
+ * short by a kill. */
+static int write_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w, n -= (size_t)w;
+  }
+  return 0;
+}
+
+static void frag_send(int fd, struct frag *f) {
+  f->buf[f->len++] = '\n';
+  write_all(fd, f->buf, f->len);
+}
+
+/* ---------- children ---------- */
+
+static volatile int child_result_fd = -1;
+
+static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
+  (void)ctx;
+  struct frag f = {.len = 0};
+  frag_str(&f, "\"signal\":");
+  frag_i64(&f, sig);
+  frag_str(&f, ",\"trapped\":");
+  frag_str(&f, info->si_code == SYS_SECCOMP ? "true" : "false");
+  frag_str(&f, ",\"si_code\":");
+  frag_i64(&f, info->si_code);
+  frag_str(&f, ",\"si_errno\":");
+  frag_i64(&f, info->si_errno);
+#ifdef __linux__
+  frag_str(&f, ",\"si_syscall\":");
+  frag_i64(&f, info->si_syscall);
+  frag_str(&f, ",\"si_arch\":");
+  frag_i64(&f, (int64_t)(uint32_t)info->si_arch);
+#endif
+  frag_send(child_result_fd, &f);
+  _exit(0);
+}
+
+/* Leaves only keep_fd open. close_range first; when a filter refuses it, a close() loop
+ * up to the highest descriptor the helper can hold (it closed everything above 2 at start,
+ * so that bound is small and known). */
+static void close_all_but(int keep_fd, int highest_fd) {
+  int ok = 1;
+  if (keep_fd > 0 && syscall(NR_CLOSE_RANGE, 0u, (unsigned)keep_fd - 1, 0u) != 0) ok = 0;
+  if (ok && syscall(NR_CLOSE_RANGE, (unsigned)keep_fd + 1, ~0u, 0u) != 0) ok = 0;
+  if (!ok)
+    for (int fd = 0; fd <= highest_fd; fd++)
+      if (fd != keep_fd) close(fd);
+}
+
+/* Everything a child does before running its one request. */
+static void child_prepare(int result_fd, int highest_fd) {
+  child_result_fd = result_fd;
+  close_all_but(result_fd, highest_fd);
+  /* a SIGSYS or SIGILL must not leave core files around */
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSYS, &sa, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+typedef void (*child_fn)(int result_fd, void *arg);
+
+struct child_outcome {
+  int fork_errno; /* fork or pipe failed: nothing ran */
+  int pipe_failed;
+  int timed_out;
+  int unreaped;
+  int status_known;
+  int status;
+  char *output; /* what the child wrote, NUL-terminated, may be NULL */
+  size_t output_len;
+};
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Forks, runs fn in the child, collects its output with a deadline, kills and reaps it. */
+static struct child_outcome run_child(child_fn fn, void *arg) {
+  struct child_outcome o;
+  memset(&o, 0, sizeof o);
+  int p[2];
+  if (pipe(p) != 0) {
+    o.fork_errno = errno;
+    o.pipe_failed = 1;
+    return o;
+  }
+  int highest = p[0] > p[1] ? p[0] : p[1];
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) {
+    o.fork_errno = errno;
+    close(p[0]);
+    close(p[1]);
+    return o;
+  }
+  if (pid == 0) {
+    close(p[0]);
+    child_prepare(p[1], highest);
+    fn(p[1], arg);
+    _exit(0);
+  }
+  close(p[1]);
+  long long deadline = now_ms() + timeout_ms;
+  size_t cap = 0;
+  int eof = 0;
+  while (!eof) {
+    long long left = deadline - now_ms();
+    if (left <= 0) {
+      o.timed_out = 1;
+      break;
+    }
+    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+    int r = poll(&pfd, 1, (int)left);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (r == 0) continue;
+    char chunk[65536];
+    ssize_t n = read(p[0], chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (n == 0) {
+      eof = 1;
+      break;
+    }
+    if (o.output_len + (size_t)n + 1 > cap) {
+      if (o.output_len + (size_t)n + 1 > MAX_CHILD_OUTPUT) continue; /* drop the excess */
+      size_t ncap = cap ? cap * 2 : 4096;
+      while (ncap < o.output_len + (size_t)n + 1) ncap *= 2;
+      char *nb = realloc(o.output, ncap);
+      if (!nb) continue;
+      o.output = nb, cap = ncap;
+    }
+    memcpy(o.output + o.output_len, chunk, (size_t)n);
+    o.output_len += (size_t)n;
+    o.output[o.output_len] = 0;
+  }
+  close(p[0]);
+  int complete = o.output_len > 0 && o.output[o.output_len - 1] == '\n';
+  /* After EOF the child is normally exiting; if it closed its pipe and kept running, give it
+   * what is left of the deadline, then kill it. It is our own child, nobody else's. */
+  while (!o.timed_out) {
+    pid_t w = waitpid(pid, &o.status, WNOHANG);
+    if (w == pid) {
+      o.status_known = 1;
+      break;
+    }
+    if (w < 0 && errno != EINTR) break;
+    if (now_ms() >= deadline) {
+      if (!complete) o.timed_out = 1;
+      break;
+    }
+    struct timespec ts = {0, 100000};
+    nanosleep(&ts, NULL);
+  }
+  if (!o.status_known) {
+    kill(pid, SIGKILL);
+    /* SIGKILL waits for an uninterruptible sleep to end: bound that wait too, and leave a
+     * child stuck in D state behind rather than hang the scan */
+    long long reap_deadline = now_ms() + 1000;
+    while (now_ms() < reap_deadline) {
+      pid_t w = waitpid(pid, &o.status, WNOHANG);
+      if (w == pid) {
+        o.status_known = 1;
+        break;
+      }
+      if (w < 0 && errno != EINTR) break;
+      struct timespec ts = {0, 100000};
+      nanosleep(&ts, NULL);
+    }
+    if (!o.status_known) o.unreaped = 1;
+  }
+  return o;
+}
+
+/* Prints the common tail of an answer: the child's fragment when it is complete, else how
+ * the child ended. Returns with the object still open (no closing brace). */
+static void out_child_outcome(struct child_outcome *o) {
+  if (o->fork_errno) {
+    printf(o->pipe_failed ? ",\"pipe_errno\":%d" : ",\"fork_errno\":%d", o->fork_errno);
+  } else if (o->timed_out) {
+    out(o->unreaped ? ",\"timeout\":true,\"unreaped\":true" : ",\"timeout\":true");
+  } else if (o->output_len > 0 && o->output[o->output_len - 1] == '\n') {
+    o->output[o->output_len - 1] = 0;
+    putchar(',');
+    out(o->output);
+  } else {
+    if (o->output_len > 0) out(",\"incomplete_output\":true");
+    if (o->status_known && WIFSIGNALED(o->status))
+      printf(",\"signal\":%d,\"trapped\":false", WTERMSIG(o->status));
+    else if (o->status_known && WIFEXITED(o->status))
+      printf(",\"exit\":%d", WEXITSTATUS(o->status));
+    else
+      out(",\"lost\":true");
+  }
+  free(o->output);
+  o->output = NULL;
+}
+
+/* ---------- parsing ---------- */
+
+/* decimal (optionally negative) or 0x hex, the whole token */
+static int parse_u64(const char *t, uint64_t *v) {
+  if (!*t) return 0;
+  char *end;
+  errno = 0;
+  if (t[0] == '-') {
+    if (!t[1] || t[1] < '0' || t[1] > '9') return 0;
+    long long s = strtoll(t, &end, 10);
+    *v = (uint64_t)s;
+  } else if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    if (!t[2]) return 0;
+    for (const char *c = t + 2; *c; c++)
+      if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') || (*c >= 'A' && *c <= 'F'))) return 0;
+    *v = strtoull(t + 2, &end, 16);
+  } else {
+    if (t[0] < '0' || t[0] > '9') return 0;
+    *v = strtoull(t, &end, 10);
+  }
+  return errno == 0 && *end == 0;
+}
+
+static int valid_id(const char *t) {
+  size_t n = strlen(t);
+  if (n == 0 || n > 64) return 0;
+  for (const char *c = t; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.'))
+      return 0;
+  return 1;
+}
+
+/* ---------- requests ---------- */
+
+struct sys_request {
+  long nr;
+  uint64_t args[6];
+  int arg_is_pid[6];
+};
+
+static void child_sys(int fd, void *arg) {
+  struct sys_request *r = arg;
+  struct frag f = {.len = 0};
+  long pid = 0;
+  for (int i = 0; i < 6; i++)
+    if (r->arg_is_pid[i]) {
+      pid = syscall(SYS_getpid);
+      if (pid <= 0) {
+        /* never let a failed getpid turn "pid" into -1 (every process) */
+        frag_str(&f, "\"pid_errno\":");
+        frag_i64(&f, errno);
+        frag_send(fd, &f);
+        return;
+      }
+      break;
+    }
+  uint64_t a[6];
+  for (int i = 0; i < 6; i++) a[i] = r->arg_is_pid[i] ? (uint64_t)pid : r->args[i];
+  errno = 0;
+  long ret = syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  int e = ret == -1 ? errno : 0;
+  frag_str(&f, "\"ret\":");
+  frag_i64(&f, ret);
+  frag_str(&f, ",\"errno\":");
+  frag_i64(&f, e);
+  frag_send(fd, &f);
+}
+
+static void do_sys(char **tok, int ntok, const char *line) {
+  if (ntok != 9) return out_error(line, "sys needs: sys ID NR A0 A1 A2 A3 A4 A5");
+  if (!valid_id(tok[1])) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])");
+  struct sys_request r;
+  memset(&r, 0, sizeof r);
+  uint64_t nr;
+  if (!parse_u64(tok[2], &nr) || nr > 100000) return out_error(line, "bad syscall number");
+  r.nr = (long)nr;
+  for (int i = 0; i < 6; i++) {
+    if (strcmp(tok[3 + i], "pid") == 0) r.arg_is_pid[i] = 1;
+    else if (!parse_u64(tok[3 + i], &r.args[i])) return out_error(line, "bad argument");
+  }
+  struct child_outcome o = run_child(child_sys, &r);
+  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", tok[1], r.nr);
+  out_child_outcome(&o);
+  out("}\n");
+}
+
+static void child_cpuid(int fd, void *arg) {
+  struct frag f = {.len = 0};
+#if defined(__x86_64__) || defined(__i386__)
+  uint32_t leaf = *(uint32_t *)arg, a, b, c, d;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0));
+  frag_str(&f, "\"eax\":");
+  frag_i64(&f, a);
+  frag_str(&f, ",\"ebx\":");
+  frag_i64(&f, b);
+  frag_str(&f, ",\"ecx\":");
+  frag_i64(&f, c);
+  frag_str(&f, ",\"edx\":");
+  frag_i64(&f, d);
+  /* the vendor string of leaf 0 is ebx,edx,ecx; of the hypervisor leaf ebx,ecx,edx */
+  uint32_t order[3] = {b, leaf == 0 ? d : c, leaf == 0 ? c : d};
+  if (leaf == 0 || leaf == 0x40000000) {
+    char vendor[13];
+    memcpy(vendor, order, 12);
+    vendor[12] = 0;
+    frag_str(&f, ",\"vendor_hex\":\"");
+    for (int i = 0; i < 12; i++) {
+      char hx[3] = {"0123456789abcdef"[(unsigned char)vendor[i] >> 4], "0123456789abcdef"[vendor[i] & 15], 0};
+      frag_str(&f, hx);
+    }
+    frag_str(&f, "\"");
+  }
+#else
+  (void)arg;
+  frag_str(&f, "\"error\":\"cpuid is x86 only\"");
+#endif
+  frag_send(fd, &f);
+}
+
+static void do_cpuid(char **tok, int ntok, const char *line) {
+  uint64_t leaf;
+  if (ntok != 2 || !parse_u64(tok[1], &leaf) || leaf > 0xffffffffu) return out_error(line, "cpuid needs: cpuid LEAF");
+  if (leaf != 0 && leaf != 1 && leaf != 0x40000000) return out_error(line, "cpuid leaf must be 0, 1 or 0x40000000");
+  uint32_t l = (uint32_t)leaf;
+  printf("{\"req\":\"cpuid\",\"leaf\":%u", l);
+#if defined(__x86_64__) || defined(__i386__)
+  struct child_outcome o = run_child(child_cpuid, &l);
+  out_child_outcome(&o);
+#else
+  out(",\"error\":\"cpuid is x86 only\"");
+#endif
+  out("}\n");
+}
+
+/* Reads the syslog buffer. Read-only actions only: SIZE_BUFFER (10) and READ_ALL (3);
+ * never READ (2, destructive) or any CLEAR action. */
+static void child_syslog(int fd, void *arg) {
+  size_t want = *(size_t *)arg;
+  struct frag f = {.len = 0};
+  long size = syscall(SYS_syslog, 10, 0, 0);
+  frag_str(&f, "\"size_ret\":");
+  frag_i64(&f, size);
+  frag_str(&f, ",\"size_errno\":");
+  frag_i64(&f, size < 0 ? errno : 0);
+  if (want == 0) {
+    frag_send(fd, &f);
+    return;
+  }
+  char *buf = malloc(want);
+  long n = buf ? syscall(SYS_syslog, 3, buf, (long)want) : -1;
+  int e = n < 0 ? (buf ? errno : ENOMEM) : 0;
+  frag_str(&f, ",\"read_ret\":");
+  frag_i64(&f, n);
+  frag_str(&f, ",\"read_errno\":");
+  frag_i64(&f, e);
+  if (n > 0) {
+    /* the text goes through stdio into the pipe, escaped */
+    frag_str(&f, ",\"text\":");
+    write_all(fd, f.buf, f.len);
+    FILE *pf = fdopen(fd, "w");
+    if (!pf) _exit(3);
+    out_json_string(pf, (const unsigned char *)buf, (size_t)n);
+    fputc('\n', pf);
+    fflush(pf);
+    return;
+  }
+  frag_send(fd, &f);
+}
+
+static void do_syslog(char **tok, int ntok, const char *line) {
+  uint64_t n;
+  if (ntok != 2 || !parse_u64(tok[1], &n)) return out_error(line, "syslog needs: syslog BYTES");
+  size_t want = n > MAX_SYSLOG_BYTES ? MAX_SYSLOG_BYTES : (size_t)n;
+  struct child_outcome o = run_child(child_syslog, &want);
+  printf("{\"req\":\"syslog\",\"bytes\":%zu", want);
+  out_child_outcome(&o);
+  out("}\n");
+}
+
+static void child_mmap(int fd, void *arg) {
+  uint64_t addr = *(uint64_t *)arg;
+  struct frag f = {.len = 0};
+  long page = sysconf(_SC_PAGESIZE);
+  void *p = mmap((void *)(uintptr_t)addr, (size_t)page, PROT_NONE, MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    frag_str(&f, "\"ok\":false,\"errno\":");
+    frag_i64(&f, errno);
+  } else {
+    frag_str(&f, "\"ok\":true,\"errno\":0,\"got\":");
+    frag_hex(&f, (uint64_t)(uintptr_t)p);
+    /* kernels before 4.17 ignore MAP_FIXED_NOREPLACE and treat the address as a hint */
+    frag_str(&f, (uintptr_t)p == addr ? ",\"at_addr\":true" : ",\"at_addr\":false");
+    munmap(p, (size_t)page);
+  }
+  frag_send(fd, &f);
+}
+
+static void do_mmap(char **tok, int ntok, const char *line) {
+  uint64_t addr;
+  if (ntok != 2 || !parse_u64(tok[1], &addr)) return out_error(line, "mmap needs: mmap ADDR");
+  struct child_outcome o = run_child(child_mmap, &addr);
+  printf("{\"req\":\"mmap\",\"addr\":\"0x%llx\"", (unsigned long long)addr);
+  out_child_outcome(&o);
+  out("}\n");
+}
+
+struct timing_request {
+  long nr;
+  long count;
+};
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Calls are timed in batches so the clock's own cost does not swamp a 100 ns syscall. */
+static void child_timing(int fd, void *arg) {
+  struct timing_request *t = arg;
+  struct frag f = {.len = 0};
+  enum { BATCH = 32 };
+  long batches = (t->count + BATCH - 1) / BATCH;
+  int64_t *per_call = malloc(sizeof(int64_t) * (size_t)batches);
+  if (!per_call) {
+    frag_str(&f, "\"error\":\"out of memory\"");
+    frag_send(fd, &f);
+    return;
+  }
+  errno = 0;
+  long first = syscall(t->nr, 0, 0, 0, 0, 0, 0);
+  int first_errno = first == -1 ? errno : 0;
+  for (long b = 0; b < batches; b++) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < BATCH; i++) syscall(t->nr, 0, 0, 0, 0, 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    per_call[b] = ((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec)) / BATCH;
+  }
+  qsort(per_call, (size_t)batches, sizeof(int64_t), cmp_i64);
+  frag_str(&f, "\"count\":");
+  frag_i64(&f, batches * BATCH);
+  frag_str(&f, ",\"median_ns\":");
+  frag_i64(&f, per_call[batches / 2]);
+  frag_str(&f, ",\"min_ns\":");
+  frag_i64(&f, per_call[0]);
+  frag_str(&f, ",\"ret\":");
+  frag_i64(&f, first);
+  frag_str(&f, ",\"errno\":");
+  frag_i64(&f, first_errno);
+  frag_send(fd, &f);
+}
+
+static void do_timing(char **tok, int ntok, const char *line) {
+  uint64_t nr, count;
+  if (ntok != 3 || !parse_u64(tok[1], &nr) || !parse_u64(tok[2], &count) || nr > 100000 || count == 0)
+    return out_error(line, "timing needs: timing NR COUNT");
+  struct timing_request t = {(long)nr, count > MAX_TIMING_COUNT ? MAX_TIMING_COUNT : (long)count};
+  struct child_outcome o = run_child(child_timing, &t);
+  printf("{\"req\":\"timing\",\"nr\":%ld", t.nr);
+  out_child_outcome(&o);
+  out("}\n");
+}
+
+static void do_timeout(char **tok, int ntok, const char *line) {
+  uint64_t ms;
+  if (ntok != 2 || !parse_u64(tok[1], &ms) || ms < 1 || ms > 600000) return out_error(line, "timeout_ms needs 1..600000");
+  timeout_ms = (int)ms;
+  printf("{\"req\":\"timeout_ms\",\"value\":%d}\n", timeout_ms);
+}
+
+static void handle_line(char *line) {
+  char copy[MAX_LINE + 2];
+  snprintf(copy, sizeof copy, "%s", line);
+  char *tok[MAX_TOKENS];
+  int ntok = 0;
+  for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+    if (ntok == MAX_TOKENS) return out_error(copy, "too many tokens");
+    tok[ntok++] = t;
+  }
+  if (ntok == 0 || tok[0][0] == '#') return;
+  if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy);
+  else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
+  else if (strcmp(tok[0], "cpuid") == 0) do_cpuid(tok, ntok, copy);
+  else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
+  else if (strcmp(tok[0], "mmap") == 0) do_mmap(tok, ntok, copy);
+  else if (strcmp(tok[0], "timing") == 0) do_timing(tok, ntok, copy);
+  else out_error(copy, "unknown request");
+  fflush(stdout);
+}
+
+/* Closes every inherited descriptor above 2, so a child's close loop has a small bound. */
+static void close_inherited(void) {
+  if (syscall(NR_CLOSE_RANGE, 3u, ~0u, 0u) == 0) return;
+  struct rlimit rl;
+  long max = 65536;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < max) max = (long)rl.rlim_cur;
+  for (long fd = 3; fd < max; fd++) close((int)fd);
+}
+
+int main(void) {
+  close_inherited();
+  signal(SIGPIPE, SIG_IGN); /* a reader gone away ends us through a write error, not a signal */
+  static char line[MAX_LINE + 2];
+  size_t len = 0;
+  int too_long = 0;
+  int c;
+  while ((c = getchar()) != EOF) {
+    if (c == '\n') {
+      line[len] = 0;
+      if (too_long) out_error(line, "line too long"), fflush(stdout);
+      else handle_line(line);
+      len = 0, too_long = 0;
+      if (ferror(stdout)) return 1;
+      continue;
+    }
+    if (c == 0) c = ' '; /* a NUL would cut the line silently; make it a (bad) token instead */
+    if (len < MAX_LINE) line[len++] = (char)c;
+    else too_long = 1;
+  }
+  if (len > 0) {
+    line[len] = 0;
+    if (too_long) out_error(line, "line too long");
+    else handle_line(line);
+  }
+  fflush(stdout);
+  return 0;
+}

@@ -1,0 +1,52 @@
+// Gathers every fact, in one place, in a fixed order. File facts are synchronous and cheap;
+// the native helper (CPUID, syslog, mmap probes, the syscall scan) runs once, asynchronously.
+import type { Host } from '../readers/host.js';
+import { probeCgroups, type CgroupFacts } from './cgroups.js';
+import { probeKernel, type KernelFacts } from './kernel.js';
+import { probeKubernetes, type KubernetesFacts } from './kubernetes.js';
+import { probeLsm, type LsmFacts } from './lsm.js';
+import { probeMaps, type MapsFacts } from './maps.js';
+import { probeMarkers, type MarkerFacts } from './markers.js';
+import { probeMounts, type MountFacts } from './mounts.js';
+import { probeNamespaces, type NamespaceFacts } from './namespaces.js';
+import { probeNative, type NativeFacts, type NativeOptions } from './native.js';
+import { probePlatform, type PlatformFacts } from './platform.js';
+import { probeProcess, type ProcessFacts } from './process.js';
+import type { Fact } from './fact.js';
+
+export interface Facts {
+  kernel: KernelFacts;
+  process: ProcessFacts;
+  namespaces: NamespaceFacts;
+  lsm: LsmFacts;
+  mounts: MountFacts;
+  cgroups: CgroupFacts;
+  kubernetes: KubernetesFacts;
+  platform: PlatformFacts;
+  markers: MarkerFacts;
+  maps: Fact<MapsFacts>;
+  native: NativeFacts;
+}
+
+export type FileFacts = Omit<Facts, 'native'>;
+
+export function gatherFileFacts(host: Host): FileFacts {
+  const mounts = probeMounts(host);
+  return {
+    kernel: probeKernel(host),
+    process: probeProcess(host),
+    namespaces: probeNamespaces(host),
+    lsm: probeLsm(host),
+    mounts,
+    cgroups: probeCgroups(host, mounts.entries),
+    kubernetes: probeKubernetes(host, mounts.entries),
+    platform: probePlatform(host),
+    markers: probeMarkers(host),
+    maps: probeMaps(host),
+  };
+}
+
+export async function gatherFacts(host: Host, opts: NativeOptions): Promise<Facts> {
+  const files = gatherFileFacts(host);
+  return { ...files, native: await probeNative(host, files, opts) };
+}

@@ -1,0 +1,46 @@
+// Kernel identity: uname, /proc/version, /proc/cmdline. The guest kernel of a VM sandbox and
+// the fake kernel of gVisor both show here.
+import type { Host, Uname } from '../readers/host.js';
+import { type Fact, invalid, known, parseRead, unknown } from './fact.js';
+
+export interface KernelFacts {
+  uname: Fact<Uname>;
+  /** [major, minor, patch] parsed from the release, for "does this kernel have syscall X" */
+  releaseNumbers: Fact<[number, number, number]>;
+  procVersion: Fact<string>;
+  cmdline: Fact<{ raw: string; tokens: string[] }>;
+  /** /proc/sys/kernel/osrelease: WSL names itself here */
+  osrelease: Fact<string>;
+}
+
+export function parseRelease(release: string): [number, number, number] | null {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+/** Splits a kernel command line; quoted values ("a b") stay one token, as the kernel parses them. */
+export function parseCmdline(text: string): { raw: string; tokens: string[] } {
+  const raw = text.replace(/\0/g, ' ').trim();
+  const tokens = raw.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
+  return { raw, tokens };
+}
+
+const oneLine = (text: string) => {
+  const line = text.split('\n')[0].trim();
+  return line === '' ? invalid('empty') : line;
+};
+
+export function probeKernel(host: Host): KernelFacts {
+  const u = host.uname();
+  const uname: Fact<Uname> = u.release ? known(u, 'uname(2)') : unknown('uname(2) gave no release', 'uname(2)');
+  const nums = parseRelease(u.release);
+  return {
+    uname,
+    releaseNumbers: nums ? known(nums, 'uname(2)') : unknown(`release "${u.release}" has no version number`, 'uname(2)'),
+    procVersion: parseRead(host.readFile('/proc/version'), '/proc/version', oneLine),
+    cmdline: parseRead(host.readFile('/proc/cmdline'), '/proc/cmdline', (t) =>
+      t.trim() === '' ? invalid('empty') : parseCmdline(t),
+    ),
+    osrelease: parseRead(host.readFile('/proc/sys/kernel/osrelease'), '/proc/sys/kernel/osrelease', oneLine),
+  };
+}

@@ -1,0 +1,148 @@
+// Facts only the native helper can get: CPUID, the syslog buffer, mmap boundary probes,
+// the cost of a syscall, and the syscall scan. One helper run answers all of them; each
+// answer is parsed here into a typed fact, and a missing or broken answer becomes unknown.
+import type { HelperAnswer, Host } from '../readers/host.js';
+import { type Fact, known, unknown } from './fact.js';
+import type { FileFacts } from './index.js';
+import { buildSyscallScan, type SyscallFacts, interpretSyscallScan, skippedSyscallScan } from './syscalls/scan.js';
+
+export interface NativeOptions {
+  /** false: skip the syscall scan (--no-syscalls) */
+  syscalls: boolean;
+  /** false: do not run the helper at all */
+  helper: boolean;
+  timeoutMs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CpuidLeaf { eax: number; ebx: number; ecx: number; edx: number; vendor: string | null }
+export interface CpuidFacts {
+  vendor: string | null; // leaf 0: GenuineIntel, AuthenticAMD
+  hypervisorBit: boolean; // leaf 1 ECX bit 31
+  hypervisorVendor: string | null; // leaf 0x40000000: KVMKVMKVM, TCGTCGTCGTCG, "" (zeros)
+}
+export interface SyslogFacts { size: number | null; firstLines: string[]; lastLine: string | null }
+
+export interface NativeFacts {
+  helper: Fact<{ elapsedMs: number; exit: HelperAnswer['exit']; garbageLines: number; timedOut: boolean }>;
+  cpuid: Fact<CpuidFacts>;
+  syslog: Fact<SyslogFacts>;
+  /** address -> "ok" or the errno number of a MAP_FIXED_NOREPLACE one-page mapping */
+  mmap: Fact<Record<string, number | 'ok'>>;
+  /** median ns of getpid() */
+  syscallNs: Fact<number>;
+  syscalls: SyscallFacts;
+}
+
+/** gVisor platform boundaries, signals.md §2.2: systrap caps user space at 0x7F0000000000,
+ *  ptrace puts its stub just below TASK_SIZE, KVM allows mappings down to 4096. */
+export const MMAP_PROBE_ADDRESSES = ['0x7f0000000000', '0x7fffffffe000', '0x1000'] as const;
+const GETPID = { x86_64: 39, aarch64: 172 } as const;
+const SYSLOG_BYTES = 4096;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Why a helper line has no answer: the child timed out, was killed, or could not fork. */
+export function lineFailure(line: Record<string, unknown> | undefined, what: string): string | null {
+  if (!line) return `the helper gave no answer for ${what}`;
+  if (line.timeout) return `${what}: the probe timed out`;
+  if (line.fork_errno !== undefined) return `${what}: fork failed (errno ${line.fork_errno})`;
+  if (line.pipe_errno !== undefined) return `${what}: pipe failed (errno ${line.pipe_errno})`;
+  if (line.signal !== undefined) return `${what}: the probe died of signal ${line.signal}`;
+  if (line.error !== undefined) return `${what}: ${String(line.error)}`;
+  if (line.lost || line.incomplete_output) return `${what}: the probe's answer was lost`;
+  return null;
+}
+
+const vendorFromHex = (hex: unknown): string | null =>
+  typeof hex === 'string' && /^[0-9a-f]{24}$/.test(hex) ? Buffer.from(hex, 'hex').toString('latin1').replace(/\0+$/, '') : null;
+
+export function parseCpuid(lines: Record<string, unknown>[]): Fact<CpuidFacts> {
+  const leaf = (n: number) => lines.find((l) => l.req === 'cpuid' && l.leaf === n);
+  const l0 = leaf(0), l1 = leaf(1), lh = leaf(0x40000000);
+  const why = lineFailure(l0, 'cpuid leaf 0') ?? lineFailure(l1, 'cpuid leaf 1');
+  if (why) return unknown(why, 'helper cpuid');
+  const ecx1 = num(l1!.ecx);
+  if (ecx1 === null) return unknown('cpuid leaf 1 has no ecx', 'helper cpuid');
+  const hypervisorBit = ((ecx1 >>> 31) & 1) === 1;
+  return known({
+    vendor: vendorFromHex(l0!.vendor_hex),
+    hypervisorBit,
+    hypervisorVendor: hypervisorBit && lh && !lineFailure(lh, 'cpuid') ? vendorFromHex(lh.vendor_hex) : null,
+  }, 'helper cpuid');
+}
+
+export function parseSyslog(lines: Record<string, unknown>[]): Fact<SyslogFacts> {
+  const l = lines.find((x) => x.req === 'syslog');
+  const why = lineFailure(l, 'syslog');
+  if (why) return unknown(why, 'helper syslog(2)');
+  const size = num(l!.size_ret);
+  if (typeof l!.text !== 'string') {
+    return unknown(`syslog(SYSLOG_ACTION_READ_ALL) failed with errno ${l!.read_errno ?? '?'}`, 'helper syslog(2)');
+  }
+  const all = (l!.text as string).split('\n').map((s) => s.trim()).filter(Boolean);
+  return known({ size: size !== null && size >= 0 ? size : null, firstLines: all.slice(0, 3), lastLine: all.at(-1) ?? null }, 'helper syslog(2)');
+}
+
+export function parseMmap(lines: Record<string, unknown>[]): Fact<Record<string, number | 'ok'>> {
+  const out: Record<string, number | 'ok'> = {};
+  for (const addr of MMAP_PROBE_ADDRESSES) {
+    const l = lines.find((x) => x.req === 'mmap' && x.addr === addr);
+    const why = lineFailure(l, `mmap ${addr}`);
+    if (why) return unknown(why, 'helper mmap');
+    out[addr] = l!.ok === true ? (l!.at_addr === false ? 0 : 'ok') : (num(l!.errno) ?? -1);
+  }
+  return known(out, 'helper mmap(MAP_FIXED_NOREPLACE)');
+}
+
+export function parseTiming(lines: Record<string, unknown>[]): Fact<number> {
+  const l = lines.find((x) => x.req === 'timing');
+  const why = lineFailure(l, 'timing');
+  if (why) return unknown(why, 'helper timing');
+  const ns = num(l!.median_ns);
+  return ns === null ? unknown('timing answer has no median', 'helper timing') : known(ns, 'helper timing getpid()');
+}
+
+export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) {
+  const plan: string[] = ['timeout_ms 250'];
+  if (arch === 'x86_64') plan.push('cpuid 0', 'cpuid 1', 'cpuid 0x40000000');
+  plan.push(`syslog ${SYSLOG_BYTES}`);
+  for (const a of MMAP_PROBE_ADDRESSES) plan.push(`mmap ${a}`);
+  const getpid = GETPID[arch as keyof typeof GETPID];
+  if (getpid !== undefined) plan.push(`timing ${getpid} 2000`);
+  const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
+  if (scan) plan.push(...scan.lines);
+  return { plan, scan };
+}
+
+export async function probeNative(host: Host, files: FileFacts, opts: NativeOptions): Promise<NativeFacts> {
+  const arch = host.uname().machine;
+  const { plan, scan } = nativePlan(arch, files, opts);
+  const off = (why: string): NativeFacts => ({
+    helper: unknown(why, 'sbx-helper'),
+    cpuid: unknown(why, 'helper cpuid'),
+    syslog: unknown(why, 'helper syslog(2)'),
+    mmap: unknown(why, 'helper mmap'),
+    syscallNs: unknown(why, 'helper timing'),
+    syscalls: skippedSyscallScan(opts.syscalls ? why : 'skipped (--no-syscalls)'),
+  });
+  if (!opts.helper) return off('the native helper was not run (--no-helper)');
+  const answer = await host.runHelper(plan, { timeoutMs: opts.timeoutMs ?? 30000 });
+  if (!answer.ok) return off(`the native helper could not run: ${answer.error.message}`);
+  const a = answer.value;
+  const lines = a.lines;
+  const helperNote = a.timedOut ? 'the helper timed out; later answers are missing'
+    : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
+  return {
+    helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
+    cpuid: withNote(parseCpuid(lines), helperNote),
+    syslog: withNote(parseSyslog(lines), helperNote),
+    mmap: withNote(parseMmap(lines), helperNote),
+    syscallNs: withNote(parseTiming(lines), helperNote),
+    syscalls: scan ? interpretSyscallScan(scan, lines, helperNote) : skippedSyscallScan('skipped (--no-syscalls)'),
+  };
+}
+
+function withNote<T>(f: Fact<T>, note: string | null): Fact<T> {
+  return !f.known && note ? unknown(`${f.reason} (${note})`, f.source) : f;
+}
