@@ -1,9 +1,12 @@
 // sbx-detect: what isolates this process? The whole flow: parse arguments, pick the host
 // (live or a snapshot), gather facts, classify, render. Exit codes are documented in the README.
+import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { classify } from './classifier/verdict.js';
 import { gatherFacts } from './probes/index.js';
-import { createLiveHost } from './readers/live.js';
+import { createRecordingHost, createReplayHost, parseArchive } from './readers/archive.js';
+import type { Host } from './readers/host.js';
+import { createLiveHost, readCapped } from './readers/live.js';
 import { createSnapshotHost } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
 import { makeStyle, wantColour } from './render/style.js';
@@ -19,7 +22,12 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('sbx-detect')
     .usage('$0 [options]\n\nTells, from inside a container or pod, what isolates it, with the evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of tables' })
+    .command('$0', 'print the report (tables, or JSON with --json)')
+    .command('snapshot', 'write every input the tool reads to an archive, for bug reports (-o FILE, - for stdout)')
+    .option('o', { alias: 'output', type: 'string', describe: 'snapshot: the archive to write' })
     .option('root', { type: 'string', describe: 'read a snapshot directory laid out like / instead of the live system' })
+    .option('replay', { type: 'string', describe: 'reproduce the report from a snapshot archive' })
+    .conflicts('root', 'replay')
     .option('syscalls', { type: 'boolean', default: true, describe: 'run the syscall scan (--no-syscalls skips it)' })
     .option('helper', { type: 'boolean', default: true, describe: 'run the native helper at all (--no-helper: files only)' })
     .option('explain', { type: 'boolean', default: false, describe: 'show every signal considered, with its weight' })
@@ -32,15 +40,29 @@ export async function main(argv: string[]): Promise<number> {
       usageError = msg ?? err?.message ?? 'usage error';
     })
     .parseAsync();
-  if (usageError) {
-    process.stderr.write(`sbx-detect: ${usageError}\nTry sbx-detect --help.\n`);
-    return EXIT.usage;
-  }
+  if (usageError) return usage(usageError);
   if (args.help || args.version) return EXIT.ok; // yargs printed them
 
-  const host = args.root ? createSnapshotHost(args.root) : createLiveHost();
+  const snapshot = args._[0] === 'snapshot';
+  if (snapshot && !args.o) return usage('snapshot needs -o FILE (or -o - for stdout)');
+  let host: Host;
+  if (args.replay) {
+    const read = readCapped(args.replay);
+    const archive = read.ok ? parseArchive(read.value) : `cannot read ${args.replay}: ${read.error.code}`;
+    if (typeof archive === 'string') return usage(`--replay ${args.replay}: ${archive}`);
+    host = createReplayHost(archive, `replay:${args.replay}`);
+  } else host = args.root ? createSnapshotHost(args.root) : createLiveHost();
+  const recording = snapshot ? createRecordingHost(host, VERSION) : null;
+  if (recording) host = recording.host;
+
   const started = performance.now();
   const facts = await gatherFacts(host, { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000 });
+  if (recording) {
+    const text = JSON.stringify(recording.archive, null, 1) + '\n';
+    if (args.o === '-') process.stdout.write(text);
+    else writeFileSync(args.o!, text, { mode: 0o600 }); // the user asked for this file
+    return EXIT.ok;
+  }
   const verdict = classify(facts);
   if (args.json) {
     const report = buildReport(facts, verdict, {
@@ -52,6 +74,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(renderTable(facts, verdict, makeStyle(wantColour(process.stdout.isTTY === true, process.env)), { explain: args.explain }) + '\n');
   }
   return EXIT.ok;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`sbx-detect: ${message}\nTry sbx-detect --help.\n`);
+  return EXIT.usage;
 }
 
 main(process.argv.slice(2)).then(

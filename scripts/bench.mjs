@@ -1,0 +1,64 @@
+// Benchmark: times sbx-detect against `node -e 0` side by side in the same run, interleaved,
+// and reports medians, the ratio, and peak RSS (GNU time's %M). Usage:
+//   npm run bench [-- --runs N] [-- --bin PATH]
+// Figures go in the README; nothing here asserts a threshold (see DEVELOPERS: no timed tests).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const runs = Number(arg('runs', '15'));
+const tool = arg('bin', join(here, 'bin/sbx-detect'));
+const TIME = '/usr/bin/time';
+if (!existsSync(TIME)) {
+  console.error('bench needs GNU time (/usr/bin/time, Debian package "time")');
+  process.exit(2);
+}
+
+const commands = [
+  { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
+  { name: 'sbx-detect --json --no-helper', argv: [tool, '--json', '--no-helper'] },
+  { name: 'sbx-detect --json --no-syscalls', argv: [tool, '--json', '--no-syscalls'] },
+  { name: 'sbx-detect --json (full scan)', argv: [tool, '--json'] },
+];
+
+const samples = new Map(commands.map((c) => [c.name, { secs: [], rssKb: [] }]));
+for (let i = 0; i < runs; i++) {
+  for (const c of commands) {
+    const r = spawnSync(TIME, ['-f', '%e %M', ...c.argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) {
+      console.error(`${c.name} failed (status ${r.status}): ${r.stderr.slice(-500)}`);
+      process.exit(1);
+    }
+    const [secs, rss] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+    // GNU time's %e has 10 ms resolution: measure wall time ourselves as well
+    samples.get(c.name).secs.push(secs);
+    samples.get(c.name).rssKb.push(rss);
+  }
+}
+
+// finer wall-clock figures without time(1) in the way
+for (let i = 0; i < runs; i++) {
+  for (const c of commands) {
+    const t0 = process.hrtime.bigint();
+    spawnSync(c.argv[0], c.argv.slice(1), { stdio: 'ignore' });
+    const s = samples.get(c.name);
+    (s.wall ??= []).push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const base = median(samples.get('node -e 0').wall);
+console.log(`runs: ${runs} each, interleaved; machine: ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, node ${process.version}\n`);
+console.log('| command | median wall (s) | ratio to node -e 0 | peak RSS (MiB, max) |');
+console.log('|---|---|---|---|');
+for (const c of commands) {
+  const s = samples.get(c.name);
+  const m = median(s.wall);
+  console.log(`| ${c.name} | ${m.toFixed(3)} | ${(m / base).toFixed(2)}× | ${(Math.max(...s.rssKb) / 1024).toFixed(1)} |`);
+}

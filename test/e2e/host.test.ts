@@ -1,0 +1,63 @@
+// The built bundle, run for real on this machine. The expectation is derived here from the
+// machine's own evidence, independently of the tool: namespace inodes read by the test, and
+// systemd-detect-virt --vm for the hypervisor (its container answer is not used: it trusts
+// /.dockerenv, which this VM carries without being a container).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runBuilt } from '../support/built.js';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+const INIT_PID_NS = 'pid:[4026531836]';
+
+describe('sbx-detect on this machine', () => {
+  it('gives the verdict this machine\'s own evidence calls for, with evidence', () => {
+    const r = runBuilt(['--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.schemaVersion).toBe(1);
+
+    const inHostPidNs = readlinkSync('/proc/self/ns/pid') === INIT_PID_NS;
+    const v = report.verdict;
+    if (inHostPidNs) {
+      expect(v.sandbox.class).toBe('none');
+      expect(v.headline).toMatch(/^no container: /);
+    } else {
+      expect(v.sandbox.class).not.toBe('none');
+    }
+    expect(v.sandbox.evidence.length).toBeGreaterThan(0);
+    for (const e of v.sandbox.evidence) expect(e).toMatchObject({ source: expect.any(String), observed: expect.any(String), weight: expect.any(Number) });
+
+    const judge = spawnSync('systemd-detect-virt', ['--vm'], { encoding: 'utf8' });
+    const vmWord = judge.stdout.trim();
+    if (vmWord === 'none') expect(v.vm.kind).toBe('none');
+    else if (vmWord === 'kvm') expect(['kvm', 'firecracker', 'cloud-hypervisor', 'amazon', 'google']).toContain(v.vm.kind);
+    else if (vmWord) expect(v.vm.kind).toBe(vmWord);
+    if (v.sandbox.class === 'none' && vmWord && vmWord !== 'none') expect(v.headline).toMatch(/virtual machine/);
+  });
+
+  it('reports the facts it reads the way the kernel states them', () => {
+    const report = JSON.parse(runBuilt(['--json', '--no-syscalls']).stdout);
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const line = (k: string) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(status)?.[1].trim();
+    expect(report.facts.process.uid.value.effective).toBe(process.geteuid!());
+    expect(report.facts.process.capabilities.bounding.value.hex).toBe(line('CapBnd'));
+    expect(report.facts.process.seccomp.value).toBe({ '0': 'disabled', '1': 'strict', '2': 'filtering' }[line('Seccomp')!]);
+  });
+
+  it('prints tables, help and version, and answers bad usage with exit code 2', () => {
+    const t = runBuilt(['--no-syscalls']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^Sandbox: /);
+    for (const heading of ['Kernel', 'Process', 'Capabilities', 'Namespaces', 'LSM', 'Mounts', 'cgroups', 'Kubernetes', 'CPU and VM hints', 'Syscalls']) {
+      expect(t.stdout).toContain(`\n${heading}\n`);
+    }
+    expect(runBuilt(['--help']).stdout).toContain('--json');
+    expect(runBuilt(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const bad = runBuilt(['--no-such-flag']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no-such-flag');
+  });
+});
