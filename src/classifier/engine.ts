@@ -10,8 +10,12 @@ export type Engine = 'docker' | 'podman' | 'containerd' | 'cri-o';
 /** Mount-source patterns carrying the engine and the id (Datadog agent-style). */
 export const ENGINE_MOUNT_PATTERNS: readonly { engine: Engine | 'podman-or-cri-o'; re: RegExp; idKind: string }[] = [
   { engine: 'docker', re: /\/docker\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
+  // Docker-in-Docker: the inner daemon's data root is a Docker volume (docker:dind declares
+  // VOLUME /var/lib/docker), so its container files sit under …/volumes/<vol>/_data/containers/
+  { engine: 'docker', re: /\/docker\/volumes\/[^/]+\/_data\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
   { engine: 'containerd', re: /\/io\.containerd\.grpc\.v1\.cri\/sandboxes\/([0-9a-f]{64})\//, idKind: 'sandbox' },
-  { engine: 'podman-or-cri-o', re: /\/containers\/storage\/overlay-containers\/([0-9a-f]{64})\/userdata\//, idKind: 'container' },
+  // rootful: /var/lib|run/containers/storage/overlay-containers; rootless: $XDG_RUNTIME_DIR/containers/overlay-containers
+  { engine: 'podman-or-cri-o', re: /\/overlay-containers\/([0-9a-f]{64})\/userdata\//, idKind: 'container' },
 ];
 
 /** cgroup scope names per engine (signals.md §4.4–4.6). */
@@ -21,6 +25,9 @@ export const ENGINE_CGROUP_PATTERNS: readonly { engine: Engine; re: RegExp }[] =
   { engine: 'cri-o', re: /crio-(?:conmon-)?([0-9a-f]{64})/ },
   { engine: 'containerd', re: /cri-containerd-([0-9a-f]{64})/ },
 ];
+
+/** The kubelet's cgroupfs-driver layout names the container but not the runtime (signals.md §4.7). */
+const KUBEPODS_CONTAINER = /\/kubepods(?:\/[a-z]+)?\/pod[0-9a-f-]{36}\/([0-9a-f]{64})$/;
 
 function mountMatch(f: Facts): { engine: Engine | 'podman-or-cri-o'; id: string; idKind: string; where: string } | null {
   for (const e of mountEntries(f)) {
@@ -107,11 +114,13 @@ export function classifyEngine(f: Facts): EngineVerdict {
   const top = scored.ranking[0];
   const engine = top && top.score >= 3 ? top.candidate : 'unknown';
   const mm = mountMatch(f), cm = cgroupMatch(f);
-  const id = cm?.id ?? mm?.id ?? null;
+  // a cgroup path names the container itself; mount sources may only name the pod sandbox
+  const kubepodsId = f.cgroups.lines.known ? f.cgroups.lines.value.map((l) => KUBEPODS_CONTAINER.exec(l.path)?.[1]).find(Boolean) : undefined;
+  const cgroupId = cm?.id ?? kubepodsId ?? null;
   return {
     engine,
-    containerId: id,
-    idKind: cm ? 'container' : mm?.idKind ?? null,
+    containerId: cgroupId ?? mm?.id ?? null,
+    idKind: cgroupId ? 'container' : mm?.idKind ?? null,
     evidence: scored.evidence.filter((e) => e.indicates === engine || engine === 'unknown'),
   };
 }

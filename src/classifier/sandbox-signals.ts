@@ -166,6 +166,15 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
     match: (f) => cgroupPathMatching(f, /(docker[-/][0-9a-f]{12,}|libpod-[0-9a-f]{12,}|crio-[0-9a-f]{12,}|cri-containerd-[0-9a-f]{12,}).*\/(docker[-/]|kubepods|libpod-|crio-|cri-containerd-)/),
   },
   {
+    id: 'nested-engine-storage', indicates: 'nested', weight: 5, source: '/proc/self/mountinfo',
+    pattern: 'an engine\'s or kubelet\'s files served from inside another engine\'s volume (docker:dind, kind nodes mount /var as a volume)',
+    reference: 'docker-library/docker dind Dockerfile VOLUME /var/lib/docker; kubernetes-sigs/kind pkg/cluster/internal/providers/docker/provision.go (--volume /var)',
+    match: (f) => {
+      const e = findMount(f, (m) => /\/docker\/volumes\/[^/]+\/_data\/(containers\/[0-9a-f]{64}|lib\/(containerd|kubelet|docker)|docker)\//.test(m.root));
+      return e ? `${e.mountPoint} from ${e.root}` : null;
+    },
+  },
+  {
     id: 'nested-pid-namespace', indicates: 'nested', weight: 2, source: '/proc/self/status NSpid',
     pattern: 'pid namespace two or more levels below the /proc mount\'s', reference: 'proc_pid_status(5) NSpid',
     match: (f) => (f.process.nspid.known && f.process.nspid.value.length >= 3 ? `NSpid ${f.process.nspid.value.join(' ')}` : null),

@@ -60,13 +60,14 @@ const vendorFromHex = (hex: unknown): string | null =>
 export function parseCpuid(lines: Record<string, unknown>[]): Fact<CpuidFacts> {
   const leaf = (n: number) => lines.find((l) => l.req === 'cpuid' && l.leaf === n);
   const l0 = leaf(0), l1 = leaf(1), lh = leaf(0x40000000);
-  const why = lineFailure(l0, 'cpuid leaf 0') ?? lineFailure(l1, 'cpuid leaf 1');
+  // leaf 1 decides the hypervisor bit; leaf 0 only adds the CPU vendor
+  const why = lineFailure(l1, 'cpuid leaf 1');
   if (why) return unknown(why, 'helper cpuid');
   const ecx1 = num(l1!.ecx);
   if (ecx1 === null) return unknown('cpuid leaf 1 has no ecx', 'helper cpuid');
   const hypervisorBit = ((ecx1 >>> 31) & 1) === 1;
   return known({
-    vendor: vendorFromHex(l0!.vendor_hex),
+    vendor: l0 && !lineFailure(l0, 'cpuid') ? vendorFromHex(l0.vendor_hex) : null,
     hypervisorBit,
     hypervisorVendor: hypervisorBit && lh && !lineFailure(lh, 'cpuid') ? vendorFromHex(lh.vendor_hex) : null,
   }, 'helper cpuid');

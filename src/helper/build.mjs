@@ -1,0 +1,76 @@
+// Builds the static helper (sbx-helper.c). Called by the top-level build.mjs:
+//   const r = await buildHelper({ outDir: 'dist', arch: 'x86_64' });
+//   if (!r.ok) console.error(r.error);
+// x86_64: musl-gcc -static -Os (Debian's musl-tools), falling back to gcc -static.
+// aarch64: aarch64-linux-gnu-gcc -static (Debian's gcc-aarch64-linux-gnu) when installed.
+// Never throws: a missing compiler or a failed build comes back as { ok: false, error }.
+import { execFile } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HELPER_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sbx-helper.c');
+
+const COMMON_FLAGS = ['-static', '-Os', '-s', '-Wall', '-Wextra', '-fno-strict-aliasing'];
+
+/** Compilers to try, in order, per target arch. */
+export const HELPER_TOOLCHAINS = {
+  x86_64: [
+    { compiler: 'musl-gcc', flags: COMMON_FLAGS, output: 'sbx-helper' },
+    { compiler: 'gcc', flags: COMMON_FLAGS, output: 'sbx-helper', onlyOnHost: 'x64' },
+  ],
+  aarch64: [
+    { compiler: 'aarch64-linux-gnu-gcc', flags: COMMON_FLAGS, output: 'sbx-helper-aarch64' },
+    { compiler: 'gcc', flags: COMMON_FLAGS, output: 'sbx-helper-aarch64', onlyOnHost: 'arm64' },
+  ],
+};
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 120000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ ok: !err, code: err?.code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/**
+ * @param {{ outDir: string, arch?: 'x86_64' | 'aarch64' }} opts
+ * @returns {Promise<{ ok: true, arch: string, path: string, compiler: string, warnings: string }
+ *                  | { ok: false, arch: string, error: string }>}
+ */
+export async function buildHelper({ outDir, arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64' }) {
+  const toolchains = HELPER_TOOLCHAINS[arch];
+  if (!toolchains) return { ok: false, arch, error: `no helper toolchain for arch ${arch} (x86_64 and aarch64 only)` };
+  await mkdir(outDir, { recursive: true });
+  const tried = [];
+  for (const tc of toolchains) {
+    if (tc.onlyOnHost && tc.onlyOnHost !== process.arch) continue;
+    const output = path.join(outDir, tc.output);
+    const r = await run(tc.compiler, [...tc.flags, '-o', output, HELPER_SOURCE]);
+    if (r.code === 'ENOENT') {
+      tried.push(`${tc.compiler}: not installed`);
+      continue;
+    }
+    if (!r.ok) {
+      tried.push(`${tc.compiler}: failed\n${r.stderr.trim().slice(0, 2000)}`);
+      continue;
+    }
+    try {
+      await stat(output);
+    } catch {
+      tried.push(`${tc.compiler}: produced no ${output}`);
+      continue;
+    }
+    return { ok: true, arch, path: output, compiler: tc.compiler, warnings: r.stderr.trim() };
+  }
+  const hint =
+    arch === 'x86_64'
+      ? 'install musl-tools (musl-gcc) or a gcc with static glibc (libc6-dev)'
+      : 'install gcc-aarch64-linux-gnu';
+  return { ok: false, arch, error: `cannot build the ${arch} helper (${hint}); tried: ${tried.join('; ') || 'nothing'}` };
+}
+
+/** Builds every arch it can; the x86_64 result is required by the caller, aarch64 is optional. */
+export async function buildAllHelpers({ outDir }) {
+  return Promise.all([buildHelper({ outDir, arch: 'x86_64' }), buildHelper({ outDir, arch: 'aarch64' })]);
+}

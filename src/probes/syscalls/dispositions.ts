@@ -1,0 +1,299 @@
+// Turns the helper's answers into one disposition per syscall, plus the filter's default
+// action read from the canaries. Pure: it never throws, whatever the helper printed —
+// missing answers, garbage lines and a helper killed mid-scan show up in the rows.
+import type { HelperAnswer, Read } from '../../readers/host.js';
+import { type PlanFacts, type SyscallPlan, lacksCapFirst, sysctlBlocks } from './plan.js';
+import {
+  type Expectation,
+  type SyscallRow,
+  errnoName,
+  kernelAtLeast,
+  parseKernelVersion,
+  signalName,
+} from './table.js';
+
+export type Disposition =
+  | 'allowed'
+  | 'blocked-errno'
+  | 'not-implemented'
+  | 'killed'
+  | 'trapped'
+  | 'timeout'
+  | 'capability-denied'
+  | 'ambiguous'
+  | 'not-probed';
+
+export const DISPOSITIONS: readonly Disposition[] = [
+  'allowed',
+  'blocked-errno',
+  'not-implemented',
+  'killed',
+  'trapped',
+  'timeout',
+  'capability-denied',
+  'ambiguous',
+  'not-probed',
+];
+
+export interface SyscallResult {
+  name: string;
+  /** the profile name (differs from name for argument variants) */
+  call: string;
+  nr: number;
+  disposition: Disposition;
+  /** what an allowed call returns with the probe's arguments, e.g. "EBADF" or "ret >= 0" */
+  expected: string;
+  /** the raw outcome, e.g. "EPERM", "ret 0", "SIGSYS", "timeout" */
+  observed?: string;
+  errno?: string;
+  ret?: number;
+  signal?: string;
+  /** for not-implemented: does the running kernel (per uname) have the call?
+   *  true: a filter or sandbox answered ENOSYS; false: the kernel predates or dropped it */
+  kernelHasCall?: boolean | 'unknown';
+  /** the capability (or sysctl) behind a capability-denied or ambiguous answer */
+  gate?: string;
+  reason?: string;
+}
+
+export type DefaultAction =
+  | { kind: 'errno'; errno: string; agreeing: number; of: number }
+  | { kind: 'kill' | 'trap'; agreeing: number; of: number }
+  | { kind: 'unknown'; reason: string };
+
+export interface SyscallScan {
+  arch: string;
+  results: SyscallResult[];
+  counts: Record<Disposition, number>;
+  /** the answer of the canaries: ENOSYS with no filter or an ENOSYS-default filter, EPERM with Docker's */
+  defaultAction: DefaultAction;
+  /** problems with the helper run as a whole (killed, timed out, garbage) */
+  helperProblems: string[];
+}
+
+export function describeExpectation(e: Expectation | undefined): string {
+  if (!e) return '-';
+  const parts: string[] = [];
+  if (e.errno) parts.push(...e.errno);
+  if (e.ret !== undefined) parts.push(`ret ${e.ret}`);
+  if (e.retNonNegative) parts.push('ret >= 0');
+  if (e.signal) parts.push(e.signal);
+  return parts.join(' | ');
+}
+
+type Outcome =
+  | { kind: 'ret'; ret: number; errno: number }
+  | { kind: 'signal'; signal: number; trapped: boolean; siErrno?: number }
+  | { kind: 'timeout' }
+  | { kind: 'fork-failed'; errno: number; what: string }
+  | { kind: 'other'; text: string };
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function outcomeOf(line: Record<string, unknown>): Outcome {
+  if (line.timeout === true) return { kind: 'timeout' };
+  const forkErrno = num(line.fork_errno) ?? num(line.pipe_errno);
+  if (forkErrno !== undefined) return { kind: 'fork-failed', errno: forkErrno, what: line.pipe_errno !== undefined ? 'pipe' : 'fork' };
+  const signal = num(line.signal);
+  if (signal !== undefined) return { kind: 'signal', signal, trapped: line.trapped === true, siErrno: num(line.si_errno) };
+  const ret = num(line.ret);
+  const errno = num(line.errno);
+  if (ret !== undefined && errno !== undefined) return { kind: 'ret', ret, errno };
+  if (num(line.pid_errno) !== undefined) return { kind: 'other', text: `getpid failed in the child (${errnoName(num(line.pid_errno)!)})` };
+  if (num(line.exit) !== undefined) return { kind: 'other', text: `the child exited with status ${line.exit} without an answer` };
+  return { kind: 'other', text: `unreadable answer ${JSON.stringify(line).slice(0, 120)}` };
+}
+
+function matches(e: Expectation, o: Outcome): boolean {
+  if (o.kind === 'ret') {
+    if (o.ret === -1 && o.errno !== 0) return e.errno?.includes(errnoName(o.errno)) ?? false;
+    if (e.ret !== undefined && o.ret === e.ret) return true;
+    return e.retNonNegative === true && o.ret >= 0;
+  }
+  if (o.kind === 'signal') return e.signal !== undefined && e.signal === signalName(o.signal);
+  return false;
+}
+
+/** Does the running kernel have the row's call? */
+function kernelHas(row: SyscallRow, facts: PlanFacts): boolean | 'unknown' {
+  if (row.neverImplemented) return false;
+  const running = parseKernelVersion(facts.kernelRelease);
+  if (!running) return 'unknown';
+  if (!kernelAtLeast(running, row.since)) return false;
+  if (row.removedIn && kernelAtLeast(running, row.removedIn)) return false;
+  if (row.configDependent) return 'unknown';
+  return true;
+}
+
+function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, defaultErrno: number | null): SyscallResult {
+  const base: SyscallResult = {
+    name: row.name,
+    call: row.call ?? row.name,
+    nr,
+    disposition: 'ambiguous',
+    expected: describeExpectation(row.expect),
+  };
+  switch (o.kind) {
+    case 'timeout':
+      return { ...base, disposition: 'timeout', observed: 'timeout', reason: 'the probe child ran past its timeout and was killed' };
+    case 'fork-failed':
+      return { ...base, disposition: 'not-probed', observed: `${o.what} ${errnoName(o.errno)}`, reason: `the helper could not ${o.what} (${errnoName(o.errno)}): the call was not made` };
+    case 'other':
+      return { ...base, disposition: 'ambiguous', reason: o.text };
+    case 'signal': {
+      const sig = signalName(o.signal);
+      const sigBase = { ...base, observed: sig, signal: sig };
+      if (row.expect && matches(row.expect, o)) return { ...sigBase, disposition: 'allowed' };
+      if (sig === 'SIGSYS' && o.trapped)
+        return { ...sigBase, disposition: 'trapped', reason: 'seccomp SECCOMP_RET_TRAP (SIGSYS with si_code SYS_SECCOMP)' };
+      if (sig === 'SIGSYS') return { ...sigBase, disposition: 'killed', reason: 'killed by SIGSYS before any handler ran: seccomp SECCOMP_RET_KILL' };
+      return { ...sigBase, disposition: 'ambiguous', reason: `the child died of ${sig}: not a seccomp action (only SIGSYS is)` };
+    }
+    case 'ret': {
+      const failed = o.ret === -1 && o.errno !== 0;
+      const errno = failed ? errnoName(o.errno) : undefined;
+      const r: SyscallResult = failed ? { ...base, observed: errno, errno } : { ...base, observed: `ret ${o.ret}`, ret: o.ret };
+      if (row.expect && matches(row.expect, o)) return { ...r, disposition: 'allowed' };
+      if (!failed) return { ...r, disposition: 'ambiguous', reason: `succeeded where ${r.expected} was expected` };
+      if (errno === 'ENOSYS') {
+        const has = kernelHas(row, facts);
+        const reason =
+          has === true
+            ? 'ENOSYS although the running kernel has this call: a filter or the sandbox answered'
+            : has === false
+              ? 'the running kernel does not have this call'
+              : `ENOSYS: the kernel may be built without it (${row.configDependent ?? 'release unknown'}), or a filter answered`;
+        return { ...r, disposition: 'not-implemented', kernelHasCall: has, reason };
+      }
+      if (errno === 'EPERM' || errno === 'EACCES') {
+        const sysctl = sysctlBlocks(row, facts);
+        if (row.sysctlFirst && sysctl !== false && errno === row.sysctlFirst.errno) {
+          const gate = `${row.sysctlFirst.sysctl} (bypassed by ${row.sysctlFirst.caps.join(' or ')})`;
+          return sysctl === true
+            ? { ...r, disposition: 'capability-denied', gate, reason: `${gate} refuses the call before its arguments are read` }
+            : { ...r, disposition: 'ambiguous', gate, reason: `the sysctl or the capabilities are unknown, so ${errno} may come from ${gate}` };
+        }
+        if (row.capFirst && errno === 'EPERM') {
+          const lacks = lacksCapFirst(row, facts);
+          const gate = row.capFirst.cap;
+          if (lacks === true && !row.capFirst.condition)
+            return { ...r, disposition: 'capability-denied', gate, reason: `the kernel checks ${gate} first and the process lacks it` };
+          if (lacks !== false)
+            return {
+              ...r,
+              disposition: 'ambiguous',
+              gate,
+              reason: row.capFirst.condition
+                ? `EPERM may come from the ${gate} check (${row.capFirst.condition})`
+                : `EPERM may come from the ${gate} check (capability state unknown)`,
+            };
+        }
+        return { ...r, disposition: 'blocked-errno', reason: `${errno} where an allowed call gives ${r.expected}` };
+      }
+      if (defaultErrno !== null && o.errno === defaultErrno)
+        return { ...r, disposition: 'blocked-errno', reason: `${errno} is the filter's default errno (from the canaries)` };
+      return { ...r, disposition: 'ambiguous', reason: `unexpected ${errno} (an allowed call gives ${r.expected})` };
+    }
+  }
+}
+
+/** Reads the filter's default action from the canary rows' answers. */
+function defaultActionFrom(outcomes: { row: SyscallRow; o: Outcome }[]): DefaultAction {
+  const canaries = outcomes.filter(({ row }) => row.canary);
+  if (canaries.length === 0) return { kind: 'unknown', reason: 'no canary was answered' };
+  const tally = new Map<string, number>();
+  for (const { o } of canaries) {
+    const key =
+      o.kind === 'ret' && o.ret === -1
+        ? `errno:${o.errno}`
+        : o.kind === 'signal' && signalName(o.signal) === 'SIGSYS'
+          ? o.trapped
+            ? 'trap'
+            : 'kill'
+          : 'other';
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  const [best, count] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (best === 'other') return { kind: 'unknown', reason: 'the canaries gave no errno or SIGSYS' };
+  if (best === 'kill' || best === 'trap') return { kind: best, agreeing: count, of: canaries.length };
+  return { kind: 'errno', errno: errnoName(Number(best.slice(6))), agreeing: count, of: canaries.length };
+}
+
+function emptyCounts(): Record<Disposition, number> {
+  return Object.fromEntries(DISPOSITIONS.map((d) => [d, 0])) as Record<Disposition, number>;
+}
+
+/**
+ * One result per table row present on the plan's arch. `answer` is what runHelper returned
+ * (or a read error when the helper could not run at all).
+ */
+export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer>): SyscallScan {
+  const helperProblems: string[] = [];
+  const byId = new Map<string, Record<string, unknown>>();
+  if (!answer.ok) {
+    helperProblems.push(`the helper did not run: ${answer.error.message}`);
+  } else {
+    const a = answer.value;
+    for (const line of a.lines) {
+      if (line.req === 'sys' && typeof line.id === 'string' && !byId.has(line.id)) byId.set(line.id, line);
+      else if (line.req === 'error') helperProblems.push(`the helper refused a line: ${String(line.error)} (${String(line.line).slice(0, 80)})`);
+    }
+    if (a.garbage.length) helperProblems.push(`${a.garbage.length} unreadable line(s) from the helper, e.g. ${JSON.stringify(a.garbage[0].slice(0, 80))}`);
+    if (a.timedOut) helperProblems.push(`the helper ran past the scan timeout and was killed after ${Math.round(a.elapsedMs)} ms`);
+    else if (a.exit.signal) helperProblems.push(`the helper died of ${a.exit.signal}`);
+    else if (a.exit.code !== 0 && a.exit.code !== null) helperProblems.push(`the helper exited with status ${a.exit.code}`);
+  }
+
+  const answered: { row: SyscallRow; nr: number; o: Outcome }[] = [];
+  for (const probe of plan.probes) {
+    const line = byId.get(probe.id);
+    if (line) answered.push({ row: probe.row, nr: probe.nr, o: outcomeOf(line) });
+  }
+  const defaultAction = defaultActionFrom(answered);
+  const defaultErrno = defaultAction.kind === 'errno' && defaultAction.errno !== 'ENOSYS' ? errnoNumberOf(defaultAction.errno) : null;
+
+  const results: SyscallResult[] = [];
+  const answeredById = new Map(answered.map((a) => [a.row.name, a]));
+  const missingReason = !answer.ok
+    ? 'the helper did not run'
+    : answer.value.timedOut
+      ? 'no answer: the helper was killed by the scan timeout before reaching this call'
+      : answer.value.exit.signal
+        ? `no answer: the helper died of ${answer.value.exit.signal} before reaching this call`
+        : 'no answer from the helper for this call';
+  for (const probe of plan.probes) {
+    const a = answeredById.get(probe.id);
+    if (!a) {
+      results.push({
+        name: probe.row.name,
+        call: probe.row.call ?? probe.row.name,
+        nr: probe.nr,
+        disposition: 'not-probed',
+        expected: describeExpectation(probe.row.expect),
+        reason: missingReason,
+      });
+      continue;
+    }
+    results.push(classify(a.row, a.nr, a.o, plan.facts, defaultErrno));
+  }
+  for (const skipped of plan.notProbed) {
+    results.push({
+      name: skipped.row.name,
+      call: skipped.row.call ?? skipped.row.name,
+      nr: skipped.nr,
+      disposition: 'not-probed',
+      expected: describeExpectation(skipped.row.expect),
+      reason: skipped.reason,
+      gate: skipped.row.sideEffectCap,
+    });
+  }
+  results.sort((x, y) => x.nr - y.nr || x.name.localeCompare(y.name));
+  const counts = emptyCounts();
+  for (const r of results) counts[r.disposition]++;
+  return { arch: plan.arch, results, counts, defaultAction, helperProblems };
+}
+
+function errnoNumberOf(name: string): number | null {
+  for (let n = 1; n < 600; n++) if (errnoName(n) === name) return n;
+  return null;
+}

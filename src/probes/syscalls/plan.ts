@@ -1,0 +1,142 @@
+// Turns the syscall table plus what the caller knows about the process (arch, effective
+// capabilities, kernel release, a few sysctls) into the helper's plan lines, and lists the
+// rows that will not be called, each with its reason.
+//
+// The one hard rule lives here: a row with a side effect under a capability is never
+// planned while the process holds that capability, nor when the capability set is unknown.
+import {
+  type Arch,
+  type Arg,
+  type SyscallRow,
+  type SysctlName,
+  hasCapability,
+  kernelAtLeast,
+  parseKernelVersion,
+  rowsForArch,
+} from './table.js';
+
+export interface PlanFacts {
+  arch: Arch;
+  /** CapEff from /proc/self/status; null when unknown */
+  effectiveCaps: bigint | null;
+  /** uname -r */
+  kernelRelease: string | null;
+  /** false inside a child user namespace: capable() (init-namespace) checks then fail
+   *  whatever CapEff says; null when unknown */
+  inInitUserNs?: boolean | null;
+  /** values read by the caller; a missing or null entry is unknown */
+  sysctls?: Partial<Record<SysctlName, number | null>>;
+  /** per-probe timeout for the helper, ms */
+  probeTimeoutMs?: number;
+}
+
+export interface PlannedProbe {
+  /** the helper request id: the row name */
+  id: string;
+  row: SyscallRow;
+  nr: number;
+  line: string;
+}
+
+export interface NotProbed {
+  row: SyscallRow;
+  nr: number;
+  reason: string;
+}
+
+export interface SyscallPlan {
+  arch: Arch;
+  /** the lines to send to the helper, in order */
+  lines: string[];
+  probes: PlannedProbe[];
+  notProbed: NotProbed[];
+  facts: PlanFacts;
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 500;
+
+/** Renders one argument as a helper token (decimal, 0x hex, or "pid"). */
+export function argToken(arg: Arg): string {
+  if (arg === 'pid') return 'pid';
+  if (typeof arg === 'number') {
+    if (!Number.isSafeInteger(arg)) throw new Error(`argument ${arg} is not a safe integer`);
+    return String(arg);
+  }
+  if (!/^0x[0-9a-fA-F]{1,16}$/.test(arg)) throw new Error(`bad hex argument ${arg}`);
+  return arg.toLowerCase();
+}
+
+export function sysLine(id: string, nr: number, args: readonly Arg[]): string {
+  const six = [...args];
+  while (six.length < 6) six.push(0);
+  if (six.length > 6) throw new Error(`${id}: more than six arguments`);
+  return `sys ${id} ${nr} ${six.map(argToken).join(' ')}`;
+}
+
+/** Why a row must not be called with these facts, or null when it may be. */
+export function skipReason(row: SyscallRow, facts: PlanFacts): string | null {
+  if (row.never) return `never called: ${row.never}`;
+  if (!row.args || !row.expect) return 'never called: the table gives no safe arguments';
+  if (row.sideEffectCap) {
+    if (facts.effectiveCaps === null)
+      return `not called: the capability set is unknown, and with ${row.sideEffectCap} it ${row.sideEffect ?? 'has a side effect'}`;
+    if (hasCapability(facts.effectiveCaps, row.sideEffectCap))
+      return `not called: the process holds ${row.sideEffectCap}, and with it the call ${row.sideEffect ?? 'has a side effect'}`;
+  }
+  return null;
+}
+
+export function buildSyscallPlan(facts: PlanFacts): SyscallPlan {
+  const probes: PlannedProbe[] = [];
+  const notProbed: NotProbed[] = [];
+  const timeout = Math.max(1, Math.min(600000, Math.round(facts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS)));
+  const lines = [`timeout_ms ${timeout}`];
+  for (const row of rowsForArch(facts.arch)) {
+    const nr = row.nr[facts.arch] as number;
+    const reason = skipReason(row, facts);
+    if (reason) {
+      notProbed.push({ row, nr, reason });
+      continue;
+    }
+    const line = sysLine(row.name, nr, row.args as Arg[]);
+    probes.push({ id: row.name, row, nr, line });
+    lines.push(line);
+  }
+  return { arch: facts.arch, lines, probes, notProbed, facts };
+}
+
+/** The helper line that times getpid, the cheap syscall used as a latency signal. */
+export function timingLine(arch: Arch, count = 20000): string {
+  const getpid = rowsForArch(arch).find((r) => r.name === 'getpid');
+  return `timing ${getpid?.nr[arch] ?? 39} ${count}`;
+}
+
+/** Is a sysctl-first check active with these facts? true / false / null (unknown). */
+export function sysctlBlocks(row: SyscallRow, facts: PlanFacts): boolean | null {
+  const gate = row.sysctlFirst;
+  if (!gate) return false;
+  const running = parseKernelVersion(facts.kernelRelease);
+  if (gate.untilKernel && running && kernelAtLeast(running, gate.untilKernel)) return false;
+  const value = facts.sysctls?.[gate.sysctl];
+  if (value === undefined || value === null) return null;
+  const active = gate.op === '>=' ? value >= gate.value : value === gate.value;
+  if (!active) return false;
+  if (facts.effectiveCaps === null) return null;
+  const caps = facts.effectiveCaps;
+  // kernel.io_uring_disabled=2 refuses even CAP_SYS_ADMIN
+  if (gate.sysctl === 'kernel.io_uring_disabled' && value >= 2) return true;
+  const bypass = gate.caps.some((c) => hasCapability(caps, c));
+  if (bypass && facts.inInitUserNs === false) return true; // these are capable() checks
+  return !bypass;
+}
+
+/** Does the process lack the capability a capability-first check wants? null when unknown. */
+export function lacksCapFirst(row: SyscallRow, facts: PlanFacts): boolean | null {
+  const gate = row.capFirst;
+  if (!gate) return false;
+  if (facts.effectiveCaps === null) return null;
+  if (!hasCapability(facts.effectiveCaps, gate.cap)) return true;
+  if (gate.scope === 'init' && facts.inInitUserNs === false) return true;
+  if (gate.scope === 'init' && facts.inInitUserNs == null) return null;
+  return false;
+}

@@ -1,0 +1,99 @@
+// OCI bundle for runc, crun and runsc, written from the case declaration (no `runc spec`).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cwdOf, envOf, extraMounts, resolveCaps } from './common.js';
+import { dockerDefaultOci } from './docker-seccomp.js';
+import type { CaseDecl, OciSeccomp } from './types.js';
+
+/** Docker's masked and read-only /proc, /sys paths (moby oci/defaults.go). */
+export const DOCKER_MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+];
+export const DOCKER_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export function ociSeccompOf(decl: CaseDecl): OciSeccomp | undefined {
+  const s = decl.seccomp;
+  if (s === 'none' || s === 'runtime-default') return undefined;
+  if (s === 'docker-default') return dockerDefaultOci({ arch: process.arch === 'arm64' ? 'arm64' : 'x86_64', caps: resolveCaps(decl) });
+  return s.oci;
+}
+
+interface OciMount {
+  destination: string;
+  type: string;
+  source: string;
+  options?: string[];
+}
+
+export function tmpOptions(decl: CaseDecl): string[] {
+  return ['nosuid', 'nodev', 'mode=1777', ...(decl.noexecTmp ? ['noexec'] : [])];
+}
+
+export function ociConfig(
+  decl: CaseDecl,
+  rootPath: string,
+  id: string,
+): Record<string, unknown> {
+  const caps = resolveCaps(decl);
+  const nonRoot = decl.uid !== 0;
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: decl.procOptions ?? [] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'nodev', 'mode=1777', 'size=65536k', ...(decl.noexecTmp ? ['noexec'] : [])] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+  ];
+  if (!decl.noSys) {
+    mounts.push(
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+    );
+  }
+  // /tmp first, so that a bind under /tmp (a clone in /tmp) lands on top of it.
+  mounts.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: tmpOptions(decl) });
+  for (const m of extraMounts(decl)) {
+    mounts.push({ destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readonly ? 'ro' : 'rw'] });
+  }
+  const seccomp = ociSeccompOf(decl);
+  const linux: Record<string, unknown> = {
+    namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+    cgroupsPath: `/${id}`,
+    maskedPaths: decl.maskedPaths ?? (decl.noSys ? DOCKER_MASKED_PATHS.filter((p) => !p.startsWith('/sys')) : DOCKER_MASKED_PATHS),
+    readonlyPaths: DOCKER_READONLY_PATHS,
+  };
+  if (seccomp) linux.seccomp = seccomp;
+  const env = Object.entries(envOf(decl)).map(([k, v]) => `${k}=${v}`);
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid: decl.uid, gid: decl.gid, additionalGids: [decl.gid] },
+      args: decl.command,
+      env,
+      cwd: cwdOf(decl),
+      capabilities: {
+        bounding: caps,
+        effective: caps,
+        permitted: caps,
+        // A non-root process keeps capabilities across execve only as ambient ones.
+        inheritable: nonRoot ? caps : [],
+        ambient: nonRoot ? caps : [],
+      },
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
+      noNewPrivileges: decl.noNewPrivileges,
+    },
+    root: { path: rootPath, readonly: decl.readOnlyRoot },
+    hostname: decl.hostname ?? `sbx-${decl.runtime}`,
+    mounts,
+    linux,
+  };
+}
+
+/** Writes BUNDLE/config.json under tmp and returns the bundle dir. */
+export function writeBundle(decl: CaseDecl, tmp: string, rootPath: string, id: string): string {
+  const bundle = join(tmp, 'bundle');
+  mkdirSync(bundle, { recursive: true });
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(ociConfig(decl, rootPath, id), null, 2));
+  return bundle;
+}

@@ -1,0 +1,104 @@
+// Shared types of the real-runtime harness: what a case declares, what a run returns.
+
+export const RUNTIMES = ['runc', 'crun', 'runsc', 'bwrap', 'unshare', 'nspawn', 'lxc'] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+/** One rule of an OCI `linux.seccomp` section. */
+export interface OciSeccompArg {
+  index: number;
+  value: number;
+  valueTwo?: number;
+  op: string;
+}
+export interface OciSeccompSyscall {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: OciSeccompArg[];
+}
+/** An OCI `linux.seccomp` section (runtime-spec 1.0.2). */
+export interface OciSeccomp {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  flags?: string[];
+  syscalls?: OciSeccompSyscall[];
+}
+
+/**
+ * Seccomp of a case:
+ * - 'none': no filter at all (nspawn: SYSTEMD_SECCOMP=0; LXC: empty lxc.seccomp.profile);
+ * - 'runtime-default': whatever the runtime applies by itself (nspawn's and LXC's own filters;
+ *   the same as 'none' for runc, crun, runsc, bwrap and unshare, which apply none by default);
+ * - 'docker-default': Docker's default profile, converted for this arch, the case's capabilities
+ *   and this kernel (OCI runtimes only);
+ * - { oci }: an OCI linux.seccomp section (OCI runtimes only).
+ */
+export type SeccompDecl = 'none' | 'runtime-default' | 'docker-default' | { oci: OciSeccomp };
+
+export interface BindMount {
+  source: string;
+  destination: string;
+  /** default true */
+  readonly?: boolean;
+}
+
+export interface CaseDecl {
+  name: string;
+  runtime: RuntimeName;
+  uid: number;
+  gid: number;
+  /** Capability names ('CAP_CHOWN' or 'chown'), or every capability in the host's bounding set. */
+  caps: string[] | 'all-host';
+  seccomp: SeccompDecl;
+  readOnlyRoot: boolean;
+  noNewPrivileges: boolean;
+  /** Extra runsc flags, e.g. ['--oci-seccomp']. runsc only. */
+  runscFlags?: string[];
+  /** Extra bind mounts, read-only unless readonly: false. */
+  mounts?: BindMount[];
+  env?: Record<string, string>;
+  command: string[];
+  /**
+   * The project checkout to make visible (read-only, at the same path). Default: the clone this
+   * harness lives in. The command's working directory defaults to it.
+   */
+  projectDir?: string;
+  cwd?: string;
+  /** /tmp and /dev/shm mounted noexec. */
+  noexecTmp?: boolean;
+  /** No /sys at all (OCI runtimes, bwrap). */
+  noSys?: boolean;
+  /** Options for the fresh /proc, e.g. ['hidepid=2'] (OCI runtimes). */
+  procOptions?: string[];
+  /** Paths made unreadable (OCI maskedPaths; bwrap: tmpfs or /dev/null over them). */
+  maskedPaths?: string[];
+  hostname?: string;
+  /** Kill the run after this long. Default 120 s. */
+  timeoutMs?: number;
+  /** Written to the command's stdin (a pipe; never a host device). */
+  stdin?: string;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code as the runtime reported it (runtimes report a signal death as 128+n). */
+  code: number | null;
+  /** Signal that ended the command: the runtime's own, or inferred from an exit code 128+n. */
+  signal: NodeJS.Signals | null;
+  /** Wall time of the runtime invocation, set-up included. */
+  ms: number;
+  /** Set when the runtime cannot start here; says why. Nothing was run. */
+  skipped?: string;
+  timedOut?: boolean;
+  /** The host command line that was run (for failure messages). */
+  argv?: string[];
+}
+
+export class UnsupportedCaseError extends Error {
+  constructor(runtime: RuntimeName, what: string) {
+    super(`${runtime}: this harness cannot express ${what}`);
+    this.name = 'UnsupportedCaseError';
+  }
+}
