@@ -30,7 +30,11 @@ if (!process.argv.includes('--no-helper')) {
   const helperBuild = join(here, 'src/helper/build.mjs');
   if (existsSync(helperBuild)) {
     const { buildHelper } = await import(helperBuild);
-    const built = await buildHelper({ outDir });
-    console.log(`built ${Object.values(built).filter((v) => typeof v === 'string').join(', ')}`);
+    const built = await buildHelper({ outDir, arch: 'x86_64' });
+    if (!built.ok) {
+      console.error(`cannot build the native helper: ${built.error}`);
+      process.exit(1);
+    }
+    console.log(`built ${built.path} (${built.compiler})`);
   }
 }

@@ -4,6 +4,8 @@ import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
 import { classifyEngine, classifyKubernetes, type EngineVerdict, type KubernetesVerdict } from './engine.js';
 import { confidentialGuest, gvisorPlatform, kataHypervisor, namespaceTool, type Refinement } from './refine.js';
 import { classifySandbox, type SandboxVerdict } from './sandbox.js';
+import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-profile.js';
+import { archFromMachine } from '../probes/syscalls/table.js';
 import { classifyVm, type VmVerdict } from './vm.js';
 
 export interface Verdict {
@@ -18,6 +20,8 @@ export interface Verdict {
   engine: EngineVerdict;
   kubernetes: KubernetesVerdict & { runtimeClassHandler: string | null };
   hostNamespaces: { judged: boolean; shared: NamespaceType[]; reason: string };
+  /** which known seccomp profile the blocked set matches; null without a syscall scan */
+  seccompProfile: ProfileFingerprint | null;
 }
 
 const ENGINE_LABEL: Record<string, string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd', 'cri-o': 'CRI-O' };
@@ -50,6 +54,18 @@ function runtimeClassHandler(cls: string, hypervisor: Refinement | null): string
     return hypervisor ? short[hypervisor.value] ?? 'kata' : 'kata';
   }
   return null;
+}
+
+function seccompProfile(f: Facts): ProfileFingerprint | null {
+  const scan = f.native.syscalls;
+  const arch = archFromMachine(f.kernel.uname.known ? f.kernel.uname.value.machine : '');
+  if (!scan.known || !arch) return null;
+  const eff = f.process.capabilities.effective;
+  return fingerprintSeccompProfile(scan.value.results, {
+    arch,
+    effectiveCaps: eff.known ? BigInt(eff.value.mask) : null,
+    kernelRelease: f.kernel.uname.known ? f.kernel.uname.value.release : null,
+  });
 }
 
 export function classify(f: Facts): Verdict {
@@ -86,5 +102,6 @@ export function classify(f: Facts): Verdict {
     engine,
     kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor) },
     hostNamespaces: hostNamespaces(f, cls),
+    seccompProfile: seccompProfile(f),
   };
 }

@@ -12,6 +12,8 @@ import { probeNamespaces, type NamespaceFacts } from './namespaces.js';
 import { probeNative, type NativeFacts, type NativeOptions } from './native.js';
 import { probePlatform, type PlatformFacts } from './platform.js';
 import { probeProcess, type ProcessFacts } from './process.js';
+import { probeSysctls } from './sysctls.js';
+import type { SysctlName } from './syscalls/table.js';
 import type { Fact } from './fact.js';
 
 export interface Facts {
@@ -25,6 +27,8 @@ export interface Facts {
   platform: PlatformFacts;
   markers: MarkerFacts;
   maps: Fact<MapsFacts>;
+  /** sysctls that gate syscalls before seccomp (null: unreadable) */
+  sysctls: Record<SysctlName, number | null>;
   native: NativeFacts;
 }
 
@@ -43,6 +47,7 @@ export function gatherFileFacts(host: Host): FileFacts {
     platform: probePlatform(host),
     markers: probeMarkers(host),
     maps: probeMaps(host),
+    sysctls: probeSysctls(host),
   };
 }
 

@@ -5,6 +5,7 @@ import type { HelperAnswer, Host } from '../readers/host.js';
 import { type Fact, known, unknown } from './fact.js';
 import type { FileFacts } from './index.js';
 import { buildSyscallScan, type SyscallFacts, interpretSyscallScan, skippedSyscallScan } from './syscalls/scan.js';
+import { archFromMachine } from './syscalls/table.js';
 
 export interface NativeOptions {
   /** false: skip the syscall scan (--no-syscalls) */
@@ -109,7 +110,7 @@ export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) 
   if (arch === 'x86_64') plan.push('cpuid 0', 'cpuid 1', 'cpuid 0x40000000');
   plan.push(`syslog ${SYSLOG_BYTES}`);
   for (const a of MMAP_PROBE_ADDRESSES) plan.push(`mmap ${a}`);
-  const getpid = GETPID[arch as keyof typeof GETPID];
+  const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
   if (getpid !== undefined) plan.push(`timing ${getpid} 2000`);
   const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
   if (scan) plan.push(...scan.lines);
@@ -140,7 +141,8 @@ export async function probeNative(host: Host, files: FileFacts, opts: NativeOpti
     syslog: withNote(parseSyslog(lines), helperNote),
     mmap: withNote(parseMmap(lines), helperNote),
     syscallNs: withNote(parseTiming(lines), helperNote),
-    syscalls: scan ? interpretSyscallScan(scan, lines, helperNote) : skippedSyscallScan('skipped (--no-syscalls)'),
+    syscalls: scan ? interpretSyscallScan(scan, answer)
+      : skippedSyscallScan(opts.syscalls ? `no syscall table for architecture ${arch}` : 'skipped (--no-syscalls)'),
   };
 }
 

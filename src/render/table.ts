@@ -133,6 +133,6 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['getpid() cost', show(nat.syscallNs, (ns) => `${ns} ns`)],
   ], s));
 
-  out.push(renderSyscallSection(facts.native.syscalls, s, section));
+  out.push(renderSyscallSection(facts.native.syscalls, v.seccompProfile, s, section));
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import {
   type Expectation,
   type SyscallRow,
   errnoName,
+  errnoNumber,
   kernelAtLeast,
   parseKernelVersion,
   signalName,
@@ -178,6 +179,8 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
           const gate = row.capFirst.cap;
           if (lacks === true && !row.capFirst.condition)
             return { ...r, disposition: 'capability-denied', gate, reason: `the kernel checks ${gate} first and the process lacks it` };
+          if (lacks === false && row.capFirst.childUserNsMayRefuse && facts.inInitUserNs !== true)
+            return { ...r, disposition: 'ambiguous', gate, reason: `EPERM despite ${gate}: ${row.capFirst.childUserNsMayRefuse}` };
           if (lacks !== false)
             return {
               ...r,
@@ -250,7 +253,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
     if (line) answered.push({ row: probe.row, nr: probe.nr, o: outcomeOf(line) });
   }
   const defaultAction = defaultActionFrom(answered);
-  const defaultErrno = defaultAction.kind === 'errno' && defaultAction.errno !== 'ENOSYS' ? errnoNumberOf(defaultAction.errno) : null;
+  const defaultErrno = defaultAction.kind === 'errno' && defaultAction.errno !== 'ENOSYS' ? (errnoNumber(defaultAction.errno) ?? null) : null;
 
   const results: SyscallResult[] = [];
   const answeredById = new Map(answered.map((a) => [a.row.name, a]));
@@ -291,9 +294,4 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   const counts = emptyCounts();
   for (const r of results) counts[r.disposition]++;
   return { arch: plan.arch, results, counts, defaultAction, helperProblems };
-}
-
-function errnoNumberOf(name: string): number | null {
-  for (let n = 1; n < 600; n++) if (errnoName(n) === name) return n;
-  return null;
 }

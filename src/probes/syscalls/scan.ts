@@ -1,19 +1,34 @@
-// Glue between the facts and the syscall table: builds the scan's plan lines from what the
-// file probes found (arch, capabilities, kernel, sysctls), and turns the helper's answers
-// back into one disposition per syscall. (Integration pending: see plan.ts, dispositions.ts.)
-import type { Fact } from '../fact.js';
-import { unknown } from '../fact.js';
+// Glue between the facts and the syscall table: builds the scan's plan from what the file
+// probes found (arch, capabilities, kernel, user namespace, sysctls), and turns the helper's
+// answer back into one disposition per syscall.
+import type { HelperAnswer, Read } from '../../readers/host.js';
+import { type Fact, known, unknown } from '../fact.js';
 import type { FileFacts } from '../index.js';
+import { type SyscallScan as ScanResult, syscallDispositions } from './dispositions.js';
+import { type SyscallPlan, buildSyscallPlan } from './plan.js';
+import { archFromMachine } from './table.js';
 
-export interface SyscallScan { lines: string[] }
-export type SyscallFacts = Fact<unknown>;
+export type SyscallFacts = Fact<ScanResult>;
 
-export function buildSyscallScan(_arch: string, _files: FileFacts): SyscallScan | null {
-  return null;
+export function buildSyscallScan(machine: string, files: FileFacts): SyscallPlan | null {
+  const arch = archFromMachine(machine);
+  if (!arch) return null;
+  const eff = files.process.capabilities.effective;
+  const user = files.namespaces.entries.user;
+  return buildSyscallPlan({
+    arch,
+    effectiveCaps: eff.known ? BigInt(eff.value.mask) : null,
+    kernelRelease: files.kernel.uname.known ? files.kernel.uname.value.release : null,
+    inInitUserNs: user.known ? user.value.isInitial : null,
+    sysctls: files.sysctls,
+  });
 }
-export function interpretSyscallScan(_scan: SyscallScan, _lines: Record<string, unknown>[], _note: string | null): SyscallFacts {
-  return unknown('syscall scan not integrated yet', 'helper');
+
+export function interpretSyscallScan(plan: SyscallPlan, answer: Read<HelperAnswer>): SyscallFacts {
+  const scan = syscallDispositions(plan, answer);
+  return known(scan, 'helper syscall scan');
 }
+
 export function skippedSyscallScan(why: string): SyscallFacts {
-  return unknown(why, 'helper');
+  return unknown(why, 'helper syscall scan');
 }

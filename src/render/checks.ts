@@ -1,0 +1,54 @@
+// Presentation of the CI checks: --expect results and the --pss report, as terminal tables and
+// as plain objects for the JSON document. Every value comes from the classifier's results.
+import { table, getBorderCharacters } from 'table';
+import type { ExpectationCheck } from '../classifier/expectations.js';
+import type { PssReport, PssStatus } from '../classifier/pss.js';
+import type { Style } from './style.js';
+
+type Status = PssStatus;
+
+function paint(status: Status, s: Style): string {
+  if (status === 'pass') return s.green('pass');
+  if (status === 'fail') return s.red('FAIL');
+  if (status === 'undetermined') return s.yellow('undetermined');
+  return s.dim('n/a');
+}
+
+function grid(rows: string[][], widths: number[]): string {
+  return table(rows, {
+    border: getBorderCharacters('norc'),
+    columns: widths.map((width) => ({ width, wrapWord: true })),
+    drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
+  });
+}
+
+const EXIT_MEANING: Record<number, string> = { 0: 'all hold', 1: 'a check failed', 3: 'a needed fact could not be determined' };
+
+export function renderExpectationsTable(check: ExpectationCheck, s: Style): string {
+  const rows = [[s.bold('status'), s.bold('expected'), s.bold('observed'), s.bold('why')]];
+  for (const r of check.results) rows.push([paint(r.status, s), `${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}`, r.observed, r.reason]);
+  return `${s.bold('Expectations')} ${s.dim(`(exit ${check.exitCode}: ${EXIT_MEANING[check.exitCode]})`)}\n${grid(rows, [12, 26, 30, 50])}`;
+}
+
+export function renderPssTable(report: PssReport, s: Style): string {
+  const rows = [[s.bold('status'), s.bold('rule'), s.bold('evidence'), s.bold('why')]];
+  for (const r of report.rules) rows.push([paint(r.status, s), `${r.title} ${s.dim(`[${r.level}]`)}`, r.evidence, r.reason]);
+  const head = report.status === 'pass' ? s.green('pass') : report.status === 'fail' ? s.red('FAIL') : s.yellow('undetermined');
+  return `${s.bold(`Pod Security Standard: ${report.level}`)} ${head} ${s.dim(`(exit ${report.exitCode})`)}\n${grid(rows, [12, 28, 34, 46])}`;
+}
+
+/** The "expectations" member of the JSON document. */
+export function expectationsJson(check: ExpectationCheck) {
+  return { exitCode: check.exitCode, results: check.results.map((r) => ({ ...r })) };
+}
+
+/** The "podSecurity" member of the JSON document. */
+export function pssJson(report: PssReport) {
+  return {
+    standard: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
+    level: report.level,
+    status: report.status,
+    exitCode: report.exitCode,
+    rules: report.rules.map((r) => ({ ...r })),
+  };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildSyscallPlan, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
+import { CAPABILITY_BITS, type CapName } from '../../src/probes/syscalls/table.js';
+
+const caps = (...names: CapName[]) => names.reduce((acc, n) => acc | (1n << BigInt(CAPABILITY_BITS[n])), 0n);
+const ALL = (1n << 41n) - 1n;
+const base = { arch: 'x86_64' as const, kernelRelease: '6.18.44-fc-v669', inInitUserNs: true };
+
+describe('syscall plan', () => {
+  it('renders helper lines with six arguments', () => {
+    expect(sysLine('kill', 62, ['pid', 1000])).toBe('sys kill 62 pid 1000 0 0 0 0');
+    expect(sysLine('x', 1, [-1, '0xFFFF'])).toBe('sys x 1 -1 0xffff 0 0 0 0');
+    expect(timingLine('x86_64')).toMatch(/^timing 39 \d+$/);
+    expect(timingLine('aarch64')).toMatch(/^timing 172 /);
+  });
+
+  it('starts with the per-probe timeout', () => {
+    const plan = buildSyscallPlan({ ...base, effectiveCaps: 0n, probeTimeoutMs: 250 });
+    expect(plan.lines[0]).toBe('timeout_ms 250');
+  });
+
+  it('skips the side-effect calls while the capability is held', () => {
+    const plan = buildSyscallPlan({ ...base, effectiveCaps: ALL });
+    const skipped = new Map(plan.notProbed.map((n) => [n.row.name, n.reason]));
+    for (const name of ['sethostname', 'setdomainname', 'acct', 'kexec_load', 'kexec_file_load', 'reboot', 'swapon', 'swapoff', 'init_module', 'finit_module', 'delete_module', 'settimeofday', 'vhangup'])
+      expect(skipped.get(name), name).toMatch(/holds CAP_/);
+    expect(plan.lines.some((l) => / (sethostname|acct|reboot|vhangup) /.test(l))).toBe(false);
+  });
+
+  it('probes them when the capability is absent (they fail on the capability check)', () => {
+    const plan = buildSyscallPlan({ ...base, effectiveCaps: caps('CAP_CHOWN', 'CAP_SETUID') });
+    const probed = plan.probes.map((p) => p.id);
+    expect(probed).toEqual(expect.arrayContaining(['sethostname', 'acct', 'reboot', 'vhangup', 'kexec_load']));
+  });
+
+  it('skips them all when the capability set is unknown', () => {
+    const plan = buildSyscallPlan({ ...base, effectiveCaps: null });
+    expect(plan.notProbed.find((n) => n.row.name === 'sethostname')?.reason).toMatch(/unknown/);
+  });
+
+  it('never plans the never rows, and plans only numbers of the arch', () => {
+    for (const arch of ['x86_64', 'aarch64'] as const) {
+      const plan = buildSyscallPlan({ ...base, arch, effectiveCaps: 0n });
+      expect(plan.lines.some((l) => /^sys (exit|exit_group|rt_sigreturn|vfork|fork|pause|sync|syncfs) /.test(l))).toBe(false);
+      expect(plan.probes.every((p) => p.nr === p.row.nr[arch])).toBe(true);
+      expect(new Set(plan.probes.map((p) => p.id)).size).toBe(plan.probes.length);
+    }
+  });
+});
