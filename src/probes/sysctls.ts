@@ -14,7 +14,8 @@ export function probeSysctls(host: Host): Record<SysctlName, number | null> {
   for (const name of GATING_SYSCTLS) {
     const r = host.readFile(`/proc/sys/${name.replace(/\./g, '/')}`);
     const t = r.ok ? r.value.trim() : '';
-    out[name] = /^-?\d+$/.test(t) ? Number(t) : null;
+    const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
+    out[name] = Number.isSafeInteger(n) ? n : null;
   }
   return out;
 }

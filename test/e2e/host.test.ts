@@ -56,8 +56,8 @@ describe('sbx-detect on this machine', () => {
     }
     expect(runBuilt(['--help']).stdout).toContain('--json');
     expect(runBuilt(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const bad = runBuilt(['--no-such-flag']);
+    const bad = runBuilt(['--bogus-flag']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('no-such-flag');
+    expect(bad.stderr).toContain('bogus-flag');
   });
 });
