@@ -9,6 +9,8 @@ import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
 import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
+import type { Disposition, SyscallResult } from '../probes/syscalls/dispositions.js';
+import { profileName, SYSCALL_TABLE } from '../probes/syscalls/table.js';
 import { SANDBOX_CLASSES } from './sandbox-signals.js';
 import type { Verdict } from './verdict.js';
 
@@ -93,14 +95,19 @@ function sandboxUnknownReason(v: Verdict): string {
 
 // ---- the syscall scan's facts, read in one place ----
 //
-// src/probes/syscalls/ is still settling the shape of facts.native.syscalls. This accessor is
-// the only code here that looks inside it: adapt `readSyscallScan` when the shape lands.
+// src/probes/syscalls/ may still reshape facts.native.syscalls. This section is the only code
+// here that looks inside it: adapt readSyscallScan and DISPOSITION_STATE when the shape moves.
+//
+// blocked=X means X is refused here before doing its work: by the seccomp filter or the
+// sandbox, by a capability or sysctl gate the kernel checks first, or because the running
+// kernel lacks it. allowed=X means X reached the kernel and answered as an allowed call does.
+// Argument-variant rows (clone.ns, ...) count towards their call's name.
 
 export type SeccompProfileName = 'docker-default' | 'containers-default' | 'custom' | 'none';
 export const SECCOMP_PROFILES: readonly SeccompProfileName[] = ['docker-default', 'containers-default', 'custom', 'none'];
 
 export type SyscallDisposition =
-  | { state: 'blocked' | 'allowed'; detail: string }
+  | { state: 'blocked' | 'allowed' | 'mixed'; detail: string }
   | { state: 'undetermined'; reason: string };
 
 export interface SyscallScanView {
@@ -109,49 +116,52 @@ export interface SyscallScanView {
   profile: { known: true; value: SeccompProfileName; detail: string } | { known: false; reason: string };
 }
 
-/** Scan dispositions that mean "the call was refused by a filter or the sandbox". */
-const BLOCKED_DISPOSITIONS = /^(blocked|denied|eperm|enosys-seccomp|kill|trap|sigsys)/;
-const ALLOWED_DISPOSITIONS = /^(allowed|reached|ok)/;
+const DISPOSITION_STATE: Record<Disposition, 'blocked' | 'allowed' | 'undetermined' | ((r: SyscallResult) => 'blocked' | 'undetermined')> = {
+  allowed: 'allowed',
+  'blocked-errno': 'blocked',
+  killed: 'blocked',
+  trapped: 'blocked',
+  'capability-denied': 'blocked',
+  'not-implemented': (r) => (r.kernelHasCall === 'unknown' || r.kernelHasCall === undefined ? 'undetermined' : 'blocked'),
+  ambiguous: 'undetermined',
+  timeout: 'undetermined',
+  'not-probed': 'undetermined',
+};
 
-/** The expected shape: { results: { [name]: { disposition, detail? } } | [{ name, disposition }], profile?: string }. */
+/** The syscall names a blocked=/allowed= list may use: the scan table's profile names. */
+export const SCANNED_SYSCALLS: readonly string[] = [...new Set(SYSCALL_TABLE.map(profileName))].sort();
+
 export function readSyscallScan(f: Facts): { known: true; view: SyscallScanView } | { known: false; fact: string; reason: string } {
   const scan = f.native.syscalls;
-  const fact = `the syscall scan (${scan.source})`;
-  if (!scan.known) return { known: false, fact, reason: scan.reason };
-  const value = scan.value as { results?: unknown; profile?: unknown } | null;
-  const entries = new Map<string, { disposition: string; detail?: string }>();
-  const results = value && typeof value === 'object' ? value.results : undefined;
-  const add = (name: unknown, r: unknown) => {
-    const d = r && typeof r === 'object' ? (r as { disposition?: unknown; detail?: unknown }) : null;
-    if (typeof name === 'string' && d && typeof d.disposition === 'string') {
-      entries.set(name, { disposition: d.disposition, detail: typeof d.detail === 'string' ? d.detail : undefined });
-    }
-  };
-  if (Array.isArray(results)) for (const r of results) add((r as { name?: unknown })?.name, r);
-  else if (results && typeof results === 'object') for (const [name, r] of Object.entries(results)) add(name, r);
-  if (entries.size === 0) return { known: false, fact, reason: 'its facts carry no per-syscall results this check can read' };
-  const profile = value?.profile;
+  if (!scan.known) return { known: false, fact: `the syscall scan (${scan.source})`, reason: scan.reason };
+  const { results, defaultAction } = scan.value;
+  const action = defaultAction.kind === 'errno' ? `errno ${defaultAction.errno}, ${defaultAction.agreeing} of ${defaultAction.of} canaries`
+    : defaultAction.kind === 'unknown' ? `unknown: ${defaultAction.reason}` : `${defaultAction.kind}, ${defaultAction.agreeing} of ${defaultAction.of} canaries`;
   return {
     known: true,
     view: {
       disposition(name) {
-        const e = entries.get(name);
-        if (!e) return { state: 'undetermined', reason: `the scan has no result for ${name}` };
-        const detail = e.detail ? `${e.disposition} (${e.detail})` : e.disposition;
-        if (BLOCKED_DISPOSITIONS.test(e.disposition)) return { state: 'blocked', detail };
-        if (ALLOWED_DISPOSITIONS.test(e.disposition)) return { state: 'allowed', detail };
-        return { state: 'undetermined', reason: `${name}: ${detail}` };
+        const rows = results.filter((r) => r.call === name || r.name === name);
+        if (rows.length === 0) return { state: 'undetermined', reason: `the scan has no result for ${name} on ${scan.value.arch}` };
+        const judged = rows.map((r) => {
+          const rule = DISPOSITION_STATE[r.disposition];
+          const state = typeof rule === 'function' ? rule(r) : rule;
+          const what = `${r.name === name ? '' : `${r.name} `}${r.disposition}${r.observed ? ` ${r.observed}` : ''}${r.gate ? ` (${r.gate})` : ''}`;
+          return { state, what, reason: r.reason ?? r.disposition };
+        });
+        const open = judged.filter((j) => j.state === 'undetermined');
+        if (open.length) return { state: 'undetermined', reason: `${name}: ${open.map((j) => `${j.what}: ${j.reason}`).join('; ')}` };
+        const states = new Set(judged.map((j) => j.state));
+        const detail = judged.map((j) => j.what).join(', ');
+        return { state: states.size > 1 ? 'mixed' : (judged[0].state as 'blocked' | 'allowed'), detail };
       },
-      profile: typeof profile === 'string' && (SECCOMP_PROFILES as readonly string[]).includes(profile)
-        ? { known: true, value: profile as SeccompProfileName, detail: `the scan's results match ${profile}` }
-        : { known: false, reason: 'the scan names no profile' },
+      // the scan does not fingerprint profiles (yet): say what it does know
+      profile: { known: false, reason: `the syscall scan names no profile; the filter's default action is ${action}` },
     },
   };
 }
 
 // ---- value grammars ----
-
-const SYSCALL_NAME = /^[a-z_][a-z0-9_]*$/;
 
 function oneOf(values: readonly string[], key: string) {
   return (text: string): string | ParseError =>
@@ -299,6 +309,7 @@ function checkSyscalls(names: string[], want: 'blocked' | 'allowed', f: Facts): 
   if (!scan.known) return undetermined('unknown', scan.fact, scan.reason);
   const seen = names.map((n) => ({ name: n, d: scan.view.disposition(n) }));
   const observed = seen.map(({ name, d }) => `${name}: ${d.state === 'undetermined' ? 'undetermined' : d.detail}`).join('; ');
+  // a call with some variants blocked and some allowed is neither wholly blocked nor allowed
   const wrong = seen.filter(({ d }) => d.state !== 'undetermined' && d.state !== want);
   if (wrong.length) return fail(observed, `expected ${want}: ${wrong.map(({ name, d }) => `${name} is ${d.state}`).join(', ')}`);
   const open = seen.filter(({ d }) => d.state === 'undetermined');
@@ -413,10 +424,11 @@ export const EXPECTATION_KEYS: readonly KeySpec<unknown>[] = [
     observes: 'facts.mounts.readOnlyRoot (/proc/self/mountinfo)', read: (f) => ({ fact: f.mounts.readOnlyRoot, what: 'the root mount' }),
   }),
   ...(['blocked', 'allowed'] as const).map((want) => define<string[]>({
-    key: want, operators: ['='], grammar: 'SYSCALL[,SYSCALL…] (names as in the kernel\'s syscall table, e.g. mount,unshare)',
+    key: want, operators: ['='], grammar: 'SYSCALL[,SYSCALL…] (names from the scan\'s syscall table, e.g. mount,unshare)',
     description: `every listed syscall is ${want} (by the seccomp filter or the sandbox)`,
     observes: 'facts.native.syscalls (the syscall scan)',
-    parse: (text) => commaList(text, want, (s) => (SYSCALL_NAME.test(s) ? s : new ParseError(`"${s}" is not a syscall name (lower case, digits, underscores)`))),
+    parse: (text) => commaList(text, want, (s) => (SCANNED_SYSCALLS.includes(s) ? s
+      : new ParseError(`unknown syscall "${s}" (the scan knows these names: ${SCANNED_SYSCALLS.join(', ')})`))),
     check: (names, f) => checkSyscalls(names, want, f),
   })),
   define<string[]>({

@@ -4,22 +4,35 @@ import type { Verdict } from '../classifier/verdict.js';
 import type { Facts } from '../probes/index.js';
 
 export const SCHEMA_VERSION = 1;
-export const SCHEMA_ID = 'https://github.com/sbx-detect/sbx-detect/schema/report.schema.json';
+export const SCHEMA_ID = 'https://sbx-detect.dev/schema/report-v1.schema.json';
 
 export interface ReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number }
 
-export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta) {
+/** The --json document; schema/report.schema.json is generated from this type. */
+export interface Report {
+  $schema: string;
+  schemaVersion: number;
+  tool: { name: 'sbx-detect'; version: string };
+  generatedAt: string;
+  root: string;
+  elapsedMs?: number;
+  verdict: Verdict;
+  facts: Facts;
+}
+
+export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta): Report {
   return {
     $schema: SCHEMA_ID,
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'sbx-detect', version: meta.version },
     generatedAt: meta.generatedAt,
     root: meta.root,
+    elapsedMs: meta.elapsedMs,
     verdict,
     facts,
   };
 }
 
-export function renderJson(report: ReturnType<typeof buildReport>): string {
+export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
