@@ -56,7 +56,9 @@ export async function main(argv: string[]): Promise<number> {
   if (recording) host = recording.host;
 
   const started = performance.now();
-  const facts = await gatherFacts(host, { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000 });
+  const progress = progressReporter(process.stderr, started);
+  const facts = await gatherFacts(host, { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000, onProgress: progress.update });
+  progress.done();
   if (recording) {
     const text = JSON.stringify(recording.archive, null, 1) + '\n';
     if (args.o === '-') process.stdout.write(text);
@@ -74,6 +76,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(renderTable(facts, verdict, makeStyle(wantColour(process.stdout.isTTY === true, process.env)), { explain: args.explain }) + '\n');
   }
   return EXIT.ok;
+}
+
+/** Progress on stderr, only on a TTY, and only once the scan has run for half a second
+ *  (under gVisor-ptrace a fork costs ~1 ms, so the scan is slow enough to notice). */
+function progressReporter(stream: NodeJS.WriteStream, started: number) {
+  let shown = false;
+  return {
+    update: (done: number, total: number) => {
+      if (!stream.isTTY || performance.now() - started < 500) return;
+      shown = true;
+      stream.write(`\rsbx-detect: probing ${Math.min(done, total)}/${total}`);
+    },
+    done: () => {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
 }
 
 function usage(message: string): number {

@@ -129,7 +129,10 @@ export async function probeNative(host: Host, files: FileFacts, opts: NativeOpti
     syscalls: skippedSyscallScan(opts.syscalls ? why : 'skipped (--no-syscalls)'),
   });
   if (!opts.helper) return off('the native helper was not run (--no-helper)');
-  const answer = await host.runHelper(plan, { timeoutMs: opts.timeoutMs ?? 30000 });
+  const answer = await host.runHelper(plan, {
+    timeoutMs: opts.timeoutMs ?? 30000,
+    onProgress: opts.onProgress ? (n) => opts.onProgress!(n, plan.length) : undefined,
+  });
   if (!answer.ok) return off(`the native helper could not run: ${answer.error.message}`);
   const a = answer.value;
   const lines = a.lines;

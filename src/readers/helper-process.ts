@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type HelperAnswer, type Read, readError } from './host.js';
+import { type HelperAnswer, type HelperRunOptions, type Read, readError } from './host.js';
 
 /** Where the helper may be, in order (issue 7 adds extraction from the single executable). */
 export function helperCandidates(): string[] {
@@ -45,7 +45,7 @@ export function parseHelperOutput(stdout: string): { lines: Record<string, unkno
   return { lines, garbage };
 }
 
-export function runHelperProcess(plan: string[], opts: { timeoutMs: number; helperPath?: string }): Promise<Read<HelperAnswer>> {
+export function runHelperProcess(plan: string[], opts: HelperRunOptions & { helperPath?: string }): Promise<Read<HelperAnswer>> {
   const located = opts.helperPath ? { ok: true as const, value: opts.helperPath } : locateHelper();
   if (!located.ok) return Promise.resolve(located);
   const helper = located.value;
@@ -66,9 +66,14 @@ export function runHelperProcess(plan: string[], opts: { timeoutMs: number; help
       timedOut = true;
       child.kill('SIGKILL'); // our own child, nobody else's
     }, opts.timeoutMs);
+    let answered = 0;
     child.stdout.on('data', (b: Buffer) => {
       if (outBytes < 16 * 1024 * 1024) out.push(b);
       outBytes += b.length;
+      if (opts.onProgress) {
+        for (const byte of b) if (byte === 10) answered++;
+        opts.onProgress(answered);
+      }
     });
     child.stderr.resume();
     child.stdin.on('error', () => {}); // EPIPE when the helper dies early: reported via exit status

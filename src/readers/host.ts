@@ -45,6 +45,12 @@ export interface HelperAnswer {
   elapsedMs: number;
 }
 
+export interface HelperRunOptions {
+  timeoutMs: number;
+  /** called with the number of answer lines so far, as they arrive */
+  onProgress?: (answered: number) => void;
+}
+
 export interface Host {
   /** "/" for the live system, or the snapshot directory */
   readonly root: string;
@@ -58,7 +64,7 @@ export interface Host {
   env(name: string): string | undefined;
   uname(): Uname;
   /** Runs the native helper with a plan; never throws. */
-  runHelper(plan: HelperRequest[], opts: { timeoutMs: number }): Promise<Read<HelperAnswer>>;
+  runHelper(plan: HelperRequest[], opts: HelperRunOptions): Promise<Read<HelperAnswer>>;
 }
 
 /** Files larger than this are cut, and the read says so (a 1 MiB cmdline must not cost us). */
