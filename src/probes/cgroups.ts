@@ -2,7 +2,7 @@
 // that apply. Under a private cgroup namespace the v2 path is just "/" — the engine must then
 // be read from mountinfo instead (see the classifier).
 import type { Host } from '../readers/host.js';
-import { type Fact, Invalid, invalid, known, parseRead, unknown } from './fact.js';
+import { type Fact, Invalid, invalid, known, parseRead, safeInt, unknown } from './fact.js';
 import type { MountEntry } from './mounts.js';
 
 export interface CgroupLine { id: string; controllers: string[]; path: string }
@@ -21,7 +21,8 @@ export interface CgroupFacts {
 export function parseCgroupFile(text: string): CgroupLine[] | Invalid {
   const out: CgroupLine[] = [];
   for (const l of text.split('\n')) {
-    const m = /^(\d+):([^:]*):(.*)$/.exec(l.trim());
+    // s flag: a cgroup name may hold \r or U+2028, which . would not match
+    const m = /^(\d+):([^:]*):(.*)$/s.exec(l.replace(/^\s+/, '').replace(/[ \t\r]+$/, ''));
     if (m) out.push({ id: m[1], controllers: m[2] ? m[2].split(',') : [], path: m[3] });
   }
   return out.length ? out : invalid('no cgroup line');
@@ -39,14 +40,17 @@ export function parseMemoryLimit(text: string): number | null | Invalid {
   const t = text.trim();
   if (t === 'max') return null;
   if (!/^\d+$/.test(t)) return invalid(`not a byte count: "${t.slice(0, 40)}"`);
-  return BigInt(t) >= PAGE_COUNTER_MAX ? null : Number(t);
+  // above 2^53 bytes (8 PiB) no real limit exists: that is the kernel's "unlimited" rounded
+  return BigInt(t) >= PAGE_COUNTER_MAX || !Number.isSafeInteger(Number(t)) ? null : Number(t);
 }
 
 /** cpu.max is "QUOTA PERIOD" (v2); v1 gives quota and period in two files. */
 export function cpuQuota(quota: string, period: string): number | null | Invalid {
   if (quota.trim() === 'max' || quota.trim() === '-1') return null;
-  const q = Number(quota), p = Number(period);
-  if (!Number.isFinite(q) || !Number.isFinite(p) || p <= 0 || q < 0) return invalid(`bad quota "${quota}" / period "${period}"`);
+  // decimal digits only: Number() would read "" as 0 and "0x10" as 16
+  const q = /^\d+$/.test(quota.trim()) ? safeInt(quota.trim()) : null;
+  const p = /^\d+$/.test(period.trim()) ? safeInt(period.trim()) : null;
+  if (q === null || p === null || p <= 0) return invalid(`bad quota "${quota.slice(0, 40)}" / period "${period.slice(0, 40)}"`);
   return Math.round((q / p) * 1000) / 1000;
 }
 

@@ -30,4 +30,12 @@ export function parseRead<T>(read: Read<string>, source: string, parse: (text: s
   }
 }
 
+/** A decimal integer that a JS number holds exactly, else null: the kernel prints u64s, and a
+ *  rounded or infinite number would be a wrong fact rather than an unknown one. */
+export function safeInt(text: string): number | null {
+  if (!/^-?\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 export const valueOr = <T>(f: Fact<T>, fallback: T): T => (f.known ? f.value : fallback);

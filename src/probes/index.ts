@@ -28,7 +28,7 @@ export interface Facts {
   markers: MarkerFacts;
   maps: Fact<MapsFacts>;
   /** sysctls that gate syscalls before seccomp (null: unreadable) */
-  sysctls: Record<SysctlName, number | null>;
+  sysctls: Record<SysctlName, Fact<number>>;
   native: NativeFacts;
 }
 

@@ -1,7 +1,7 @@
 // Kernel identity: uname, /proc/version, /proc/cmdline. The guest kernel of a VM sandbox and
 // the fake kernel of gVisor both show here.
 import type { Host, Uname } from '../readers/host.js';
-import { type Fact, invalid, known, parseRead, unknown } from './fact.js';
+import { type Fact, invalid, known, parseRead, safeInt, unknown } from './fact.js';
 
 export interface KernelFacts {
   uname: Fact<Uname>;
@@ -15,7 +15,9 @@ export interface KernelFacts {
 
 export function parseRelease(release: string): [number, number, number] | null {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+  if (!m) return null;
+  const nums = [safeInt(m[1]), safeInt(m[2]), safeInt(m[3] ?? '0')];
+  return nums.every((n): n is number => n !== null) ? (nums as [number, number, number]) : null;
 }
 
 /** Splits a kernel command line; quoted values ("a b") stay one token, as the kernel parses them. */

@@ -15,7 +15,8 @@ export interface MapsFacts {
 export function parseMaps(text: string): MapsFacts | ReturnType<typeof invalid> {
   let usertrap = false, stackTop: string | null = null, highest = 0n, vsyscallPerms: string | null = null, any = false;
   for (const l of text.split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(l);
+    // s flag: a file name may hold \r or U+2028; without it the pattern also backtracks quadratically
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+ ?(.*)$/s.exec(l);
     if (!m) continue;
     any = true;
     const end = BigInt('0x' + m[2]);

@@ -26,12 +26,13 @@ const exists = (host: Host, path: string): Fact<boolean> => {
 };
 
 export function parseContainerenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const pairs = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)="?(.*?)"?$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)="?(.*?)"?$/s.exec(line.trim());
+    if (m) pairs.set(m[1], m[2]);
   }
-  return out;
+  // fromEntries defines own properties, so a "__proto__" key is kept, not swallowed
+  return Object.fromEntries(pairs);
 }
 
 export function containerFromEnviron(text: string): string | null {

@@ -1,7 +1,7 @@
 // The mount table (/proc/self/mountinfo) and what in it matters for isolation: the root
 // filesystem, whether it is read-only, and mounts that reach the host.
 import type { Host, StatInfo } from '../readers/host.js';
-import { type Fact, Invalid, invalid, known, parseRead, unknown } from './fact.js';
+import { type Fact, Invalid, invalid, known, parseRead, safeInt, unknown } from './fact.js';
 
 export interface MountEntry {
   id: number;
@@ -39,9 +39,10 @@ export function parseMountinfo(text: string): MountEntry[] | Invalid {
     if (dash < 0) { bad++; continue; }
     const left = line.slice(0, dash).split(' ');
     const right = line.slice(dash + 3).split(' ');
-    if (left.length < 6 || right.length < 2 || !/^\d+$/.test(left[0]) || !/^\d+$/.test(left[1])) { bad++; continue; }
+    const id = safeInt(left[0]), parent = safeInt(left[1]);
+    if (left.length < 6 || right.length < 2 || id === null || parent === null || id < 0 || parent < 0) { bad++; continue; }
     out.push({
-      id: Number(left[0]), parent: Number(left[1]), device: left[2],
+      id, parent, device: left[2],
       root: unescape(left[3]), mountPoint: unescape(left[4]), options: left[5].split(','),
       fsType: right[0], source: unescape(right[1] ?? ''), superOptions: (right[2] ?? '').split(',').filter(Boolean),
     });

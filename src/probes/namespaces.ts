@@ -1,7 +1,7 @@
 // Namespaces by inode. The kernel gives the initial namespaces fixed inode numbers
 // (include/linux/proc_ns.h), so "same as the host" can be told from inside without /proc/1.
 import type { Host } from '../readers/host.js';
-import { type Fact, invalid, known, parseRead, unknown } from './fact.js';
+import { type Fact, invalid, known, parseRead, safeInt, unknown } from './fact.js';
 
 export const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
 export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
@@ -32,7 +32,7 @@ export interface NamespaceFacts {
 
 export function parseNsLink(link: string, type: NamespaceType): number | null {
   const m = /^([a-z_]+):\[(\d+)\]$/.exec(link.trim());
-  return m && m[1] === type ? Number(m[2]) : null;
+  return m && m[1] === type ? safeInt(m[2]) : null;
 }
 
 export function judgeInode(type: NamespaceType, inode: number): boolean | null {
@@ -49,8 +49,9 @@ export function parseIdMap(text: string): IdMapLine[] | ReturnType<typeof invali
   const out: IdMapLine[] = [];
   for (const l of lines) {
     const p = l.split(/\s+/);
-    if (p.length !== 3 || !p.every((x) => /^\d+$/.test(x))) return invalid(`bad line "${l.slice(0, 60)}"`);
-    out.push({ inside: Number(p[0]), outside: Number(p[1]), count: Number(p[2]) });
+    const n = p.map(safeInt);
+    if (p.length !== 3 || !n.every((x): x is number => x !== null && x >= 0)) return invalid(`bad line "${l.slice(0, 60)}"`);
+    out.push({ inside: n[0], outside: n[1], count: n[2] });
   }
   return out;
 }

@@ -43,14 +43,17 @@ const SYSLOG_BYTES = 4096;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Formats a value from a helper line safely: a hostile object must not throw in String(). */
+const text = (v: unknown): string => (v !== null && typeof v === 'object' ? JSON.stringify(v).slice(0, 200) : String(v));
+
 /** Why a helper line has no answer: the child timed out, was killed, or could not fork. */
 export function lineFailure(line: Record<string, unknown> | undefined, what: string): string | null {
   if (!line) return `the helper gave no answer for ${what}`;
   if (line.timeout) return `${what}: the probe timed out`;
-  if (line.fork_errno !== undefined) return `${what}: fork failed (errno ${line.fork_errno})`;
-  if (line.pipe_errno !== undefined) return `${what}: pipe failed (errno ${line.pipe_errno})`;
-  if (line.signal !== undefined) return `${what}: the probe died of signal ${line.signal}`;
-  if (line.error !== undefined) return `${what}: ${String(line.error)}`;
+  if (line.fork_errno !== undefined) return `${what}: fork failed (errno ${text(line.fork_errno)})`;
+  if (line.pipe_errno !== undefined) return `${what}: pipe failed (errno ${text(line.pipe_errno)})`;
+  if (line.signal !== undefined) return `${what}: the probe died of signal ${text(line.signal)}`;
+  if (line.error !== undefined) return `${what}: ${text(line.error)}`;
   if (line.lost || line.incomplete_output) return `${what}: the probe's answer was lost`;
   return null;
 }
@@ -80,7 +83,7 @@ export function parseSyslog(lines: Record<string, unknown>[]): Fact<SyslogFacts>
   if (why) return unknown(why, 'helper syslog(2)');
   const size = num(l!.size_ret);
   if (typeof l!.text !== 'string') {
-    return unknown(`syslog(SYSLOG_ACTION_READ_ALL) failed with errno ${l!.read_errno ?? '?'}`, 'helper syslog(2)');
+    return unknown(`syslog(SYSLOG_ACTION_READ_ALL) failed with errno ${text(l!.read_errno ?? '?')}`, 'helper syslog(2)');
   }
   const all = (l!.text as string).split('\n').map((s) => s.trim()).filter(Boolean);
   return known({ size: size !== null && size >= 0 ? size : null, firstLines: all.slice(0, 3), lastLine: all.at(-1) ?? null }, 'helper syslog(2)');
@@ -140,13 +143,22 @@ export async function probeNative(host: Host, files: FileFacts, opts: NativeOpti
     : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
   return {
     helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
-    cpuid: withNote(parseCpuid(lines), helperNote),
-    syslog: withNote(parseSyslog(lines), helperNote),
-    mmap: withNote(parseMmap(lines), helperNote),
-    syscallNs: withNote(parseTiming(lines), helperNote),
+    cpuid: withNote(guarded(() => parseCpuid(lines), 'helper cpuid'), helperNote),
+    syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
+    mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),
+    syscallNs: withNote(guarded(() => parseTiming(lines), 'helper timing'), helperNote),
     syscalls: scan ? interpretSyscallScan(scan, answer)
       : skippedSyscallScan(opts.syscalls ? `no syscall table for architecture ${arch}` : 'skipped (--no-syscalls)'),
   };
+}
+
+/** A parser bug on hostile helper output costs one fact, never the report. */
+function guarded<T>(parse: () => Fact<T>, source: string): Fact<T> {
+  try {
+    return parse();
+  } catch (err) {
+    return unknown(`unparseable helper answer (${(err as Error)?.message ?? 'error'})`, source);
+  }
 }
 
 function withNote<T>(f: Fact<T>, note: string | null): Fact<T> {

@@ -2,7 +2,7 @@
 // missing matters too: gVisor prints no NoNewPrivs, Seccomp_filters or NSpid.
 import type { Host } from '../readers/host.js';
 import { decodeCapabilityMask } from './capabilities.js';
-import { type Fact, Invalid, invalid, known, unknown } from './fact.js';
+import { type Fact, Invalid, invalid, known, safeInt, unknown } from './fact.js';
 
 export type CapabilitySet = 'inheritable' | 'permitted' | 'effective' | 'bounding' | 'ambient';
 const CAP_LINES: Record<CapabilitySet, string> = {
@@ -39,6 +39,9 @@ export function parseStatusLines(text: string): Map<string, string> {
   return map;
 }
 
+/** a Map, not an object literal: a line like "Seccomp: toString" must not find a prototype member */
+const SECCOMP_MODES = new Map<string, SeccompMode>([['0', 'disabled'], ['1', 'strict'], ['2', 'filtering']]);
+
 const SEEN_ON_MODERN_LINUX = ['NoNewPrivs', 'Seccomp', 'Seccomp_filters', 'NSpid', 'CapAmb', 'Umask'];
 
 function field<T>(lines: Map<string, string> | Invalid, key: string, parse: (v: string) => T | null): Fact<T> {
@@ -50,7 +53,7 @@ function field<T>(lines: Map<string, string> | Invalid, key: string, parse: (v: 
   return v === null ? unknown(`/proc/self/status ${key} is unparseable: "${raw.slice(0, 80)}"`, source) : known(v, source);
 }
 
-const int = (s: string): number | null => (/^-?\d+$/.test(s) ? Number(s) : null);
+const int = safeInt;
 const ints = (s: string): number[] | null => {
   const parts = s.split(/\s+/).filter(Boolean);
   const nums = parts.map(int);
@@ -75,7 +78,7 @@ export function parseProcessStatus(text: string | Invalid): ProcessFacts {
     gid: field(lines, 'Gid', ids),
     groups: field(lines, 'Groups', (v) => (v === '' ? [] : ints(v))),
     noNewPrivs: field(lines, 'NoNewPrivs', (v) => (v === '0' ? false : v === '1' ? true : null)),
-    seccomp: field(lines, 'Seccomp', (v) => (({ '0': 'disabled', '1': 'strict', '2': 'filtering' }) as const)[v as '0'] ?? null),
+    seccomp: field(lines, 'Seccomp', (v) => SECCOMP_MODES.get(v) ?? null),
     seccompFilters: field(lines, 'Seccomp_filters', int),
     nspid: field(lines, 'NSpid', (v) => {
       const n = ints(v);

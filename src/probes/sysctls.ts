@@ -1,6 +1,7 @@
 // The sysctls that decide whether some syscalls fail before seccomp is even asked
 // (signals.md §6.2 "sysctl-gated calls"): read them so a refusal is not called "blocked".
 import type { Host } from '../readers/host.js';
+import { type Fact, invalid, parseRead, safeInt } from './fact.js';
 import type { SysctlName } from './syscalls/table.js';
 
 export const GATING_SYSCTLS: readonly SysctlName[] = [
@@ -8,14 +9,11 @@ export const GATING_SYSCTLS: readonly SysctlName[] = [
   'vm.unprivileged_userfaultfd', 'kernel.io_uring_disabled',
 ];
 
-/** name -> integer value, or null when unreadable or not an integer */
-export function probeSysctls(host: Host): Record<SysctlName, number | null> {
-  const out = {} as Record<SysctlName, number | null>;
+export function probeSysctls(host: Host): Record<SysctlName, Fact<number>> {
+  const out = {} as Record<SysctlName, Fact<number>>;
   for (const name of GATING_SYSCTLS) {
-    const r = host.readFile(`/proc/sys/${name.replace(/\./g, '/')}`);
-    const t = r.ok ? r.value.trim() : '';
-    const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
-    out[name] = Number.isSafeInteger(n) ? n : null;
+    const path = `/proc/sys/${name.replace(/\./g, '/')}`;
+    out[name] = parseRead(host.readFile(path), path, (t) => safeInt(t.trim()) ?? invalid(`not an integer: "${t.trim().slice(0, 40)}"`));
   }
   return out;
 }

@@ -33,8 +33,9 @@ export function createSnapshotHost(root: string, manifest: SnapshotManifest = lo
     const code = manifest.errors?.[p];
     return code ? readError(code, p) : null;
   };
+  // report the path as the tool asked for it, not the snapshot directory it was read from
   const withRealPath = <T>(p: string, r: Read<T>): Read<T> =>
-    r.ok ? r : readError(r.error.code, p, `${r.error.code}: ${p}`);
+    r.ok ? r : readError(r.error.code, p, r.error.message.split(under(p)).join(p));
   return {
     root,
     live: false,
@@ -78,8 +79,11 @@ export function createSnapshotHost(root: string, manifest: SnapshotManifest = lo
     async runHelper() {
       const h = manifest.helper;
       if (!h) return readError('NOT_RECORDED', 'sbx-helper', 'the snapshot holds no helper answers');
-      if ('error' in h) return readError(h.error, 'sbx-helper', `recorded helper failure: ${h.error}`);
-      return { ok: true, value: h };
+      if ('error' in h) return readError(String(h.error), 'sbx-helper', `recorded helper failure: ${String(h.error)}`);
+      if (!Array.isArray(h.lines) || typeof h.exit !== 'object' || h.exit === null) {
+        return readError('BAD_SNAPSHOT', 'sbx-helper', 'the recorded helper answer has no lines array or no exit status');
+      }
+      return { ok: true, value: { ...h, garbage: h.garbage ?? [], timedOut: h.timedOut ?? false, elapsedMs: h.elapsedMs ?? 0 } };
     },
   };
 }

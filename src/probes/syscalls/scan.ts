@@ -20,7 +20,7 @@ export function buildSyscallScan(machine: string, files: FileFacts): SyscallPlan
     effectiveCaps: eff.known ? BigInt(eff.value.mask) : null,
     kernelRelease: files.kernel.uname.known ? files.kernel.uname.value.release : null,
     inInitUserNs: user.known ? user.value.isInitial : null,
-    sysctls: files.sysctls,
+    sysctls: Object.fromEntries(Object.entries(files.sysctls).map(([k, f]) => [k, f.known ? f.value : null])),
   });
 }
 
