@@ -1,5 +1,5 @@
 // Builds dist/: the bundle (dist/sbx-detect.cjs) and the static native helper (dist/sbx-helper).
-// Usage: node build.mjs [--no-helper]
+// and the single executable dist/sbx-detect. Usage: node build.mjs [--no-helper] [--no-sea]
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,4 +37,12 @@ if (!process.argv.includes('--no-helper')) {
     }
     console.log(`built ${built.path} (${built.compiler})`);
   }
+}
+
+// the single executable (dist/sbx-detect): Node SEA with the bundle and the helper embedded
+if (!process.argv.includes('--no-sea') && process.platform === 'linux' && process.arch === 'x64') {
+  const { buildSea } = await import('./scripts/build-sea.mjs');
+  const helper = join(outDir, 'sbx-helper');
+  const sea = await buildSea({ outDir, bundle: join(outDir, 'sbx-detect.cjs'), helper: existsSync(helper) ? helper : null, quiet: true });
+  console.log(`built ${sea.path} (${(sea.size / 1048576).toFixed(1)} MiB, helper ${sea.helperEmbedded ? 'embedded' : 'not embedded'})`);
 }

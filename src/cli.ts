@@ -2,6 +2,8 @@
 // (live or a snapshot), gather facts, classify, render. Exit codes are documented in the README.
 import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
+import { checkExpectations, describeExpectationKeys, type Expectation, type ExpectationCheck, parseExpectation } from './classifier/expectations.js';
+import { checkPodSecurity, PSS_LEVELS, type PssLevel, type PssReport } from './classifier/pss.js';
 import { classify } from './classifier/verdict.js';
 import { gatherFacts } from './probes/index.js';
 import { createRecordingHost, createReplayHost, parseArchive } from './readers/archive.js';
@@ -32,6 +34,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('helper', { type: 'boolean', default: true, describe: 'run the native helper at all (--no-helper: files only)' })
     .option('explain', { type: 'boolean', default: false, describe: 'show every signal considered, with its weight' })
     .option('timeout', { type: 'number', default: 30, describe: 'seconds the native helper may run in total' })
+    // repeated flags collect into an array; no `array: true`, so a flag never swallows what follows
+    .option('expect', { type: 'string', requiresArg: true, describe: `KEY=VALUE that must hold (repeatable); exit 1 if one fails, 3 if one cannot be decided. Keys:\n  ${describeExpectationKeys().join('\n  ')}` })
+    .option('pss', { type: 'string', choices: PSS_LEVELS as PssLevel[], describe: 'check the Kubernetes Pod Security Standard from inside (exit 1 fail, 3 undetermined)' })
     .strict()
     .version(VERSION)
     .help()
@@ -45,6 +50,14 @@ export async function main(argv: string[]): Promise<number> {
 
   const snapshot = args._[0] === 'snapshot';
   if (snapshot && !args.o) return usage('snapshot needs -o FILE (or -o - for stdout)');
+  const expectations: Expectation[] = [];
+  for (const text of ([] as string[]).concat(args.expect ?? [])) {
+    const p = parseExpectation(text);
+    if (!p.ok) return usage(`--expect ${text}: ${p.error}`);
+    expectations.push(p.expectation);
+  }
+  const pssLevel = args.pss as PssLevel | undefined;
+  if (snapshot && (expectations.length || pssLevel)) return usage('snapshot records inputs only: --expect and --pss apply to a report');
   let host: Host;
   if (args.replay) {
     const read = readCapped(args.replay);
@@ -66,16 +79,36 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const verdict = classify(facts);
+  const expected: ExpectationCheck | null = expectations.length ? checkExpectations(expectations, facts, verdict) : null;
+  const podSecurity: PssReport | null = pssLevel ? checkPodSecurity(pssLevel, facts, verdict) : null;
   if (args.json) {
+    const { expectationsJson, pssJson } = await import('./render/checks.js');
     const report = buildReport(facts, verdict, {
       version: VERSION, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started),
     });
-    process.stdout.write(renderJson(report));
+    // Report (render/json.ts) gains `checks?: { expectations?: …; podSecurity?: … }`; then npm run gen-schema
+    const checks = { ...(expected && { expectations: expectationsJson(expected) }), ...(podSecurity && { podSecurity: pssJson(podSecurity) }) };
+    process.stdout.write(renderJson(expected || podSecurity ? { ...report, checks } : report));
+    // stdout is the document; CI logs still get one line per check that did not hold
+    for (const r of expected?.results ?? []) if (r.status !== 'pass') process.stderr.write(`sbx-detect: --expect ${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}: ${r.status}, observed ${r.observed} (${r.reason})\n`);
+    for (const r of podSecurity?.rules ?? []) if (r.status === 'fail' || r.status === 'undetermined') process.stderr.write(`sbx-detect: --pss ${podSecurity!.level} ${r.id}: ${r.status} (${r.evidence}; ${r.reason})\n`);
   } else {
     const { renderTable } = await import('./render/table.js'); // `table` is only loaded for humans
-    process.stdout.write(renderTable(facts, verdict, makeStyle(wantColour(process.stdout.isTTY === true, process.env)), { explain: args.explain }) + '\n');
+    const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));
+    const parts = [renderTable(facts, verdict, style, { explain: args.explain })];
+    if (expected || podSecurity) {
+      const { renderExpectationsTable, renderPssTable } = await import('./render/checks.js');
+      if (expected) parts.push(renderExpectationsTable(expected, style));
+      if (podSecurity) parts.push(renderPssTable(podSecurity, style));
+    }
+    process.stdout.write(parts.join('\n') + '\n');
   }
-  return EXIT.ok;
+  return worstExit([expected?.exitCode ?? EXIT.ok, podSecurity?.exitCode ?? EXIT.ok]);
+}
+
+/** A definite failure (1) wins over an undetermined check (3), which wins over success (0). */
+function worstExit(codes: number[]): number {
+  return codes.includes(EXIT.expectationFailed) ? EXIT.expectationFailed : codes.includes(EXIT.undetermined) ? EXIT.undetermined : EXIT.ok;
 }
 
 /** Progress on stderr, only on a TTY, and only once the scan has run for half a second

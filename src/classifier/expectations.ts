@@ -97,14 +97,14 @@ function sandboxUnknownReason(v: Verdict): string {
 //
 // src/probes/syscalls/ may still reshape facts.native.syscalls. This section is the only code
 // here that looks inside it: adapt readSyscallScan and DISPOSITION_STATE when the shape moves.
+// (seccomp-profile= reads verdict.seccompProfile, the fingerprint made from the same scan.)
 //
 // blocked=X means X is refused here before doing its work: by the seccomp filter or the
 // sandbox, by a capability or sysctl gate the kernel checks first, or because the running
 // kernel lacks it. allowed=X means X reached the kernel and answered as an allowed call does.
 // Argument-variant rows (clone.ns, ...) count towards their call's name.
 
-export type SeccompProfileName = 'docker-default' | 'containers-default' | 'custom' | 'none';
-export const SECCOMP_PROFILES: readonly SeccompProfileName[] = ['docker-default', 'containers-default', 'custom', 'none'];
+export const SECCOMP_PROFILES = ['docker-default', 'containers-default', 'custom', 'none'] as const;
 
 export type SyscallDisposition =
   | { state: 'blocked' | 'allowed' | 'mixed'; detail: string }
@@ -112,8 +112,6 @@ export type SyscallDisposition =
 
 export interface SyscallScanView {
   disposition(name: string): SyscallDisposition;
-  /** the profile the scan's results match, when the scan names one */
-  profile: { known: true; value: SeccompProfileName; detail: string } | { known: false; reason: string };
 }
 
 const DISPOSITION_STATE: Record<Disposition, 'blocked' | 'allowed' | 'undetermined' | ((r: SyscallResult) => 'blocked' | 'undetermined')> = {
@@ -134,9 +132,7 @@ export const SCANNED_SYSCALLS: readonly string[] = [...new Set(SYSCALL_TABLE.map
 export function readSyscallScan(f: Facts): { known: true; view: SyscallScanView } | { known: false; fact: string; reason: string } {
   const scan = f.native.syscalls;
   if (!scan.known) return { known: false, fact: `the syscall scan (${scan.source})`, reason: scan.reason };
-  const { results, defaultAction } = scan.value;
-  const action = defaultAction.kind === 'errno' ? `errno ${defaultAction.errno}, ${defaultAction.agreeing} of ${defaultAction.of} canaries`
-    : defaultAction.kind === 'unknown' ? `unknown: ${defaultAction.reason}` : `${defaultAction.kind}, ${defaultAction.agreeing} of ${defaultAction.of} canaries`;
+  const { results } = scan.value;
   return {
     known: true,
     view: {
@@ -155,8 +151,6 @@ export function readSyscallScan(f: Facts): { known: true; view: SyscallScanView 
         const detail = judged.map((j) => j.what).join(', ');
         return { state: states.size > 1 ? 'mixed' : (judged[0].state as 'blocked' | 'allowed'), detail };
       },
-      // the scan does not fingerprint profiles (yet): say what it does know
-      profile: { known: false, reason: `the syscall scan names no profile; the filter's default action is ${action}` },
     },
   };
 }
@@ -275,11 +269,17 @@ function checkSeccompProfile(expected: string, f: Facts, v: Verdict): Outcome {
   if (!mode.known) return unknownFact('the seccomp mode', mode);
   if (mode.value === 'disabled') return compare(expected, 'none', `${mode.source} (Seccomp: 0, no filter)`, sandboxNote(v));
   if (mode.value === 'strict') return fail('strict mode', `strict seccomp (${mode.source}) runs no filter profile`);
-  const scan = readSyscallScan(f);
-  if (!scan.known) return undetermined('a filter (profile unknown)', scan.fact, scan.reason);
-  const p = scan.view.profile;
-  if (!p.known) return undetermined('a filter (profile unknown)', 'the seccomp profile', p.reason);
-  return compare(expected, p.value, p.detail);
+  // a filter is in force, so "none" is certainly wrong whatever the scan says
+  if (expected === 'none') return fail('a filter', `expected no filter, ${mode.source} says filtering`);
+  // the fingerprint (seccomp-profile.ts) compares the scan's blocked set with the known profiles
+  const fp = v.seccompProfile;
+  if (!fp) {
+    const scan = readSyscallScan(f);
+    return undetermined('a filter (profile unknown)', scan.known ? 'the seccomp profile' : scan.fact, scan.known ? 'no fingerprint was made' : scan.reason);
+  }
+  if (fp.verdict === 'unknown') return undetermined('a filter (profile unknown)', 'the seccomp profile', fp.reason);
+  const observed = fp.verdict === 'custom' && fp.closest ? `custom (closest: ${fp.closest})` : fp.verdict;
+  return fp.verdict === expected ? pass(observed, fp.reason) : fail(observed, `expected ${expected}: ${fp.reason}`);
 }
 
 function checkCaps(allowed: string[], f: Facts): Outcome {
@@ -383,7 +383,7 @@ export const EXPECTATION_KEYS: readonly KeySpec<unknown>[] = [
   }),
   enumKey({
     key: 'seccomp-profile', values: SECCOMP_PROFILES, description: 'which seccomp profile the filter matches',
-    observes: 'facts.process.seccomp, then the syscall scan (facts.native.syscalls)', check: checkSeccompProfile,
+    observes: 'facts.process.seccomp, then verdict.seccompProfile (the fingerprint of the syscall scan)', check: checkSeccompProfile,
   }),
   define<string[]>({
     key: 'caps', operators: ['=', '⊆'], grammar: 'none | caps⊆LIST (or caps<=LIST), LIST = capability names, comma-separated, with or without cap_, any case',

@@ -2,32 +2,8 @@
 // it is given on stdin and prints one JSON object per line; this module only moves bytes,
 // bounds the time, and reports faults as data.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { withHelper } from './helper-location.js';
 import { type HelperAnswer, type HelperRunOptions, type Read, readError } from './host.js';
-
-/** Where the helper may be, in order (issue 7 adds extraction from the single executable). */
-export function helperCandidates(): string[] {
-  const list: string[] = [];
-  if (process.env.SBX_HELPER) list.push(process.env.SBX_HELPER);
-  // next to the bundle (dist/sbx-detect.cjs -> dist/sbx-helper) and next to the executable
-  if (typeof __dirname === 'string') list.push(path.join(__dirname, 'sbx-helper'));
-  list.push(path.join(path.dirname(process.execPath), 'sbx-helper'));
-  return list;
-}
-
-export function locateHelper(): Read<string> {
-  const tried: string[] = [];
-  for (const candidate of helperCandidates()) {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return { ok: true, value: candidate };
-    } catch (err) {
-      tried.push(`${candidate} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return readError('HELPER_MISSING', 'sbx-helper', `no executable helper found; tried ${tried.join(', ')}`);
-}
 
 export function parseHelperOutput(stdout: string): { lines: Record<string, unknown>[]; garbage: string[] } {
   const lines: Record<string, unknown>[] = [];
@@ -46,9 +22,9 @@ export function parseHelperOutput(stdout: string): { lines: Record<string, unkno
 }
 
 export function runHelperProcess(plan: string[], opts: HelperRunOptions & { helperPath?: string }): Promise<Read<HelperAnswer>> {
-  const located = opts.helperPath ? { ok: true as const, value: opts.helperPath } : locateHelper();
-  if (!located.ok) return Promise.resolve(located);
-  const helper = located.value;
+  // SBX_HELPER, beside the binary or bundle, or extracted from the single executable (then removed)
+  if (!opts.helperPath) return withHelper((helperPath) => runHelperProcess(plan, { ...opts, helperPath }));
+  const helper = opts.helperPath;
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     let child;

@@ -27,14 +27,14 @@ const EXIT_MEANING: Record<number, string> = { 0: 'all hold', 1: 'a check failed
 export function renderExpectationsTable(check: ExpectationCheck, s: Style): string {
   const rows = [[s.bold('status'), s.bold('expected'), s.bold('observed'), s.bold('why')]];
   for (const r of check.results) rows.push([paint(r.status, s), `${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}`, r.observed, r.reason]);
-  return `${s.bold('Expectations')} ${s.dim(`(exit ${check.exitCode}: ${EXIT_MEANING[check.exitCode]})`)}\n${grid(rows, [12, 26, 30, 50])}`;
+  return `${s.bold('Expectations')} ${s.dim(`(exit ${check.exitCode}: ${EXIT_MEANING[check.exitCode]})`)}\n${grid(rows, [12, 24, 28, 40])}`;
 }
 
 export function renderPssTable(report: PssReport, s: Style): string {
   const rows = [[s.bold('status'), s.bold('rule'), s.bold('evidence'), s.bold('why')]];
   for (const r of report.rules) rows.push([paint(r.status, s), `${r.title} ${s.dim(`[${r.level}]`)}`, r.evidence, r.reason]);
   const head = report.status === 'pass' ? s.green('pass') : report.status === 'fail' ? s.red('FAIL') : s.yellow('undetermined');
-  return `${s.bold(`Pod Security Standard: ${report.level}`)} ${head} ${s.dim(`(exit ${report.exitCode})`)}\n${grid(rows, [12, 28, 34, 46])}`;
+  return `${s.bold(`Pod Security Standard: ${report.level}`)} ${head} ${s.dim(`(exit ${report.exitCode})`)}\n${grid(rows, [12, 26, 30, 40])}`;
 }
 
 /** The "expectations" member of the JSON document. */

@@ -1,6 +1,7 @@
 // The JSON report: one document with the schema version, every fact (known or unknown with
 // its reason), and the verdict with its evidence. Nothing is computed here.
 import type { Verdict } from '../classifier/verdict.js';
+import type { expectationsJson, pssJson } from './checks.js';
 import type { Facts } from '../probes/index.js';
 
 export const SCHEMA_VERSION = 1;
@@ -18,6 +19,8 @@ export interface Report {
   elapsedMs?: number;
   verdict: Verdict;
   facts: Facts;
+  /** present only with --expect or --pss */
+  checks?: { expectations?: ReturnType<typeof expectationsJson>; podSecurity?: ReturnType<typeof pssJson> };
 }
 
 export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta): Report {
