@@ -7,6 +7,9 @@ export interface Refinement { value: string; evidence: string[]; inferred: boole
 
 const ENOMEM = 12;
 const mmapResult = (f: Facts, addr: string) => (f.native.mmap.known ? f.native.mmap.value[addr] : undefined);
+/** the page cannot be had there: refused (ENOMEM), or mapped elsewhere by a sentry that takes
+ *  the address as a hint (runsc 20221219 under ptrace, observed here) */
+const unavailable = (v: unknown) => v === ENOMEM || v === 'moved';
 
 /** gVisor platform (signals.md §2.2): systrap maps [usertrap] and caps user space at
  *  0x7F0000000000; ptrace keeps its stub just below TASK_SIZE; KVM maps down to 4096. */
@@ -14,9 +17,11 @@ export function gvisorPlatform(f: Facts): Refinement | null {
   const maps = f.maps.known ? f.maps.value : null;
   if (maps?.usertrap) return { value: 'systrap', evidence: ['/proc/self/maps has a [usertrap] mapping'], inferred: false };
   const cap = mmapResult(f, '0x7f0000000000'), top = mmapResult(f, '0x7fffffffe000'), low = mmapResult(f, '0x1000');
-  if (cap === ENOMEM) return { value: 'systrap', evidence: ['mmap at 0x7f0000000000 fails with ENOMEM: user space capped there'], inferred: false };
-  if (top === ENOMEM) return { value: 'ptrace', evidence: ['mmap at 0x7fffffffe000 fails with ENOMEM: the ptrace stub sits below TASK_SIZE', `mmap at 0x7f0000000000: ${cap}`], inferred: false };
-  if (low === 'ok') return { value: 'kvm', evidence: ['mmap at 0x1000 succeeds: KVM platform allows mappings down to 4096'], inferred: false };
+  if (unavailable(cap)) return { value: 'systrap', evidence: [`mmap at 0x7f0000000000: ${cap}: user space capped there`], inferred: false };
+  if (unavailable(top)) return { value: 'ptrace', evidence: [`mmap at 0x7fffffffe000: ${top}: the ptrace stub holds the top of the address space`, `mmap at 0x7f0000000000: ${cap}`], inferred: false };
+  if (top === 'ok' && cap === 'ok') {
+    return { value: 'kvm', evidence: ['the whole 47-bit address space is mappable (0x7f0000000000 and 0x7fffffffe000)', `mmap at 0x1000: ${low}`], inferred: false };
+  }
   // tie-breaker only: ptrace syscalls cost tens of microseconds, systrap and KVM a few
   if (f.native.syscallNs.known) {
     const ns = f.native.syscallNs.value;

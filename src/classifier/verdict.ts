@@ -60,6 +60,15 @@ function seccompProfile(f: Facts): ProfileFingerprint | null {
   const scan = f.native.syscalls;
   const arch = archFromMachine(f.kernel.uname.known ? f.kernel.uname.value.machine : '');
   if (!scan.known || !arch) return null;
+  // the kernel (or gVisor's sentry) says no filter is installed: whatever the scan saw refused
+  // was refused by something else — the sandbox's own syscall table, or a missing call
+  if (f.process.seccomp.known && f.process.seccomp.value === 'disabled') {
+    const refused = scan.value.results.filter((r) => r.disposition === 'blocked-errno' || (r.disposition === 'not-implemented' && r.kernelHasCall === true)).length;
+    return {
+      verdict: 'none', candidates: [], differences: [],
+      reason: `Seccomp: 0 in /proc/self/status: no filter is installed${refused ? `; the ${refused} refusals seen come from the sandbox's own syscall implementation, not from seccomp` : ''}`,
+    };
+  }
   const eff = f.process.capabilities.effective;
   return fingerprintSeccompProfile(scan.value.results, {
     arch,

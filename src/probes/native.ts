@@ -22,14 +22,16 @@ export interface CpuidFacts {
   hypervisorBit: boolean; // leaf 1 ECX bit 31
   hypervisorVendor: string | null; // leaf 0x40000000: KVMKVMKVM, TCGTCGTCGTCG, "" (zeros)
 }
+export type MmapOutcome = number | 'ok' | 'moved';
 export interface SyslogFacts { size: number | null; firstLines: string[]; lastLine: string | null }
 
 export interface NativeFacts {
   helper: Fact<{ elapsedMs: number; exit: HelperAnswer['exit']; garbageLines: number; timedOut: boolean }>;
   cpuid: Fact<CpuidFacts>;
   syslog: Fact<SyslogFacts>;
-  /** address -> "ok" or the errno number of a MAP_FIXED_NOREPLACE one-page mapping */
-  mmap: Fact<Record<string, number | 'ok'>>;
+  /** address -> "ok", "moved" (the kernel treated the address as a hint and mapped elsewhere:
+   *  it predates MAP_FIXED_NOREPLACE, as runsc 2022 does), or the errno number */
+  mmap: Fact<Record<string, MmapOutcome>>;
   /** median ns of getpid() */
   syscallNs: Fact<number>;
   syscalls: SyscallFacts;
@@ -89,13 +91,13 @@ export function parseSyslog(lines: Record<string, unknown>[]): Fact<SyslogFacts>
   return known({ size: size !== null && size >= 0 ? size : null, firstLines: all.slice(0, 3), lastLine: all.at(-1) ?? null }, 'helper syslog(2)');
 }
 
-export function parseMmap(lines: Record<string, unknown>[]): Fact<Record<string, number | 'ok'>> {
-  const out: Record<string, number | 'ok'> = {};
+export function parseMmap(lines: Record<string, unknown>[]): Fact<Record<string, MmapOutcome>> {
+  const out: Record<string, MmapOutcome> = {};
   for (const addr of MMAP_PROBE_ADDRESSES) {
     const l = lines.find((x) => x.req === 'mmap' && x.addr === addr);
     const why = lineFailure(l, `mmap ${addr}`);
     if (why) return unknown(why, 'helper mmap');
-    out[addr] = l!.ok === true ? (l!.at_addr === false ? 0 : 'ok') : (num(l!.errno) ?? -1);
+    out[addr] = l!.ok === true ? (l!.at_addr === false ? 'moved' : 'ok') : (num(l!.errno) ?? -1);
   }
   return known(out, 'helper mmap(MAP_FIXED_NOREPLACE)');
 }

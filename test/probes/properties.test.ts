@@ -812,7 +812,7 @@ describe('native helper answers', () => {
     const answer: fc.Arbitrary<Answer> = fc.oneof(fc.constant({ ok: true, at_addr: true }), fc.constant({ ok: true, at_addr: false }), fc.integer({ min: 1, max: 133 }).map((e) => ({ ok: false, errno: e })));
     fc.assert(fc.property(fc.array(answer, { minLength: 3, maxLength: 3 }), (as) => {
       const lines = MMAP_PROBE_ADDRESSES.map((addr, i) => ({ req: 'mmap', addr, ...as[i] }));
-      const expected = Object.fromEntries(MMAP_PROBE_ADDRESSES.map((addr, i) => [addr, as[i].ok ? (as[i].at_addr === false ? 0 : 'ok') : as[i].errno!]));
+      const expected = Object.fromEntries(MMAP_PROBE_ADDRESSES.map((addr, i) => [addr, as[i].ok ? (as[i].at_addr === false ? 'moved' : 'ok') : as[i].errno!]));
       expect(parseMmap(lines)).toMatchObject({ known: true, value: expected });
     }), { numRuns: 150 });
   });
