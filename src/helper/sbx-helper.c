@@ -301,7 +301,7 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
       if (!complete) o.timed_out = 1;
       break;
     }
-    struct timespec ts = {0, 100000};
+    struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
     nanosleep(&ts, NULL);
   }
   if (!o.status_known) {
@@ -316,7 +316,7 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
         break;
       }
       if (w < 0 && errno != EINTR) break;
-      struct timespec ts = {0, 100000};
+      struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
       nanosleep(&ts, NULL);
     }
     if (!o.status_known) o.unreaped = 1;
