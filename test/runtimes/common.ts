@@ -158,19 +158,45 @@ export function run(argv: string[], opts: SpawnOpts = {}): Promise<RunResult> {
     });
     child.stdin.on('error', () => {});
     child.stdin.end(opts.stdin ?? '');
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = (sig: NodeJS.Signals): void => {
       try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        if (child.pid) process.kill(-child.pid, sig);
       } catch {
         /* already gone */
       }
+    };
+    let hardKill: NodeJS.Timeout | undefined;
+    // SIGTERM first: systemd-nspawn, for one, only kills its container (which is in a session
+    // of its own) when it can handle the signal. SIGKILL 2 s later.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      hardKill = setTimeout(() => killGroup('SIGKILL'), 2000);
     }, opts.timeoutMs ?? 120_000);
     child.on('error', (e) => {
       spawnError = e;
     });
-    child.on('close', (code, signal) => {
+    let done = false;
+    // After a timeout, a container process outside our process group (crun, LXC) can hold the
+    // pipes open: do not wait for 'close' then; the caller's cleanup kills the container.
+    child.on('exit', (code, signal) => {
+      if (!timedOut) return;
+      setTimeout(() => {
+        if (done) return;
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, 1000);
+    });
+    child.on('close', (code, signal) => finish(code, signal));
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      if (hardKill) {
+        clearTimeout(hardKill);
+        killGroup('SIGKILL'); // whatever of the group is left
+      }
       let stderr = Buffer.concat(err).toString('utf8');
       if (spawnError) stderr += `\nsbx harness: cannot start ${argv[0]}: ${spawnError.message}`;
       if (timedOut) stderr += `\nsbx harness: killed after ${opts.timeoutMs ?? 120_000} ms`;
@@ -183,7 +209,7 @@ export function run(argv: string[], opts: SpawnOpts = {}): Promise<RunResult> {
         timedOut: timedOut || undefined,
         argv,
       });
-    });
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 // LXC 5.0 `lxc-execute` (lxc-init as PID 1, the command its child) with a config of our own that
 // includes Debian's common.conf, on the private overlay root (see private-root.ts), with an empty
 // network, its state (-P) and log in the run's temp dir.
-import { writeFileSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cwdOf, envOf, extraMounts, inferSignal, makeTempDir, removeTempDir, resolveCaps, run, runId, timeoutOf } from './common.js';
 import { inPrivateMountNs, rootPath } from './private-root.js';
@@ -68,6 +68,42 @@ export function removeLxcPivotCgroups(): void {
   }
 }
 
+async function killLxcLeftovers(id: string): Promise<void> {
+  let hier: string[] = [];
+  try {
+    hier = readdirSync('/sys/fs/cgroup');
+  } catch {
+    return;
+  }
+  const dirs = hier.flatMap((h) => [`lxc.payload.${id}`, `lxc.monitor.${id}`].map((c) => join('/sys/fs/cgroup', h, c)));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pids = new Set<number>();
+    for (const d of dirs) {
+      try {
+        for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n')) if (p.trim()) pids.add(Number(p));
+      } catch {
+        /* no such cgroup */
+      }
+    }
+    if (!pids.size) break;
+    for (const p of pids) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      /* absent or busy */
+    }
+  }
+}
+
 export async function runLxc(decl: CaseDecl): Promise<RunResult> {
   const tmp = makeTempDir('lxc');
   const id = runId(decl);
@@ -83,6 +119,9 @@ export async function runLxc(decl: CaseDecl): Promise<RunResult> {
   } finally {
     // After a timeout the container may still be up: stop it (a no-op when it is gone).
     await run([...ns(false), 'lxc-stop', '-P', lxcpath, '-n', id, '-k'], { timeoutMs: 30_000 });
+    // If the monitor itself was killed (timeout), lxc-stop cannot reach it: kill what is left in
+    // the container's own cgroup and remove its cgroups.
+    await killLxcLeftovers(id);
     removeTempDir(tmp);
     removeLxcPivotCgroups();
   }

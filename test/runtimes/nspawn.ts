@@ -2,6 +2,8 @@
 // private overlay root (see private-root.ts), the command itself as the container's PID 1.
 // --timezone=off: otherwise it fails on /etc/localtime; --user= would need the uid in
 // /etc/passwd, so a non-root uid is taken with setpriv inside instead.
+import { rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { cwdOf, envOf, extraMounts, inferSignal, makeTempDir, removeTempDir, resolveCaps, run, timeoutOf, CAP_NAMES } from './common.js';
 import { inPrivateMountNs, rootPath } from './private-root.js';
 import { UnsupportedCaseError, type CaseDecl, type RunResult } from './types.js';
@@ -57,5 +59,23 @@ export async function runNspawn(decl: CaseDecl): Promise<RunResult> {
     return inferSignal(await run(argv, { timeoutMs: timeoutOf(decl), stdin: decl.stdin, env }));
   } finally {
     removeTempDir(tmp);
+    removeNspawnCgroups();
+  }
+}
+
+/**
+ * Without systemd, nspawn --keep-unit makes `payload` and `supervisor` cgroups under its own
+ * (the root one here) in the named systemd and cgroup2 hierarchies, and leaves them: remove them
+ * when empty (rmdir fails harmlessly while in use).
+ */
+export function removeNspawnCgroups(): void {
+  for (const h of ['systemd', 'unified']) {
+    for (const c of ['payload', 'supervisor']) {
+      try {
+        rmdirSync(join('/sys/fs/cgroup', h, c));
+      } catch {
+        /* absent or busy */
+      }
+    }
   }
 }

@@ -30,13 +30,30 @@ export function tmpOptions(decl: CaseDecl): string[] {
   return ['nosuid', 'nodev', 'mode=1777', ...(decl.noexecTmp ? ['noexec'] : [])];
 }
 
+const SETPRIV_CAPS = ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP'];
+
+/** argv taking the declared uid, gid and capabilities (from a root process that has them). */
+export function setprivArgv(uid: number, gid: number, caps: string[]): string[] {
+  const list = caps.map((c) => `+${c.slice(4).toLowerCase()}`).join(',');
+  const a = ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', `--bounding-set=-all${list ? `,${list}` : ''}`, `--inh-caps=-all${uid !== 0 && list ? `,${list}` : ''}`];
+  if (uid !== 0 && list) a.push(`--ambient-caps=${list}`);
+  return [...a, '--'];
+}
+
 export function ociConfig(
   decl: CaseDecl,
   rootPath: string,
   id: string,
 ): Record<string, unknown> {
-  const caps = resolveCaps(decl);
-  const nonRoot = decl.uid !== 0;
+  const declCaps = resolveCaps(decl);
+  const init = decl.rootInit ?? false;
+  const caps = init ? [...new Set([...declCaps, ...SETPRIV_CAPS])] : declCaps;
+  const nonRoot = !init && decl.uid !== 0;
+  const uid = init ? 0 : decl.uid;
+  const gid = init ? 0 : decl.gid;
+  const args = init
+    ? ['sh', '-c', '"$@"; rc=$?; exit $rc', 'sbx-init', ...setprivArgv(decl.uid, decl.gid, declCaps), ...decl.command]
+    : decl.command;
   const mounts: OciMount[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: decl.procOptions ?? [] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
@@ -68,8 +85,8 @@ export function ociConfig(
     ociVersion: '1.0.2',
     process: {
       terminal: false,
-      user: { uid: decl.uid, gid: decl.gid, additionalGids: [decl.gid] },
-      args: decl.command,
+      user: { uid, gid, additionalGids: [gid] },
+      args,
       env,
       cwd: cwdOf(decl),
       capabilities: {

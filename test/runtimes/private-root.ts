@@ -43,6 +43,18 @@ export function inPrivateMountNs(o: PrivateRootOpts): string[] {
         : `mount -t overlay sbx-root -o ro,lowerdir=/:${t}/ovl/empty ${root}`,
     );
   }
+  // runsc chowns its stdio to the sandbox user (nobody), and Go's os/exec gives a child whose
+  // stdin is unset the host's /dev/null: a runsc run once left the host's /dev/null owned by
+  // nobody. In this namespace /dev/null (and /dev/zero) are private nodes on a private tmpfs, so
+  // whatever a runtime does to them stays here.
+  lines.push(
+    `mkdir -p ${t}/devs`,
+    `mount -t tmpfs -o mode=0755 sbx-devs ${t}/devs`,
+    `mknod -m 0666 ${t}/devs/null c 1 3`,
+    `mknod -m 0666 ${t}/devs/zero c 1 5`,
+    `mount --bind ${t}/devs/null /dev/null`,
+    `mount --bind ${t}/devs/zero /dev/zero`,
+  );
   // Runtimes keep locks and sockets under /run (LXC: /run/lxc/lock, nspawn: /run/systemd/…):
   // a private tmpfs there keeps every such write off the host. The container root is not affected
   // (the overlay does not see the host's submounts).

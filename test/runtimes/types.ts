@@ -73,6 +73,12 @@ export interface CaseDecl {
   procOptions?: string[];
   /** Paths made unreadable (OCI maskedPaths; bwrap: tmpfs or /dev/null over them). */
   maskedPaths?: string[];
+  /**
+   * PID 1 is a root shell that runs the command as uid:gid with the declared capabilities and
+   * waits for it, instead of the command being PID 1 itself: with procOptions ['hidepid=2'] the
+   * command then cannot see /proc/1. OCI runtimes only.
+   */
+  rootInit?: boolean;
   hostname?: string;
   /** Kill the run after this long. Default 120 s. */
   timeoutMs?: number;
