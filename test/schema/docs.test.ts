@@ -1,0 +1,10 @@
+// The README's verdict table is generated from the signal tables: it must match them.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+it('README verdict table matches the classifier tables (node scripts/gen-signals-doc.mjs)', () => {
+  const r = spawnSync(process.execPath, [join(__dirname, '../../scripts/gen-signals-doc.mjs'), '--check'], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}, 30_000);
