@@ -59,8 +59,20 @@ mount -t devtmpfs devtmpfs /newroot/dev || die "mount /newroot/dev"
 mkdir -p /newroot/dev/pts /newroot/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /newroot/dev/pts || die "mount /newroot/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs /newroot/dev/shm || die "mount /newroot/dev/shm"
+# The checkout may itself live under /tmp or /run (a CI clone can): park it before the fresh
+# tmpfs covers it, and bind it back at the same path afterwards.
+project=""
+if [ -s /job/project-dir ]; then
+  project=$(cat /job/project-dir)
+  mkdir -p /keep
+  mount -o bind "/newroot$project" /keep || die "bind $project"
+fi
 mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || die "mount /newroot/tmp"
 mount -t tmpfs -o mode=755 tmpfs /newroot/run || die "mount /newroot/run"
+if [ -n "$project" ]; then
+  mkdir -p "/newroot$project" 2>/dev/null || true
+  mount -o bind /keep "/newroot$project" || die "bind back $project"
+fi
 mkdir -p /job/out
 
 # sbx_run INDEX WORD...: run WORD... with stdin /dev/null, stdout/stderr/exit code

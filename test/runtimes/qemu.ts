@@ -259,6 +259,8 @@ export async function bootGuestAndRun(opts: BootGuestOptions): Promise<BootGuest
 
   const jobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-qemu-'));
   try {
+    // init.sh keeps this directory visible even when it lies under the guest's fresh /tmp or /run
+    fs.writeFileSync(path.join(jobDir, 'project-dir'), projectDir);
     fs.writeFileSync(
       path.join(jobDir, 'run.sh'),
       opts.commands.map((c, i) => runLine(i, c, projectDir, opts.isolation ?? 'container')).join('\n') + '\n',

@@ -167,13 +167,21 @@ describe.runIf(linuxX64 && have('musl-gcc'))('locateHelper inside a single execu
     }, 30_000);
   }
 
+  // The checkout (and so $2, the SEA's directory) may itself live under /tmp, as a CI clone can:
+  // park it on /mnt before /tmp is covered, and bind it back at the same path afterwards. All of
+  // this happens in the private mount namespace only.
+  const KEEP_SEA_DIR_VISIBLE_BEFORE = ['mount --bind "$2" /mnt'];
+  const KEEP_SEA_DIR_VISIBLE_AFTER = ['mkdir -p "$2"', 'mount --bind /mnt "$2"'];
+
   it.runIf(isRoot && have('unshare'))('skips noexec places (TMPDIR, /tmp, /dev/shm, /run, HOME) and lands beside the executable', () => {
     const script = [
       'set -e',
+      ...KEEP_SEA_DIR_VISIBLE_BEFORE,
       'for d in /tmp /dev/shm /run; do mount -t tmpfs -o noexec,nosuid,nodev,mode=1777 sbx-noexec "$d"; done',
+      ...KEEP_SEA_DIR_VISIBLE_AFTER,
       'exec env -i PATH=/usr/bin:/bin TMPDIR=/tmp HOME=/run "$1"',
     ].join('\n');
-    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', sea], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', sea, seaDir], { encoding: 'utf8', timeout: 30_000 });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim());
     expect(out.how).toMatch(new RegExp(`^extracted into ${seaDir}/sbx-detect-`));
@@ -184,7 +192,9 @@ describe.runIf(linuxX64 && have('musl-gcc'))('locateHelper inside a single execu
   it.runIf(isRoot && have('unshare'))('names every place when none works (noexec tmpfs everywhere, read-only executable directory)', () => {
     const script = [
       'set -e',
+      ...KEEP_SEA_DIR_VISIBLE_BEFORE,
       'for d in /tmp /dev/shm /run; do mount -t tmpfs -o noexec,nosuid,nodev,mode=1777 sbx-noexec "$d"; done',
+      ...KEEP_SEA_DIR_VISIBLE_AFTER,
       'mount --bind "$2" "$2" && mount -o remount,bind,ro "$2"', // like an image's read-only root
       'exec env -i PATH=/usr/bin:/bin TMPDIR=/tmp HOME=/run "$1"',
     ].join('\n');
