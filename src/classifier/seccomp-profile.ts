@@ -299,6 +299,18 @@ export function fingerprintSeccompProfile(results: SyscallResult[], facts: Finge
   // a profile matches when nearly everything agrees: a couple of differences are kernel or
   // engine-version drift (a newer moby, a call the profile predates), more is a custom profile
   const tolerance = Math.max(2, Math.round(judged * 0.02));
+  // only a seccomp filter kills or traps with SIGSYS: then "none" cannot be the answer, however
+  // few the differences (a profile that allows everything but kills on one call is custom)
+  const sigsys = results.filter((r) => r.disposition === 'killed' || r.disposition === 'trapped').length;
+  if (best.id === 'none' && sigsys > 0) {
+    return {
+      verdict: 'custom',
+      closest: 'none',
+      candidates,
+      differences: best.differences,
+      reason: `${sigsys} call(s) killed or trapped with SIGSYS, which only a seccomp filter does; otherwise closest to no filter (${best.differences.length} of ${best.compared} calls differ)`,
+    };
+  }
   if (best.differences.length <= tolerance) {
     return {
       verdict: best.id,

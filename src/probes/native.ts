@@ -144,7 +144,7 @@ export async function probeNative(host: Host, files: FileFacts, opts: NativeOpti
   const helperNote = a.timedOut ? 'the helper timed out; later answers are missing'
     : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
   return {
-    helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
+    helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbageCount ?? a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
     cpuid: withNote(guarded(() => parseCpuid(lines), 'helper cpuid'), helperNote),
     syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
     mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),

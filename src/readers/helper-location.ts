@@ -181,8 +181,10 @@ export async function locateHelper(opts: LocateOptions = {}): Promise<HelperLoca
   const noop = (): void => {};
 
   if (env.SBX_HELPER) {
-    const why = executable(env.SBX_HELPER);
-    if (why === null) return { ok: true, path: env.SBX_HELPER, cleanup: noop, how: 'SBX_HELPER' };
+    // absolute: spawn() would search PATH for a bare name that access() found in the cwd
+    const given = path.resolve(env.SBX_HELPER);
+    const why = executable(given);
+    if (why === null) return { ok: true, path: given, cleanup: noop, how: 'SBX_HELPER' };
     tried.push(`SBX_HELPER=${env.SBX_HELPER} (${why})`);
   }
 

@@ -38,8 +38,10 @@ export type HelperRequest = string;
 export interface HelperAnswer {
   /** one parsed JSON object per line the helper printed */
   lines: Record<string, unknown>[];
-  /** lines that were not valid JSON (garbage, partial writes) */
+  /** a few of the lines that were not JSON objects (garbage, partial writes), cut to 200 chars */
   garbage: string[];
+  /** how many such lines there were in all (absent in older snapshots: garbage.length) */
+  garbageCount?: number;
   exit: { code: number | null; signal: string | null };
   timedOut: boolean;
   elapsedMs: number;

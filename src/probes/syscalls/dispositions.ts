@@ -167,6 +167,10 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
         return { ...r, disposition: 'not-implemented', kernelHasCall: has, reason };
       }
       if (errno === 'EPERM' || errno === 'EACCES') {
+        // A kernel without the call answers ENOSYS before any capability or sysctl check
+        // (lookup_dcookie since 6.10): EPERM then came from a filter or the sandbox.
+        if ((row.capFirst || row.sysctlFirst) && kernelHas(row, facts) === false)
+          return { ...r, disposition: 'blocked-errno', reason: `${errno} although the running kernel does not have this call (it would answer ENOSYS): a filter or the sandbox answered, not a capability check` };
         const sysctl = sysctlBlocks(row, facts);
         if (row.sysctlFirst && sysctl !== false && errno === row.sysctlFirst.errno) {
           const gate = `${row.sysctlFirst.sysctl} (bypassed by ${row.sysctlFirst.caps.join(' or ')})`;
@@ -241,7 +245,8 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
       if (line.req === 'sys' && typeof line.id === 'string' && !byId.has(line.id)) byId.set(line.id, line);
       else if (line.req === 'error') helperProblems.push(`the helper refused a line: ${String(line.error)} (${String(line.line).slice(0, 80)})`);
     }
-    if (a.garbage.length) helperProblems.push(`${a.garbage.length} unreadable line(s) from the helper, e.g. ${JSON.stringify(a.garbage[0].slice(0, 80))}`);
+    const garbageCount = a.garbageCount ?? a.garbage.length;
+    if (garbageCount) helperProblems.push(`${garbageCount} unreadable line(s) from the helper, e.g. ${JSON.stringify((a.garbage[0] ?? '').slice(0, 80))}`);
     if (a.timedOut) helperProblems.push(`the helper ran past the scan timeout and was killed after ${Math.round(a.elapsedMs)} ms`);
     else if (a.exit.signal) helperProblems.push(`the helper died of ${a.exit.signal}`);
     else if (a.exit.code !== 0 && a.exit.code !== null) helperProblems.push(`the helper exited with status ${a.exit.code}`);

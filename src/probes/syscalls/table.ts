@@ -228,7 +228,7 @@ export const SYSCALL_TABLE: readonly SyscallRow[] = [
   { name: 'setsockopt', nr: { x86_64: 54, aarch64: 208 }, since: '2.0', args: [NO_FD, 0, 0, 0, 0], expect: { errno: ['EBADF'] } },
   { name: 'getsockopt', nr: { x86_64: 55, aarch64: 209 }, since: '2.0', args: [NO_FD, 0, 0, 0, 0], expect: { errno: ['EBADF'] } },
   { name: 'clone', nr: { x86_64: 56, aarch64: 220 }, since: '1.0', args: ['0x800', 0, 0, 0, 0], expect: { errno: ['EINVAL'] }, note: 'CLONE_SIGHAND without CLONE_VM is refused before anything is copied; no namespace flag, so Docker-style argument filters allow it' },
-  { name: 'clone.newns', call: 'clone', nr: { x86_64: 56, aarch64: 220 }, since: '2.4.19', args: ['0x20200', 0, 0, 0, 0], expect: { errno: ['EINVAL'] }, note: 'CLONE_NEWNS|CLONE_FS is refused before anything is copied; the namespace flag trips Docker-style argument filters (mask 0x7E020000) unless CAP_SYS_ADMIN' },
+  { name: 'clone.newns', call: 'clone', nr: { x86_64: 56, aarch64: 220 }, since: '2.4.19', args: ['0x20800', 0, 0, 0, 0], expect: { errno: ['EINVAL'] }, note: 'CLONE_NEWNS|CLONE_SIGHAND without CLONE_VM is refused before anything is copied (Linux and gVisor alike: gVisor 20221219 does not refuse CLONE_NEWNS|CLONE_FS and really cloned); the namespace flag trips Docker-style argument filters (mask 0x7E020000) unless CAP_SYS_ADMIN' },
   { name: 'fork', nr: { x86_64: 57, aarch64: null }, since: '1.0', never: 'would create a process (the helper forks its probe children itself)' },
   { name: 'vfork', nr: { x86_64: 58, aarch64: null }, since: '2.2', never: 'would suspend the child until its own child exits' },
   { name: 'execve', nr: { x86_64: 59, aarch64: 221 }, since: '1.0', args: [BAD_PTR, 0, 0], expect: { errno: ['EFAULT'] } },
