@@ -150,6 +150,11 @@ static void frag_send(int fd, struct frag *f) {
 /* ---------- children ---------- */
 
 static volatile int child_result_fd = -1;
+/* the probe child's own pid, to notice a call that created another process */
+static long child_pid = 0;
+/* written by a probe child once its setup is done: a child that dies without it died in its
+ * setup (a filter that kills prctl or sigaction), and its death says nothing about the probe */
+#define READY_MARK '+'
 
 static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   (void)ctx;
@@ -201,6 +206,9 @@ static void child_prepare(int result_fd, int highest_fd) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  child_pid = syscall(SYS_getpid);
+  char mark = READY_MARK;
+  if (write(result_fd, &mark, 1) != 1) _exit(4);
 }
 
 typedef void (*child_fn)(int result_fd, void *arg);
@@ -210,6 +218,7 @@ struct child_outcome {
   int pipe_failed;
   int timed_out;
   int unreaped;
+  int ready; /* the child finished its setup (sent READY_MARK) */
   int status_known;
   int status;
   char *output; /* what the child wrote, NUL-terminated, may be NULL */
@@ -287,6 +296,11 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
     o.output[o.output_len] = 0;
   }
   close(p[0]);
+  if (o.output_len > 0 && o.output[0] == READY_MARK) {
+    o.ready = 1;
+    memmove(o.output, o.output + 1, o.output_len); /* with the NUL */
+    o.output_len--;
+  }
   int complete = o.output_len > 0 && o.output[o.output_len - 1] == '\n';
   /* After EOF the child is normally exiting; if it closed its pipe and kept running, give it
    * what is left of the deadline, then kill it. It is our own child, nobody else's. */
@@ -331,11 +345,12 @@ static void out_child_outcome(struct child_outcome *o) {
     printf(o->pipe_failed ? ",\"pipe_errno\":%d" : ",\"fork_errno\":%d", o->fork_errno);
   } else if (o->timed_out) {
     out(o->unreaped ? ",\"timeout\":true,\"unreaped\":true" : ",\"timeout\":true");
-  } else if (o->output_len > 0 && o->output[o->output_len - 1] == '\n') {
+  } else if (o->ready && o->output_len > 0 && o->output[o->output_len - 1] == '\n') {
     o->output[o->output_len - 1] = 0;
     putchar(',');
     out(o->output);
   } else {
+    if (!o->ready) out(",\"setup_failed\":true");
     if (o->output_len > 0) out(",\"incomplete_output\":true");
     if (o->status_known && WIFSIGNALED(o->status))
       printf(",\"signal\":%d,\"trapped\":false", WTERMSIG(o->status));
@@ -409,6 +424,9 @@ static void child_sys(int fd, void *arg) {
   errno = 0;
   long ret = syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   int e = ret == -1 ? errno : 0;
+  /* a sandbox that let a clone-like call through made a second process here: only the
+   * original child answers (the other would garble the pipe) */
+  if (syscall(SYS_getpid) != child_pid) _exit(0);
   frag_str(&f, "\"ret\":");
   frag_i64(&f, ret);
   frag_str(&f, ",\"errno\":");

@@ -52,6 +52,7 @@ const text = (v: unknown): string => (v !== null && typeof v === 'object' ? JSON
 export function lineFailure(line: Record<string, unknown> | undefined, what: string): string | null {
   if (!line) return `the helper gave no answer for ${what}`;
   if (line.timeout) return `${what}: the probe timed out`;
+  if (line.setup_failed) return `${what}: the probe child died in its setup, before the probe (a filter refuses one of the helper's own setup calls)`;
   if (line.fork_errno !== undefined) return `${what}: fork failed (errno ${text(line.fork_errno)})`;
   if (line.pipe_errno !== undefined) return `${what}: pipe failed (errno ${text(line.pipe_errno)})`;
   if (line.signal !== undefined) return `${what}: the probe died of signal ${text(line.signal)}`;

@@ -87,6 +87,7 @@ type Outcome =
   | { kind: 'signal'; signal: number; trapped: boolean; siErrno?: number }
   | { kind: 'timeout' }
   | { kind: 'fork-failed'; errno: number; what: string }
+  | { kind: 'setup-failed'; how: string }
   | { kind: 'other'; text: string };
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -95,6 +96,11 @@ function outcomeOf(line: Record<string, unknown>): Outcome {
   if (line.timeout === true) return { kind: 'timeout' };
   const forkErrno = num(line.fork_errno) ?? num(line.pipe_errno);
   if (forkErrno !== undefined) return { kind: 'fork-failed', errno: forkErrno, what: line.pipe_errno !== undefined ? 'pipe' : 'fork' };
+  // the probe child died before its call: a filter killed one of its setup calls
+  if (line.setup_failed === true) {
+    const sig = num(line.signal);
+    return { kind: 'setup-failed', how: sig !== undefined ? `died of ${signalName(sig)}` : num(line.exit) !== undefined ? `exited with status ${line.exit}` : 'ended' };
+  }
   const signal = num(line.signal);
   if (signal !== undefined) return { kind: 'signal', signal, trapped: line.trapped === true, siErrno: num(line.si_errno) };
   const ret = num(line.ret);
@@ -139,6 +145,8 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
       return { ...base, disposition: 'timeout', observed: 'timeout', reason: 'the probe child ran past its timeout and was killed' };
     case 'fork-failed':
       return { ...base, disposition: 'not-probed', observed: `${o.what} ${errnoName(o.errno)}`, reason: `the helper could not ${o.what} (${errnoName(o.errno)}): the call was not made` };
+    case 'setup-failed':
+      return { ...base, disposition: 'not-probed', observed: `setup ${o.how}`, reason: `the probe child ${o.how} in its setup, before the call: the call was not made (a filter refuses one of the helper's own setup calls)` };
     case 'other':
       return { ...base, disposition: 'ambiguous', reason: o.text };
     case 'signal': {
@@ -256,6 +264,16 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   for (const probe of plan.probes) {
     const line = byId.get(probe.id);
     if (line) answered.push({ row: probe.row, nr: probe.nr, o: outcomeOf(line) });
+  }
+  // a helper that cannot fork makes every row say so; say it once, up front, too
+  const forkFailures = answered.filter((x) => x.o.kind === 'fork-failed');
+  if (forkFailures.length && forkFailures.length === answered.length) {
+    const f = forkFailures[0].o as { errno: number; what: string };
+    helperProblems.push(`the helper could not ${f.what} (${errnoName(f.errno)}) for any probe: no call was made`);
+  }
+  const setupFailures = answered.filter((x) => x.o.kind === 'setup-failed');
+  if (setupFailures.length) {
+    helperProblems.push(`${setupFailures.length} probe child(ren) ${(setupFailures[0].o as { how: string }).how} in setup, before their call: a filter refuses one of the helper's own setup calls (close_range, setrlimit, prctl, rt_sigaction, rt_sigprocmask, getpid or write)`);
   }
   const defaultAction = defaultActionFrom(answered);
   const defaultErrno = defaultAction.kind === 'errno' && defaultAction.errno !== 'ENOSYS' ? (errnoNumber(defaultAction.errno) ?? null) : null;
