@@ -23,6 +23,8 @@
 // arch/x86/entry/syscalls/syscall_64.tbl (6.19), aarch64 from include/uapi/asm-generic/
 // unistd.h (the unified numbering from 424 on). Verified by the tests in test/syscalls/.
 
+import { CAPABILITY_NAMES } from '../capabilities.js';
+
 export type Arch = 'x86_64' | 'aarch64';
 export const ARCHES: readonly Arch[] = ['x86_64', 'aarch64'];
 
@@ -47,17 +49,11 @@ export type CapName =
   | 'CAP_AUDIT_WRITE' | 'CAP_AUDIT_CONTROL' | 'CAP_SETFCAP' | 'CAP_MAC_OVERRIDE' | 'CAP_MAC_ADMIN' | 'CAP_SYSLOG'
   | 'CAP_WAKE_ALARM' | 'CAP_BLOCK_SUSPEND' | 'CAP_AUDIT_READ' | 'CAP_PERFMON' | 'CAP_BPF' | 'CAP_CHECKPOINT_RESTORE';
 
-/** Bit numbers from include/uapi/linux/capability.h. */
-export const CAPABILITY_BITS: Readonly<Record<CapName, number>> = {
-  CAP_CHOWN: 0, CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_FSETID: 4, CAP_KILL: 5,
-  CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8, CAP_LINUX_IMMUTABLE: 9, CAP_NET_BIND_SERVICE: 10,
-  CAP_NET_BROADCAST: 11, CAP_NET_ADMIN: 12, CAP_NET_RAW: 13, CAP_IPC_LOCK: 14, CAP_IPC_OWNER: 15,
-  CAP_SYS_MODULE: 16, CAP_SYS_RAWIO: 17, CAP_SYS_CHROOT: 18, CAP_SYS_PTRACE: 19, CAP_SYS_PACCT: 20,
-  CAP_SYS_ADMIN: 21, CAP_SYS_BOOT: 22, CAP_SYS_NICE: 23, CAP_SYS_RESOURCE: 24, CAP_SYS_TIME: 25,
-  CAP_SYS_TTY_CONFIG: 26, CAP_MKNOD: 27, CAP_LEASE: 28, CAP_AUDIT_WRITE: 29, CAP_AUDIT_CONTROL: 30,
-  CAP_SETFCAP: 31, CAP_MAC_OVERRIDE: 32, CAP_MAC_ADMIN: 33, CAP_SYSLOG: 34, CAP_WAKE_ALARM: 35,
-  CAP_BLOCK_SUSPEND: 36, CAP_AUDIT_READ: 37, CAP_PERFMON: 38, CAP_BPF: 39, CAP_CHECKPOINT_RESTORE: 40,
-};
+/** Bit numbers, derived from the one name table (src/probes/capabilities.ts, which follows
+ *  include/uapi/linux/capability.h). */
+export const CAPABILITY_BITS = Object.fromEntries(
+  CAPABILITY_NAMES.map((name, bit) => [`CAP_${name.toUpperCase()}`, bit]),
+) as Readonly<Record<CapName, number>>;
 
 export function hasCapability(effective: bigint, cap: CapName): boolean {
   return ((effective >> BigInt(CAPABILITY_BITS[cap])) & 1n) === 1n;
