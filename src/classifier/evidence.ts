@@ -68,3 +68,19 @@ export function idMapText(f: Facts): string | null {
   if (!f.namespaces.uidMap.known) return null;
   return f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ');
 }
+
+/** Files OCI runtimes mask by binding /dev/null over them (Docker's and containerd's defaults). */
+export const OCI_MASKED_FILES = ['/proc/kcore', '/proc/keys', '/proc/timer_list', '/proc/sched_debug', '/proc/latency_stats', '/proc/timer_stats'];
+
+/**
+ * Where the /dev/null bound over a masked /proc file comes from: the container's own /dev (the
+ * same device as the /dev mount: runc binds it after pivot_root) or from outside (crun binds the
+ * runtime's). null when no masked file is a /dev/null bind or the container has no /dev mount.
+ */
+export function maskedFileOrigin(f: Facts): { masked: MountEntry; dev: MountEntry | null; fromContainerDev: boolean } | null {
+  const es = mountEntries(f);
+  const masked = es.find((e) => OCI_MASKED_FILES.includes(e.mountPoint) && e.root === '/null');
+  const dev = [...es].reverse().find((e) => e.mountPoint === '/dev') ?? null;
+  if (!masked || !dev) return null;
+  return { masked, dev, fromContainerDev: masked.device === dev.device };
+}

@@ -6,10 +6,16 @@ import { cmdlineHas, dmi, pid1Comm } from './evidence.js';
 export interface Refinement { value: string; evidence: string[]; inferred: boolean }
 
 const ENOMEM = 12;
+const EEXIST = 17;
 const mmapResult = (f: Facts, addr: string) => (f.native.mmap.known ? f.native.mmap.value[addr] : undefined);
-/** the page cannot be had there: refused (ENOMEM), or mapped elsewhere by a sentry that takes
- *  the address as a hint (runsc 20221219 under ptrace, observed here) */
-const unavailable = (v: unknown) => v === ENOMEM || v === 'moved';
+/** the page cannot be had there: refused (ENOMEM beyond the address-space cap; EEXIST when
+ *  MAP_FIXED_NOREPLACE finds a mapping already there, mmap(2)), or mapped elsewhere by a sentry
+ *  that takes the address as a hint (runsc 20221219 under ptrace, observed here) */
+const unavailable = (v: unknown) => v === ENOMEM || v === EEXIST || v === 'moved';
+/** getpid() cost above which the tie-breaker says ptrace: every syscall is two ptrace stops.
+ *  Observed here under runsc 20221219 ptrace: 12.7–45 µs (the earlier 15 µs cut said
+ *  "systrap-or-kvm" for most of those runs); systrap and KVM take a few µs at most. */
+const PTRACE_SYSCALL_NS = 8000;
 
 /** gVisor platform (signals.md §2.2): systrap maps [usertrap] and caps user space at
  *  0x7F0000000000; ptrace keeps its stub just below TASK_SIZE; KVM maps down to 4096. */
@@ -25,7 +31,8 @@ export function gvisorPlatform(f: Facts): Refinement | null {
   // tie-breaker only: ptrace syscalls cost tens of microseconds, systrap and KVM a few
   if (f.native.syscallNs.known) {
     const ns = f.native.syscallNs.value;
-    return { value: ns > 15000 ? 'ptrace' : 'systrap-or-kvm', evidence: [`getpid() costs ${ns} ns (timing is a weak tie-breaker)`], inferred: true };
+    const why = f.native.mmap.known ? `mmap probes inconclusive (${JSON.stringify(f.native.mmap.value)})` : `mmap probes unknown: ${f.native.mmap.reason}`;
+    return { value: ns > PTRACE_SYSCALL_NS ? 'ptrace' : 'systrap-or-kvm', evidence: [why, `getpid() costs ${ns} ns, cut at ${PTRACE_SYSCALL_NS} ns (timing is a weak tie-breaker)`], inferred: true };
   }
   return null;
 }

@@ -4,7 +4,7 @@
 import type { Facts } from '../probes/index.js';
 import {
   cgroupPathMatching, cmdline, cmdlineHas, describeMount, envContainer, findMount, idMapText,
-  mountEntries, nsInitial, nsSummary, ociMasking, pid1Comm, rootMount, uname,
+  maskedFileOrigin, mountEntries, nsInitial, nsSummary, ociMasking, pid1Comm, rootMount, uname,
 } from './evidence.js';
 
 export const SANDBOX_CLASSES = [
@@ -28,6 +28,9 @@ export interface Signal<C extends string = SandboxClass> {
 
 const GVISOR_VERSION = '#1 SMP Sun Jan 10 15:06:54 PST 2016';
 const KATA_CMDLINE = /^(systemd\.unit=kata-containers\.target|agent\.[a-z_]+(=.*)?|cryptomgr\.notests)$/;
+/** a cgroup path segment an engine or the kubelet names: kubepods…, docker-<id>.scope, docker/<id>,
+ *  libpod-<id>, crio-<id>, cri-containerd-<id>, containerd(.service) */
+const ENGINE_CGROUP_SEGMENT = /(?:^|\/)(?:kubepods\b|(?:docker|libpod|libpod-conmon|crio|crio-conmon|cri-containerd)-[0-9a-f]{12,}|docker\/[0-9a-f]{12,}|containerd(?:\.service)?(?:\/|$))/;
 const has = (cond: boolean, value: string) => (cond ? value : null);
 
 export const SANDBOX_SIGNALS: readonly Signal[] = [
@@ -129,8 +132,9 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
   },
   {
     id: 'lxc-init', indicates: 'lxc', weight: 3, source: '/proc/1/comm',
-    pattern: 'PID 1 is lxc-execute\'s init.lxc', reference: 'lxc src/lxc/cmd/lxc_init.c (observed here under lxc-execute)',
-    match: (f) => has(pid1Comm(f) === 'init.lxc', 'init.lxc'),
+    pattern: 'PID 1 is lxc-execute\'s init: init.lxc, or lxc-execute itself (liblxc ≥ 4 runs its built-in init in the forked child, so PID 1 keeps the caller\'s name)',
+    reference: 'lxc src/lxc/cmd/lxc_init.c; src/lxc/initutils.c lxc_container_init (observed here under lxc-execute, LXC 5.0.2: /proc/1/comm "lxc-execute")',
+    match: (f) => (pid1Comm(f) === 'init.lxc' || pid1Comm(f) === 'lxc-execute' ? pid1Comm(f) : null),
   },
   {
     id: 'lxcfs', indicates: 'lxc', weight: 3, source: '/proc/self/mountinfo',
@@ -225,7 +229,27 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
   {
     id: 'engine-cgroup-path', indicates: 'runc-class', weight: 3, source: '/proc/self/cgroup',
     pattern: 'docker, libpod, crio, containerd or kubepods cgroup', reference: 'signals.md §4.5–4.7',
-    match: (f) => cgroupPathMatching(f, /(docker|libpod|crio|cri-containerd|kubepods|containerd)/),
+    // a path segment an engine names, not the word anywhere: a cgroup an operator named
+    // "…-docker-default-…" (observed here under crun 1.8.1 with the matrix's own cgroup names) is no engine's
+    match: (f) => cgroupPathMatching(f, ENGINE_CGROUP_SEGMENT),
+  },
+  {
+    id: 'oci-mask-runc', indicates: 'runc-class', weight: 0, source: '/proc/self/mountinfo',
+    pattern: 'masked /proc files are binds of the container\'s own /dev/null (the device of its /dev): runc masks after pivot_root, so the OCI runtime is runc (informational: it names the runtime, it adds nothing to the class)',
+    reference: 'opencontainers/runc libcontainer/rootfs_linux.go maskPaths (opens /dev/null inside the new root); observed here under runc 1.1.5 (Debian 12), while crun 1.8.1 under the same bundle binds its own',
+    match: (f) => {
+      const m = maskedFileOrigin(f);
+      return m?.fromContainerDev ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.root} = the container's /dev (${m.dev!.device} ${m.dev!.fsType})` : null;
+    },
+  },
+  {
+    id: 'oci-mask-crun', indicates: 'runc-class', weight: 0, source: '/proc/self/mountinfo',
+    pattern: 'masked /proc files are binds of a /dev/null from outside the container (another device than its /dev): crun masks from the runtime\'s side, so the OCI runtime is crun or another runtime that does the same (sysbox-runc does) — informational, it adds nothing to the class',
+    reference: 'containers/crun src/libcrun/linux.c do_masked_and_readonly_paths (get_bind_mount of "/dev/null" before the pivot); observed here under crun 1.8.1 (Debian 12), while runc 1.1.5 under the same bundle binds the container\'s own',
+    match: (f) => {
+      const m = maskedFileOrigin(f);
+      return m && !m.fromContainerDev ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.fsType} ${m.masked.source} ${m.masked.root}, not the container's /dev (${m.dev!.device} ${m.dev!.fsType})` : null;
+    },
   },
   {
     id: 'overlay-root', indicates: 'runc-class', weight: 2, source: '/proc/self/mountinfo',

@@ -1,8 +1,7 @@
 // --pss: the Pod Security Standards rules over the fixture snapshots, an empty root, this real
 // machine and a real restricted child process. Sandbox-awareness is checked rule by rule.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPodSecurity, PSS_RULES, type PssLevel, type PssReport } from '../../src/classifier/pss.js';
@@ -21,7 +20,7 @@ const cache = new Map<string, Promise<Seen>>();
 function seen(name: string): Promise<Seen> {
   if (!cache.has(name)) {
     const host = name === 'live' ? createLiveHost()
-      : name === 'empty' ? createSnapshotHost(mkdtempSync(join(tmpdir(), 'sbx-empty-')))
+      : name === 'empty' ? createSnapshotHost('/nonexistent/sbx-empty-root') /* every read: ENOENT, and nothing to clean up */
         : createSnapshotHost(join(SNAPSHOTS, name));
     cache.set(name, gatherFacts(host, { syscalls: false, helper: true }).then((facts) => ({ facts, verdict: classify(facts) })));
   }

@@ -1,0 +1,83 @@
+// The real-runtime matrix (issue 5): the BUILT artifact — the bundle, and the single executable
+// where the case lists it — runs for real in every environment of test/matrix/cases.ts, through
+// the harness only. Each JSON report must validate against the schema and state the verdict and
+// every fact the case declared. QEMU: ONE boot runs every guest-side command.
+// In CI (CI=true) an environment that cannot start FAILS, naming the runtime; elsewhere the test
+// is skipped with the reason in its title. Never a silent pass.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allAvailability, type RuntimeName } from '../runtimes/index.js';
+import { qemuAvailable } from '../runtimes/qemu.js';
+import { ensureBuilt } from '../support/built.js';
+import { schemaErrors } from '../support/schema.js';
+import { hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase } from './cases.js';
+import { checkReport, ensureSea, parseReport, runCase, runQemuCases, type QemuRuns, type ToolRun } from './run.js';
+
+const CI = process.env.CI === 'true' || process.env.CI === '1';
+const availability = new Map((await allAvailability()).map((a) => [a.runtime, a]));
+const qemu = qemuAvailable();
+
+let seaHow = '';
+beforeAll(async () => {
+  ensureBuilt();
+  seaHow = (await ensureSea()).how;
+}, 300_000);
+
+function describeRun(run: ToolRun): string {
+  return `${run.where}\nexit ${run.code ?? run.signal} in ${run.ms} ms\n--- stderr\n${run.stderr.slice(-3000)}\n--- stdout\n${run.stdout.slice(0, 2000)}`;
+}
+
+/** The report of `run`, checked against the schema and against the case's declaration. */
+function assertMatches(c: MatrixCase, run: ToolRun): void {
+  expect(run.skipped, `${c.runtime} could not start: ${run.skipped}`).toBeUndefined();
+  const { report, error } = parseReport(run);
+  expect(error, `${c.id} ${run.artifact}: ${error}\n${describeRun(run)}`).toBeUndefined();
+  expect(schemaErrors(report), `${c.id} ${run.artifact}: schema`).toEqual([]);
+  const wrong = checkReport(report, c.expect).filter((k) => !k.ok);
+  expect(wrong, `${c.id} ${run.artifact} (${run.artifact === 'sea' ? seaHow : 'dist/sbx-detect.cjs'}): facts that differ from the declaration\n` +
+    `verdict: ${report.verdict.headline}\n${JSON.stringify(report.verdict.sandbox.evidence.map((e: { signal: string; weight: number; observed: string }) => `${e.weight} ${e.signal}: ${e.observed}`), null, 1)}`).toEqual([]);
+}
+
+/** `it` for a case needing `rt`: fails in CI when it cannot start, else skipped with the reason. */
+function itIn(rt: RuntimeName, title: string, fn: () => Promise<void>, timeout: number): void {
+  const a = availability.get(rt)!;
+  if (a.ok) it(title, fn, timeout);
+  else if (CI) it(title, () => { throw new Error(`runtime ${rt} cannot start on this machine: ${a.reason}`); });
+  else it.skip(`${title} — SKIPPED: ${rt} cannot start here: ${a.reason}`, () => {});
+}
+
+const title = (a: Artifact) => (a === 'bundle' ? 'node dist/sbx-detect.cjs --json' : 'the single executable --json');
+
+describe('this machine itself (no sandbox)', () => {
+  const c = hostCase();
+  for (const a of c.artifacts) {
+    it(`${title(a)}: ${c.expect.class}, with the runner's own credentials`, async () => assertMatches(c, await runCase(c, a)), 60_000);
+  }
+});
+
+for (const c of RUNTIME_CASES) {
+  describe(`${c.runtime}: ${c.id}`, () => {
+    for (const a of c.artifacts) {
+      itIn(c.runtime, `${title(a)}: ${c.expect.class}${c.expect.platform ? ` (${c.expect.platform})` : ''}${c.expect.tool ? ` (${c.expect.tool})` : ''} — ${c.note ?? ''}`,
+        async () => assertMatches(c, await runCase(c, a)), 240_000);
+    }
+  });
+}
+
+describe(`qemu: ${QEMU_CASE.id} (one TCG boot for every guest-side command)`, () => {
+  if (!qemu.ok) {
+    if (CI) it('boots', () => { throw new Error(`runtime qemu cannot start on this machine: ${qemu.why}`); });
+    else it.skip(`SKIPPED: qemu cannot start here: ${qemu.why}`, () => {});
+    return;
+  }
+  let boot: QemuRuns;
+  beforeAll(async () => {
+    boot = await runQemuCases([QEMU_CASE], { snapshot: false });
+  }, 600_000);
+  it('booted once and ran every guest-side command', () => {
+    expect(boot.skipped).toBeUndefined();
+    expect(boot.runs.map((r) => `${r.caseId}:${r.artifact}`)).toEqual(QEMU_CASE.artifacts.map((a) => `${QEMU_CASE.id}:${a}`));
+  });
+  for (const a of QEMU_CASE.artifacts) {
+    it(`${title(a)}: kata, hypervisor qemu — ${QEMU_CASE.note}`, () => assertMatches(QEMU_CASE, boot.runs.find((r) => r.artifact === a)!));
+  }
+});
