@@ -2,6 +2,7 @@
 // and which namespace tool. Each is a small ordered table of rules; the first that holds wins.
 import type { Facts } from '../probes/index.js';
 import { cmdlineHas, dmi, pid1Comm } from './evidence.js';
+import type { Evidence } from './score.js';
 
 export interface Refinement { value: string; evidence: string[]; inferred: boolean }
 
@@ -57,6 +58,13 @@ export function confidentialGuest(f: Facts): string | null {
   if (d.some((p) => p.includes('tdx'))) return 'tdx';
   if (d.includes('/dev/sev-guest')) return 'sev-snp';
   return null;
+}
+
+/** runc or crun, from the informational masking rows of the sandbox table (oci-mask-*). */
+export function ociRuntime(evidence: readonly Evidence[]): Refinement | null {
+  const hit = evidence.find((e) => e.signal === 'oci-mask-runc' || e.signal === 'oci-mask-crun');
+  if (!hit) return null;
+  return { value: hit.signal === 'oci-mask-runc' ? 'runc' : 'crun', evidence: [hit.observed], inferred: true };
 }
 
 export function namespaceTool(f: Facts): Refinement {

@@ -2,7 +2,7 @@
 import type { Facts } from '../probes/index.js';
 import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
 import { classifyEngine, classifyKubernetes, type EngineVerdict, type KubernetesVerdict } from './engine.js';
-import { confidentialGuest, gvisorPlatform, kataHypervisor, namespaceTool, type Refinement } from './refine.js';
+import { confidentialGuest, gvisorPlatform, kataHypervisor, namespaceTool, ociRuntime, type Refinement } from './refine.js';
 import { classifySandbox, type SandboxVerdict } from './sandbox.js';
 import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-profile.js';
 import { archFromMachine } from '../probes/syscalls/table.js';
@@ -11,7 +11,8 @@ import { classifyVm, type VmVerdict } from './vm.js';
 export interface Verdict {
   headline: string;
   sandbox: SandboxVerdict;
-  /** gVisor platform, Kata hypervisor, or namespace tool, when the class has one */
+  /** gVisor platform, Kata hypervisor, or the program that built the sandbox (bubblewrap,
+   *  unshare-style, runc, crun), when the class has one */
   platform: Refinement | null;
   hypervisor: Refinement | null;
   tool: Refinement | null;
@@ -82,7 +83,7 @@ export function classify(f: Facts): Verdict {
   const cls = sandbox.class;
   const platform = cls === 'gvisor' ? gvisorPlatform(f) : null;
   const hypervisor = cls === 'kata' ? kataHypervisor(f) : null;
-  const tool = cls === 'namespace-sandbox' ? namespaceTool(f) : null;
+  const tool = cls === 'namespace-sandbox' ? namespaceTool(f) : cls === 'runc-class' ? ociRuntime(sandbox.evidence) : null;
   const vm = classifyVm(f, cls === 'gvisor');
   const engine = classifyEngine(f);
   const kube = classifyKubernetes(f);
@@ -96,7 +97,7 @@ export function classify(f: Facts): Verdict {
     nspawn: 'systemd-nspawn container',
     nested: 'container inside a container',
     'namespace-sandbox': tool?.value === 'bubblewrap' ? 'bubblewrap sandbox' : 'namespace sandbox (unshare-style)',
-    'runc-class': `runc-class container${engineLabel ? ` (${engineLabel})` : ''}`,
+    'runc-class': `runc-class container${[tool?.value, engineLabel].some(Boolean) ? ` (${[tool?.value, engineLabel].filter(Boolean).join(', ')})` : ''}`,
     none: `no container: ${vm.kind === 'none' ? 'bare metal' : vm.kind === 'unknown' ? 'host (machine type unknown)' : vm.label}`,
     unknown: 'unknown: the evidence is too weak to say',
   };
