@@ -36,7 +36,7 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   if (v.hypervisor) rows.push(['Kata hypervisor', `${v.hypervisor.value}: ${v.hypervisor.evidence.join('; ')}`]);
   if (v.tool) rows.push(['tool', `${v.tool.value}: ${v.tool.evidence.join('; ')}`]);
   if (v.confidentialGuest) rows.push(['confidential guest', v.confidentialGuest]);
-  rows.push(['machine underneath', `${v.vm.label}${v.vm.evidence.length ? ` (${v.vm.evidence.slice(0, 3).map((e) => e.observed).join('; ')})` : ''}`]);
+  rows.push(['machine underneath', `${v.vm.label}${v.vm.evidence.length ? `: ${v.vm.evidence.slice(0, 3).map((e) => e.observed).join('; ')}` : ''}`]);
   rows.push(['engine', v.engine.engine === 'unknown' ? 'unknown' : `${v.engine.engine}${v.engine.containerId ? `, ${v.engine.idKind} ${v.engine.containerId.slice(0, 12)}` : ''}`]);
   for (const c of sb.candidates.slice(0, explain ? undefined : 3)) rows.push([`not ${c.class}`, s.dim(c.lostBecause)]);
   for (const fault of sb.faults) rows.push(['classifier fault', s.red(fault)]);
