@@ -209,8 +209,10 @@ describe('1. uid 20000, no capabilities, read-only root, /tmp and /dev/shm noexe
       const bundle = completeReport(await runOnce(locked(rt, TOOL)));
       expect(lost(bundle, report).filter((p) => !NATIVE.test(p)), 'facts the single executable lost outside the native section').toEqual([]);
       expect(report.verdict.sandbox.class).toBe(CLASS[rt]);
-      // the failed extractions left nothing behind
-      expect(out.ls, explain(r)).toEqual({ '/tmp': [], '/dev/shm': [] });
+      // the failed extractions left nothing behind (a checkout under /tmp, as a CI clone may be,
+      // shows there as the harness's mount point of the project, and only that)
+      const mountedUnder = (dir: string) => (PROJECT.startsWith(`${dir}/`) ? [PROJECT.slice(dir.length + 1).split('/')[0]] : []);
+      expect(out.ls, explain(r)).toEqual({ '/tmp': mountedUnder('/tmp'), '/dev/shm': mountedUnder('/dev/shm') });
     });
   }
 });
