@@ -1,6 +1,7 @@
 // Benchmark: times sbx-detect against `node -e 0` side by side in the same run, interleaved,
 // and reports medians, the ratio, and peak RSS (GNU time's %M). Usage:
 //   npm run bench [-- --runs N] [-- --bin PATH]
+//   npm run bench -- --in runc,runsc [--runs N]   the same inside real runtimes (test/matrix/bench.ts)
 // Figures go in the README; nothing here asserts a threshold (see DEVELOPERS: no timed tests).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,6 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--in')) {
+  const { importTestEntry } = await import('./bundle-test-entry.mjs');
+  const { main } = await importTestEntry('test/matrix/bench.ts');
+  process.exit(await main(process.argv.slice(2)));
+}
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
@@ -20,11 +26,17 @@ if (!existsSync(TIME)) {
   process.exit(2);
 }
 
+const sea = join(here, 'dist/sbx-detect');
 const commands = [
   { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
-  { name: 'sbx-detect --json --no-helper', argv: [tool, '--json', '--no-helper'] },
-  { name: 'sbx-detect --json --no-syscalls', argv: [tool, '--json', '--no-syscalls'] },
-  { name: 'sbx-detect --json (full scan)', argv: [tool, '--json'] },
+  { name: 'bin/sbx-detect --json --no-helper', argv: [tool, '--json', '--no-helper'] },
+  { name: 'bin/sbx-detect --json --no-syscalls', argv: [tool, '--json', '--no-syscalls'] },
+  { name: 'bin/sbx-detect --json (full scan)', argv: [tool, '--json'] },
+  // the single executable (npm run build), when it has been built
+  ...(existsSync(sea) ? [
+    { name: 'dist/sbx-detect --json --no-helper', argv: [sea, '--json', '--no-helper'] },
+    { name: 'dist/sbx-detect --json (full scan)', argv: [sea, '--json'] },
+  ] : []),
 ];
 
 const samples = new Map(commands.map((c) => [c.name, { secs: [], rssKb: [] }]));
