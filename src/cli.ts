@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 [options]\n\nTells, from inside a container or pod, what isolates it, with the evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of tables' })
     .command('$0', 'print the report (tables, or JSON with --json)')
-    .command('snapshot', 'write every input the tool reads to an archive, for bug reports (-o FILE, - for stdout)')
+    .command('snapshot', 'write every input the tool reads to an archive, for bug reports (-o FILE, - for stdout); with a FILE the report of the same run is printed too')
     .option('o', { alias: 'output', type: 'string', describe: 'snapshot: the archive to write' })
     .option('root', { type: 'string', describe: 'read a snapshot directory laid out like / instead of the live system' })
     .option('replay', { type: 'string', describe: 'reproduce the report from a snapshot archive' })
@@ -74,9 +74,12 @@ export async function main(argv: string[]): Promise<number> {
   progress.done();
   if (recording) {
     const text = JSON.stringify(recording.archive, null, 1) + '\n';
-    if (args.o === '-') process.stdout.write(text);
-    else writeFileSync(args.o!, text, { mode: 0o600 }); // the user asked for this file
-    return EXIT.ok;
+    if (args.o === '-') {
+      process.stdout.write(text);
+      return EXIT.ok;
+    }
+    writeFileSync(args.o!, text, { mode: 0o600 }); // the user asked for this file
+    // and the report of this very run on stdout: --replay of the file must give the same one
   }
   const verdict = classify(facts);
   const expected: ExpectationCheck | null = expectations.length ? checkExpectations(expectations, facts, verdict) : null;
