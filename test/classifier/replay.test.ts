@@ -20,6 +20,8 @@ export function verdictSummary(v: ReturnType<typeof classify>) {
     podUid: v.kubernetes.podUid ?? undefined,
     namespace: v.kubernetes.namespace ?? undefined,
     vm: v.vm.kind,
+    confidentialGuest: v.confidentialGuest ?? undefined,
+    tool: v.tool?.value,
   };
 }
 
