@@ -1,7 +1,7 @@
 // --expect: parsing (every usage-error path) and checking against the fixture snapshots, an
 // empty root (nothing readable), this real machine, and a real restricted child process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -364,9 +364,10 @@ describe('blocked= and allowed= on a real syscall scan of this machine', () => {
   });
 
   it.skipIf(!canScan || !existsSync('/usr/bin/python3'))('under a filter that refuses mount with EPERM', async () => {
-    const wrapper = join(mkdtempSync(join(tmpdir(), 'sbx-helper-filtered-')), 'sbx-helper');
+    const dir = mkdtempSync(join(tmpdir(), 'sbx-helper-filtered-'));
+    const wrapper = join(dir, 'sbx-helper');
     writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/python3 -c '${MOUNT_EPERM_FILTER}' ${HELPER} "$@"\n`, { mode: 0o755 });
-    const seen = await scanWith(wrapper);
+    const seen = await scanWith(wrapper).finally(() => rmSync(dir, { recursive: true, force: true }));
     const r = await check(seen, 'blocked=mount', 'allowed=read', 'allowed=mount', 'seccomp-profile=docker-default');
     expect(r.results.map((x) => [x.key, x.status, x.observed])).toEqual([
       ['blocked', 'pass', 'mount: blocked-errno EPERM'],

@@ -3,13 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM build script without type declarations
 import { buildHelper } from '../../src/helper/build.mjs';
 import { parseHelperOutput, runHelperProcess } from '../../src/readers/helper-process.js';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-helper-test-'));
 fs.chmodSync(outDir, 0o755); // the fork-failure test runs the helper as nobody
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 let helper = '';
 
 function run(plan: string | Buffer, bin = helper, wrapper: string[] = []) {
