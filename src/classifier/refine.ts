@@ -52,11 +52,22 @@ export function kataHypervisor(f: Facts): Refinement | null {
   return null;
 }
 
+/** Platform devices only a confidential guest's kernel registers. The device nodes in /dev are the
+ *  guest's, not a container's (a Kata container's /dev holds none of them: kata-containers#9738), but
+ *  its read-only /sys still lists the platform device. */
+const CONFIDENTIAL_PLATFORM_DEVICES: readonly [string, string][] = [
+  // linux arch/x86/coco/sev/core.c snp_init_platform_device: "sev-guest", registered only when
+  // cc_platform_has(CC_ATTR_GUEST_SEV_SNP); drivers/virt/coco/sev-guest binds to it
+  ['sev-guest', 'sev-snp'],
+];
+
 /** Confidential-guest devices (TDX, SEV-SNP). */
 export function confidentialGuest(f: Facts): string | null {
   const d = f.platform.confidentialDevices;
   if (d.some((p) => p.includes('tdx'))) return 'tdx';
-  if (d.includes('/dev/sev-guest')) return 'sev-snp';
+  if (d.some((p) => p.includes('sev-guest'))) return 'sev-snp';
+  const devs = f.platform.platformDevices.known ? f.platform.platformDevices.value : [];
+  for (const [name, kind] of CONFIDENTIAL_PLATFORM_DEVICES) if (devs.includes(name)) return kind;
   return null;
 }
 

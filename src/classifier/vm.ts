@@ -13,7 +13,10 @@ export interface VmVerdict {
 }
 
 const dmiVendor = (f: Facts) => {
-  for (const field of ['sys_vendor', 'product_name', 'board_vendor', 'bios_vendor'] as const) {
+  // product_version last, as systemd virt.c detect_vm_dmi_vendor reads it "for Hyper-V VMs": their
+  // sys_vendor is "Microsoft Corporation" (Surface laptops too), and only product_version says "Hyper-V…"
+  // (systemd PR #21475; Gen1 VMs show "7.0" there, systemd issue #21816)
+  for (const field of ['sys_vendor', 'product_name', 'board_vendor', 'bios_vendor', 'product_version'] as const) {
     const v = dmi(f, field);
     const k = lookupPrefix(DMI_VENDORS, v);
     if (k) return { k, v: `${field}=${v}` };

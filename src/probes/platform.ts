@@ -25,6 +25,8 @@ export interface PlatformFacts {
   confidentialDevices: string[];
 }
 
+export const CONFIDENTIAL_DEVICE_PATHS = ['/dev/tdx_guest', '/dev/tdx-guest', '/dev/sev-guest', '/sys/class/misc/tdx_guest', '/sys/class/misc/sev-guest'];
+
 export function parseCpuinfo(text: string): CpuInfo | ReturnType<typeof invalid> {
   let vendorId: string | null = null, modelName: string | null = null, flags = '', processors = 0;
   for (const line of text.split('\n')) {
@@ -63,6 +65,8 @@ export function probePlatform(host: Host): PlatformFacts {
     xenType: parseRead(host.readFile('/sys/hypervisor/type'), '/sys/hypervisor/type', trimmed),
     acpiOemId,
     platformDevices: devs.ok ? known(devs.value, '/sys/bus/platform/devices') : unknown(devs.error.message, '/sys/bus/platform/devices'),
-    confidentialDevices: ['/dev/tdx_guest', '/dev/sev-guest', '/dev/tdx-guest'].filter((p) => host.stat(p).ok),
+    // the /dev nodes, and the misc-class entries the guest's read-only /sys still shows inside a
+    // container whose /dev lacks them (linux drivers/virt/coco/tdx-guest, sev-guest: misc devices)
+    confidentialDevices: CONFIDENTIAL_DEVICE_PATHS.filter((p) => host.stat(p).ok),
   };
 }
