@@ -9,27 +9,13 @@ import {
   checkExpectations, describeExpectationKeys, EXPECTATION_KEYS, type Expectation, exitCodeFor,
   parseExpectation, SCANNED_SYSCALLS,
 } from '../../src/classifier/expectations.js';
-import { classify, type Verdict } from '../../src/classifier/verdict.js';
+import { classify } from '../../src/classifier/verdict.js';
 import { type Facts, gatherFacts } from '../../src/probes/index.js';
 import { parseProcessStatus } from '../../src/probes/process.js';
 import { createLiveHost } from '../../src/readers/live.js';
-import { createSnapshotHost } from '../../src/readers/snapshot.js';
 import { renderExpectationsTable } from '../../src/render/checks.js';
 import { makeStyle } from '../../src/render/style.js';
-
-const SNAPSHOTS = join(__dirname, '../../fixtures/snapshots');
-type Seen = { facts: Facts; verdict: Verdict };
-const cache = new Map<string, Promise<Seen>>();
-
-function seen(name: string): Promise<Seen> {
-  if (!cache.has(name)) {
-    const host = name === 'live' ? createLiveHost()
-      : name === 'empty' ? createSnapshotHost('/nonexistent/sbx-empty-root') /* every read: ENOENT, and nothing to clean up */
-        : createSnapshotHost(join(SNAPSHOTS, name));
-    cache.set(name, gatherFacts(host, { syscalls: false, helper: true }).then((facts) => ({ facts, verdict: classify(facts) })));
-  }
-  return cache.get(name)!;
-}
+import { type Seen, seen } from '../support/seen.js';
 
 function parsed(text: string): Expectation {
   const p = parseExpectation(text);

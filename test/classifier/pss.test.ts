@@ -2,30 +2,14 @@
 // machine and a real restricted child process. Sandbox-awareness is checked rule by rule.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPodSecurity, PSS_RULES, type PssLevel, type PssReport } from '../../src/classifier/pss.js';
-import { classify, type Verdict } from '../../src/classifier/verdict.js';
-import { type Facts, gatherFacts } from '../../src/probes/index.js';
+import { classify } from '../../src/classifier/verdict.js';
+import type { Facts } from '../../src/probes/index.js';
 import { parseProcessStatus } from '../../src/probes/process.js';
-import { createLiveHost } from '../../src/readers/live.js';
-import { createSnapshotHost } from '../../src/readers/snapshot.js';
 import { pssJson, renderPssTable } from '../../src/render/checks.js';
 import { makeStyle } from '../../src/render/style.js';
-
-const SNAPSHOTS = join(__dirname, '../../fixtures/snapshots');
-type Seen = { facts: Facts; verdict: Verdict };
-const cache = new Map<string, Promise<Seen>>();
-
-function seen(name: string): Promise<Seen> {
-  if (!cache.has(name)) {
-    const host = name === 'live' ? createLiveHost()
-      : name === 'empty' ? createSnapshotHost('/nonexistent/sbx-empty-root') /* every read: ENOENT, and nothing to clean up */
-        : createSnapshotHost(join(SNAPSHOTS, name));
-    cache.set(name, gatherFacts(host, { syscalls: false, helper: true }).then((facts) => ({ facts, verdict: classify(facts) })));
-  }
-  return cache.get(name)!;
-}
+import { type Seen, seen } from '../support/seen.js';
 
 async function pss(where: string | Seen, level: PssLevel): Promise<PssReport> {
   const s = typeof where === 'string' ? await seen(where) : where;
