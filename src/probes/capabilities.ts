@@ -36,14 +36,6 @@ export const DEFAULT_CONTAINER_CAPABILITIES: readonly string[] = [
 
 export const capabilityName = (bit: number): string => CAPABILITY_NAMES[bit] ?? `cap_${bit}`;
 
-export function capabilityBit(name: string): number | null {
-  const n = name.toLowerCase().replace(/^cap_/, '');
-  const i = CAPABILITY_NAMES.indexOf(n);
-  if (i >= 0) return i;
-  const m = /^(\d+)$/.exec(n);
-  return m ? Number(m[1]) : null;
-}
-
 /** Decodes a hex mask as /proc/self/status prints it (16 hex digits). */
 export function decodeCapabilityMask(hex: string): { mask: bigint; names: string[] } | null {
   if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) return null;

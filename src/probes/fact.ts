@@ -38,4 +38,3 @@ export function safeInt(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-export const valueOr = <T>(f: Fact<T>, fallback: T): T => (f.known ? f.value : fallback);
