@@ -3,9 +3,9 @@
 // systemd-detect-virt --vm for the hypervisor (its container answer is not used: it trusts
 // /.dockerenv, which this VM carries without being a container).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runBuilt } from '../support/built.js';
+import { BUNDLE, ensureBuilt, runBuilt } from '../support/built.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -60,4 +60,25 @@ describe('sbx-detect on this machine', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('bogus-flag');
   });
+
+  it('colours only on a TTY, and never with NO_COLOR; --explain shows the losing signals too', () => {
+    const ESC = '\x1b[';
+    // script(1) gives the tool a pseudo-terminal as stdout
+    const onTty = (env: Record<string, string>) =>
+      spawnSync('script', ['-qec', `node ${BUNDLE} --no-syscalls`, '/dev/null'], { encoding: 'utf8', input: '', env: { ...process.env, ...env } }).stdout;
+    expect(onTty({})).toContain(ESC);
+    expect(onTty({ NO_COLOR: '1' })).not.toContain(ESC);
+    expect(runBuilt(['--no-syscalls']).stdout).not.toContain(ESC);
+
+    const plain = runBuilt(['--no-syscalls']).stdout;
+    const explained = runBuilt(['--no-syscalls', '--explain']).stdout;
+    const evidenceRows = (t: string) => (t.match(/^│ [+-]?\d+ [a-z-]+ /gm) ?? []).length;
+    expect(evidenceRows(explained)).toBeGreaterThanOrEqual(evidenceRows(plain));
+    if (existsSync('/.dockerenv') && readlinkSync('/proc/self/ns/pid') === INIT_PID_NS) {
+      // this VM's /.dockerenv is weak evidence for a class that loses: shown only with --explain
+      expect(plain).not.toMatch(/\+1 runc-class/);
+      expect(explained).toMatch(/\+1 runc-class .*\/\.dockerenv exists/);
+    }
+  });
 });
+
