@@ -85,16 +85,14 @@ export async function main(argv: string[]): Promise<number> {
   const expected: ExpectationCheck | null = expectations.length ? checkExpectations(expectations, facts, verdict) : null;
   const podSecurity: PssReport | null = pssLevel ? checkPodSecurity(pssLevel, facts, verdict) : null;
   if (args.json) {
-    const { expectationsJson, pssJson } = await import('./render/checks.js');
+    const { expectationsJson, pssJson, checkFailureLines } = await import('./render/checks.js');
     const report = buildReport(facts, verdict, {
       version: VERSION, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started),
     });
-    // Report (render/json.ts) gains `checks?: { expectations?: …; podSecurity?: … }`; then npm run gen-schema
     const checks = { ...(expected && { expectations: expectationsJson(expected) }), ...(podSecurity && { podSecurity: pssJson(podSecurity) }) };
     process.stdout.write(renderJson(expected || podSecurity ? { ...report, checks } : report));
     // stdout is the document; CI logs still get one line per check that did not hold
-    for (const r of expected?.results ?? []) if (r.status !== 'pass') process.stderr.write(`sbx-detect: --expect ${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}: ${r.status}, observed ${r.observed} (${r.reason})\n`);
-    for (const r of podSecurity?.rules ?? []) if (r.status === 'fail' || r.status === 'undetermined') process.stderr.write(`sbx-detect: --pss ${podSecurity!.level} ${r.id}: ${r.status} (${r.evidence}; ${r.reason})\n`);
+    process.stderr.write(checkFailureLines(expected, podSecurity));
   } else {
     const { renderTable } = await import('./render/table.js'); // `table` is only loaded for humans
     const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));

@@ -52,3 +52,15 @@ export function pssJson(report: PssReport) {
     rules: report.rules.map((r) => ({ ...r })),
   };
 }
+
+/** One stderr line per check that did not hold, for CI logs while stdout carries the JSON. */
+export function checkFailureLines(expected: ExpectationCheck | null, pss: PssReport | null): string {
+  const lines: string[] = [];
+  for (const r of expected?.results ?? []) {
+    if (r.status !== 'pass') lines.push(`sbx-detect: --expect ${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}: ${r.status}, observed ${r.observed} (${r.reason})`);
+  }
+  for (const r of pss?.rules ?? []) {
+    if (r.status === 'fail' || r.status === 'undetermined') lines.push(`sbx-detect: --pss ${pss!.level} ${r.id}: ${r.status} (${r.evidence}; ${r.reason})`);
+  }
+  return lines.map((l) => l + '\n').join('');
+}
