@@ -80,5 +80,22 @@ describe('sbx-detect on this machine', () => {
       expect(explained).toMatch(/\+1 runc-class .*\/\.dockerenv exists/);
     }
   });
+
+  it('exit codes for CI: 0 when the expectations hold, 1 when one fails, 2 on a bad key, 3 when undetermined', () => {
+    const inHostPidNs = readlinkSync('/proc/self/ns/pid') === INIT_PID_NS;
+    // in the host's pid namespace the class is known to be none (the first test); elsewhere it
+    // is at least not none
+    const lie = inHostPidNs ? 'gvisor' : 'none';
+    if (inHostPidNs) expect(runBuilt(['--json', '--no-syscalls', '--expect', 'sandbox=none']).code).toBe(0);
+    const failed = runBuilt(['--json', '--no-syscalls', '--expect', `sandbox=${lie}`]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`--expect sandbox=${lie}: fail`);
+    expect(JSON.parse(failed.stdout).checks.expectations).toBeDefined();
+    const bad = runBuilt(['--expect', 'bogus=1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/sandbox/); // the valid keys are listed
+    // the scan was skipped, so whether mount is blocked cannot be decided
+    expect(runBuilt(['--json', '--no-syscalls', '--expect', 'blocked=mount']).code).toBe(3);
+  });
 });
 
