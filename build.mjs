@@ -36,6 +36,9 @@ if (!process.argv.includes('--no-helper')) {
       process.exit(1);
     }
     console.log(`built ${built.path} (${built.compiler})`);
+    // the aarch64 helper too, where Debian's cross compiler is installed (not fatal without it)
+    const arm = await buildHelper({ outDir, arch: 'aarch64' });
+    console.log(arm.ok ? `built ${arm.path} (${arm.compiler})` : `no aarch64 helper: ${arm.error}`);
   }
 }
 

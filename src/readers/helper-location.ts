@@ -188,8 +188,10 @@ export async function locateHelper(opts: LocateOptions = {}): Promise<HelperLoca
     tried.push(`SBX_HELPER=${env.SBX_HELPER} (${why})`);
   }
 
-  const beside: [string, string][] = [[path.join(path.dirname(execPath), HELPER_NAME), 'next to the executable']];
-  if (bundleDir) beside.push([path.join(bundleDir, HELPER_NAME), 'next to the bundle']);
+  // build.mjs names the x86_64 helper sbx-helper and the aarch64 one sbx-helper-aarch64
+  const name = process.arch === 'arm64' ? `${HELPER_NAME}-aarch64` : HELPER_NAME;
+  const beside: [string, string][] = [[path.join(path.dirname(execPath), name), 'next to the executable']];
+  if (bundleDir) beside.push([path.join(bundleDir, name), 'next to the bundle']);
   const seen = new Set<string>();
   for (const [candidate, how] of beside) {
     if (seen.has(candidate)) continue;
