@@ -1,9 +1,9 @@
 // sbx-detect: what isolates this process? The whole flow: parse arguments, pick the host
 // (live or a snapshot), gather facts, classify, render. Exit codes are documented in the README.
 import { writeFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { checkExpectations, describeExpectationKeys, type Expectation, type ExpectationCheck, parseExpectation } from './classifier/expectations.js';
-import { checkPodSecurity, PSS_LEVELS, type PssLevel, type PssReport } from './classifier/pss.js';
+import { parseCli } from './cli-args.js';
+import { checkExpectations, type Expectation, type ExpectationCheck, parseExpectation } from './classifier/expectations.js';
+import { checkPodSecurity, type PssLevel, type PssReport } from './classifier/pss.js';
 import { classify } from './classifier/verdict.js';
 import { gatherFacts } from './probes/index.js';
 import { createRecordingHost, createReplayHost, parseArchive } from './readers/archive.js';
@@ -19,39 +19,16 @@ const VERSION = typeof SBX_VERSION === 'string' ? SBX_VERSION : '0.0.0-dev';
 export const EXIT = { ok: 0, expectationFailed: 1, usage: 2, undetermined: 3, internal: 4 } as const;
 
 export async function main(argv: string[]): Promise<number> {
-  let usageError: string | null = null;
-  const args = await yargs(argv)
-    .scriptName('sbx-detect')
-    .usage('$0 [options]\n\nTells, from inside a container or pod, what isolates it, with the evidence.')
-    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of tables' })
-    .command('$0', 'print the report (tables, or JSON with --json)')
-    .command('snapshot', 'write every input the tool reads to an archive, for bug reports (-o FILE, - for stdout); with a FILE the report of the same run is printed too')
-    .option('o', { alias: 'output', type: 'string', describe: 'snapshot: the archive to write' })
-    .option('root', { type: 'string', describe: 'read a snapshot directory laid out like / instead of the live system' })
-    .option('replay', { type: 'string', describe: 'reproduce the report from a snapshot archive' })
-    .conflicts('root', 'replay')
-    .option('syscalls', { type: 'boolean', default: true, describe: 'run the syscall scan (--no-syscalls skips it)' })
-    .option('helper', { type: 'boolean', default: true, describe: 'run the native helper at all (--no-helper: files only)' })
-    .option('explain', { type: 'boolean', default: false, describe: 'show every signal considered, with its weight' })
-    .option('timeout', { type: 'number', default: 30, describe: 'seconds the native helper may run in total' })
-    // repeated flags collect into an array; no `array: true`, so a flag never swallows what follows
-    .option('expect', { type: 'string', requiresArg: true, describe: `KEY=VALUE that must hold (repeatable); exit 1 if one fails, 3 if one cannot be decided. Keys:\n  ${describeExpectationKeys().join('\n  ')}` })
-    .option('pss', { type: 'string', choices: PSS_LEVELS as PssLevel[], describe: 'check the Kubernetes Pod Security Standard from inside (exit 1 fail, 3 undetermined)' })
-    .strict()
-    .version(VERSION)
-    .help()
-    .exitProcess(false)
-    .fail((msg, err) => {
-      usageError = msg ?? err?.message ?? 'usage error';
-    })
-    .parseAsync();
-  if (usageError) return usage(usageError);
-  if (args.help || args.version) return EXIT.ok; // yargs printed them
+  const cli = await parseCli(argv, VERSION);
+  if (cli.kind === 'usage') return usage(cli.message);
+  if (cli.kind === 'done') return EXIT.ok; // help or version, printed
+  const args = cli.args;
+  if (!(args.timeout > 0)) return usage(`--timeout needs a positive number of seconds, not "${argv[argv.indexOf('--timeout') + 1] ?? ''}"`);
 
-  const snapshot = args._[0] === 'snapshot';
+  const snapshot = args.command === 'snapshot';
   if (snapshot && !args.o) return usage('snapshot needs -o FILE (or -o - for stdout)');
   const expectations: Expectation[] = [];
-  for (const text of ([] as string[]).concat(args.expect ?? [])) {
+  for (const text of args.expect) {
     const p = parseExpectation(text);
     if (!p.ok) return usage(`--expect ${text}: ${p.error}`);
     expectations.push(p.expectation);
