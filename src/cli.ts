@@ -11,6 +11,7 @@ import type { Host } from './readers/host.js';
 import { createLiveHost, readCapped } from './readers/live.js';
 import { createSnapshotHost } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
+import { progressReporter } from './render/progress.js';
 import { makeStyle, wantColour } from './render/style.js';
 
 declare const SBX_VERSION: string; // set by build.mjs
@@ -87,22 +88,6 @@ export async function main(argv: string[]): Promise<number> {
 /** A definite failure (1) wins over an undetermined check (3), which wins over success (0). */
 function worstExit(codes: number[]): number {
   return codes.includes(EXIT.expectationFailed) ? EXIT.expectationFailed : codes.includes(EXIT.undetermined) ? EXIT.undetermined : EXIT.ok;
-}
-
-/** Progress on stderr, only on a TTY, and only once the scan has run for half a second
- *  (under gVisor-ptrace a fork costs ~1 ms, so the scan is slow enough to notice). */
-function progressReporter(stream: NodeJS.WriteStream, started: number) {
-  let shown = false;
-  return {
-    update: (done: number, total: number) => {
-      if (!stream.isTTY || performance.now() - started < 500) return;
-      shown = true;
-      stream.write(`\rsbx-detect: probing ${Math.min(done, total)}/${total}`);
-    },
-    done: () => {
-      if (shown) stream.write('\r\x1b[K');
-    },
-  };
 }
 
 function usage(message: string): number {
