@@ -1,6 +1,6 @@
 // Benchmark: time and memory of the probes on enormous input (issue 8, "Corrupted input"):
 // a 1 MiB /proc/cmdline, a 100,000-line mountinfo, a file past MAX_READ_BYTES (cut by the
-// reader), and — a known bug — /proc/self/maps lines that make parseMaps' regex backtrack.
+// reader), and /proc/self/maps lines that made parseMaps' regex backtrack before it was fixed.
 // Prints a markdown table for the README. Nothing here asserts a threshold (no timed tests).
 //
 //   node scripts/bench-parsers.mjs [--runs N]
@@ -17,34 +17,7 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
-// Inputs (the same shapes as test/probes/bounds.test.ts).
-
-function bigCmdline(bytes) {
-  const parts = [];
-  let len = 0, i = 0;
-  while (len < bytes - 64) {
-    const t = i % 7 === 0 ? `opt${i}="a quoted value ${i}"` : `key${i}=value${i}`;
-    parts.push(t);
-    len += t.length + 1;
-    i++;
-  }
-  const text = parts.join(' ');
-  return text + ' '.repeat(Math.max(0, bytes - 1 - text.length)) + '\n';
-}
-
-function bigMountinfo(lines, shape = 'realistic') {
-  const out = ['22 1 0:21 / / ro,relatime - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w',
-    '23 22 0:23 / /sys/fs/cgroup ro,nosuid - cgroup2 cgroup2 rw'];
-  for (let i = out.length; i < lines; i++) {
-    out.push(shape === 'compact'
-      ? `${i + 100} 22 0:1 / /m\\040${i.toString(36)} rw - tmpfs t rw`
-      : `${i + 100} 22 0:${i % 4096} /var/lib/kubelet/pods/0b5c6e3e-6f1f-4b8e-9d3a-1c2b3d4e5f60/volumes/v${i} /mnt/vol\\040${i} rw,nosuid,nodev,relatime shared:${i} - tmpfs tmpfs rw,size=${i}k,inode64`);
-  }
-  return out.join('\n') + '\n';
-}
-
-/** One maps line whose inode field and name are each `n` bytes, the name holding a \r. */
-const hostileMapsLine = (n) => '0-1 r p d ' + 'x'.repeat(n) + ' ' + 'y'.repeat(n) + '\rz\n';
+// Inputs: test/support/big-inputs.ts (bundled with the probes), shared with the bounds tests.
 
 function snapshotDir(files) {
   const root = mkdtempSync(join(tmpdir(), 'sbx-bench-'));
@@ -55,31 +28,31 @@ function snapshotDir(files) {
   return root;
 }
 
-// name -> { input: () => [value, bytes, cleanup?], run: (probes, value) => result, check: (result) => string }
+// name -> { input: (p) => [value, bytes, cleanup?], run: (probes, value) => result, check: (result) => string }
 const CASES = {
   'parseCmdline — 1 MiB cmdline': {
-    input: () => { const t = bigCmdline(MiB); return [t, Buffer.byteLength(t)]; },
+    input: (p) => { const t = p.bigCmdline(MiB).text; return [t, Buffer.byteLength(t)]; },
     run: (p, t) => p.parseCmdline(t),
     check: (r) => `${r.tokens.length} tokens`,
   },
   'parseCmdline — 1 MiB, one unterminated quote': {
-    input: () => { const t = '"' + 'a '.repeat(MiB / 2 - 1); return [t, t.length]; },
+    input: (p) => { const t = '"' + 'a '.repeat(MiB / 2 - 1); return [t, t.length]; },
     run: (p, t) => p.parseCmdline(t),
     check: (r) => `${r.tokens.length} tokens`,
   },
   'probeKernel via reader — 1 MiB /proc/cmdline': {
-    input: () => { const t = bigCmdline(MiB); const root = snapshotDir({ '/proc/cmdline': t }); return [root, MiB, () => rmSync(root, { recursive: true })]; },
+    input: (p) => { const t = p.bigCmdline(MiB).text; const root = snapshotDir({ '/proc/cmdline': t }); return [root, MiB, () => rmSync(root, { recursive: true })]; },
     run: (p, root) => p.probeKernel(p.createSnapshotHost(root, {})),
     check: (r) => (r.cmdline.known ? `${r.cmdline.value.tokens.length} tokens` : r.cmdline.reason),
   },
   'parseMountinfo — 100,000 lines (realistic, 17 MiB)': {
-    input: () => { const t = bigMountinfo(100_000); return [t, Buffer.byteLength(t)]; },
+    input: (p) => { const t = p.bigMountinfo(100_000); return [t, Buffer.byteLength(t)]; },
     run: (p, t) => p.parseMountinfo(t),
     check: (r) => `${r.length} entries`,
   },
   'gatherFileFacts via reader — 100,000 compact mountinfo lines': {
-    input: () => {
-      const t = bigMountinfo(100_000, 'compact');
+    input: (p) => {
+      const t = p.bigMountinfo(100_000, 'compact');
       const root = snapshotDir({ '/proc/self/mountinfo': t, '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': 'max 100000\n' });
       return [root, Buffer.byteLength(t), () => rmSync(root, { recursive: true })];
     },
@@ -87,8 +60,8 @@ const CASES = {
     check: (r) => (r.mounts.entries.known ? `${r.mounts.entries.value.length} entries` : r.mounts.entries.reason),
   },
   'probeMounts via reader — 100,000 realistic lines (past the cap)': {
-    input: () => {
-      const t = bigMountinfo(100_000);
+    input: (p) => {
+      const t = p.bigMountinfo(100_000);
       const root = snapshotDir({ '/proc/self/mountinfo': t });
       return [root, Buffer.byteLength(t), () => rmSync(root, { recursive: true })];
     },
@@ -96,12 +69,12 @@ const CASES = {
     check: (r) => (r.entries.known ? `${r.entries.value.length} entries` : r.entries.reason),
   },
   'readCapped — 4 MiB + 1 byte file': {
-    input: () => { const root = snapshotDir({ '/big': Buffer.alloc(4 * MiB + 1, 0x61) }); return [join(root, 'big'), 4 * MiB + 1, () => rmSync(root, { recursive: true })]; },
+    input: (p) => { const root = snapshotDir({ '/big': Buffer.alloc(4 * MiB + 1, 0x61) }); return [join(root, 'big'), 4 * MiB + 1, () => rmSync(root, { recursive: true })]; },
     run: (p, file) => p.readCapped(file),
     check: (r) => (r.ok ? `read ${r.value.length}` : r.error.code),
   },
   ...Object.fromEntries([8, 16, 32].map((k) => [`parseMaps — hostile line, 2 × ${k} KiB (was quadratic before the s flag)`, {
-    input: () => { const t = hostileMapsLine(k * 1024); return [t, t.length]; },
+    input: (p) => { const t = p.hostileMapsLine(k * 1024); return [t, t.length]; },
     run: (p, t) => p.parseMaps(t),
     check: (r) => (r.reason ? `Invalid: ${r.reason}` : 'parsed'),
   }])),
@@ -113,7 +86,7 @@ const CASES = {
 async function child(bundle, name, runs) {
   const p = await import(pathToFileURL(bundle).href);
   const c = CASES[name];
-  const [value, bytes, cleanup] = c.input();
+  const [value, bytes, cleanup] = c.input(p);
   globalThis.gc();
   const base = process.memoryUsage();
   const times = [];
@@ -156,6 +129,7 @@ async function main() {
           "export { gatherFileFacts } from './probes/index.ts';",
           "export { createSnapshotHost } from './readers/snapshot.ts';",
           "export { readCapped } from './readers/live.ts';",
+          "export { bigCmdline, bigMountinfo, hostileMapsLine } from '../test/support/big-inputs.ts';",
         ].join('\n'),
         resolveDir: join(here, 'src'), loader: 'ts', sourcefile: 'bench-entry.ts',
       },

@@ -1,6 +1,5 @@
 // --expect: parsing (every usage-error path) and checking against the fixture snapshots, an
 // empty root (nothing readable), this real machine, and a real restricted child process.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { parseProcessStatus } from '../../src/probes/process.js';
 import { createLiveHost } from '../../src/readers/live.js';
 import { renderExpectationsTable } from '../../src/render/checks.js';
 import { makeStyle } from '../../src/render/style.js';
+import { restrictedChildStatus } from '../support/restricted-child.js';
 import { type Seen, seen } from '../support/seen.js';
 
 function parsed(text: string): Expectation {
@@ -395,20 +395,3 @@ describe('rendering', () => {
     expect(text).toMatch(/│ FAIL\s+│ caps⊆kill/);
   });
 });
-
-function restrictedChildStatus(): string {
-  const py = [
-    'import ctypes, os, struct, sys',
-    'libc = ctypes.CDLL(None, use_errno=True)',
-    'prog_insn = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0, 0x7fff0000))',
-    'class Prog(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]',
-    'prog = Prog(1, ctypes.addressof(prog_insn))',
-    'assert libc.prctl(38, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS"',
-    'assert libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0, "PR_SET_SECCOMP"',
-    'os.execvp(sys.argv[1], sys.argv[1:])',
-  ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', py, '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups',
-    '--bounding-set=-all,+net_bind_service', '--inh-caps=-all', 'cat', '/proc/self/status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`restricted child failed: ${r.stderr}`);
-  return r.stdout;
-}

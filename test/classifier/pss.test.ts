@@ -1,6 +1,5 @@
 // --pss: the Pod Security Standards rules over the fixture snapshots, an empty root, this real
 // machine and a real restricted child process. Sandbox-awareness is checked rule by rule.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkPodSecurity, PSS_RULES, type PssLevel, type PssReport } from '../../src/classifier/pss.js';
@@ -9,6 +8,7 @@ import type { Facts } from '../../src/probes/index.js';
 import { parseProcessStatus } from '../../src/probes/process.js';
 import { pssJson, renderPssTable } from '../../src/render/checks.js';
 import { makeStyle } from '../../src/render/style.js';
+import { restrictedChildStatus } from '../support/restricted-child.js';
 import { type Seen, seen } from '../support/seen.js';
 
 async function pss(where: string | Seen, level: PssLevel): Promise<PssReport> {
@@ -185,20 +185,3 @@ describe('rendering', () => {
     expect(j.rules[0]).toEqual(expect.objectContaining({ id: 'privileged', level: 'baseline', status: 'pass' }));
   });
 });
-
-function restrictedChildStatus(): string {
-  const py = [
-    'import ctypes, os, struct, sys',
-    'libc = ctypes.CDLL(None, use_errno=True)',
-    'insn = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0, 0x7fff0000))',
-    'class Prog(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]',
-    'prog = Prog(1, ctypes.addressof(insn))',
-    'assert libc.prctl(38, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS"',
-    'assert libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0, "PR_SET_SECCOMP"',
-    'os.execvp(sys.argv[1], sys.argv[1:])',
-  ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', py, '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups',
-    '--bounding-set=-all,+net_bind_service', '--inh-caps=-all', 'cat', '/proc/self/status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`restricted child failed: ${r.stderr}`);
-  return r.stdout;
-}

@@ -1,6 +1,5 @@
 // A snapshot taken inside a real runtime replays, on the host, to the same JSON report the run
 // that took it printed — byte for byte, the timing and location fields aside.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

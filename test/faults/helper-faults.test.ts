@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE, HELPER, PROJECT, ensureBuilt } from '../support/built.js';
+import { BUNDLE, HELPER, SEA, ensureBuilt, ensureSeaBuilt } from '../support/built.js';
 import { schemaErrors } from '../support/schema.js';
 import { have, isRoot, linuxX64 } from '../ship/support.js';
 
@@ -19,7 +19,6 @@ import { have, isRoot, linuxX64 } from '../ship/support.js';
 type Json = any;
 interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
 
-const SEA = join(PROJECT, 'dist/sbx-detect');
 const PATH = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
 const NATIVE_KEYS = ['helper', 'cpuid', 'syslog', 'mmap', 'syscallNs', 'syscalls'] as const;
 /** Sections read from files, stable between two runs (mounts and maps are not: other work on
@@ -393,11 +392,7 @@ describe.runIf(process.platform === 'linux')('helper faults, against the built b
 });
 
 describe.runIf(linuxX64 && isRoot && have('unshare'))('the single executable with nowhere to extract its helper', () => {
-  beforeAll(() => {
-    if (existsSync(SEA)) return;
-    const r = spawnSync(process.execPath, [join(PROJECT, 'build.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('node build.mjs failed');
-  }, 600_000);
+  beforeAll(() => ensureSeaBuilt(), 600_000);
 
   it('reports everything but the helper facts, whose reason names every place tried', () => {
     const exe = join(T, 'sea');

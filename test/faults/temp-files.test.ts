@@ -6,15 +6,14 @@
 // there, stops that helper (SIGSTOP, so the tool is really mid-run, waiting for answers), looks
 // at the directory, then lets the run end or signals the tool. TMPDIR's listing must be the same
 // before and after.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT } from '../support/built.js';
+import { SEA, ensureSeaBuilt } from '../support/built.js';
 import { linuxX64 } from '../ship/support.js';
 
-const SEA = join(PROJECT, 'dist/sbx-detect');
 const PATH = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
 
 let T: string;
@@ -137,10 +136,7 @@ function freshTmpdir(): { tmp: string; before: string[] } {
 
 beforeAll(() => {
   if (!linuxX64) return;
-  if (!existsSync(SEA)) {
-    const r = spawnSync(process.execPath, [join(PROJECT, 'build.mjs')], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('node build.mjs failed');
-  }
+  ensureSeaBuilt();
   T = mkdtempSync(join(tmpdir(), 'sbx-tempfiles-'));
   mkdirSync(join(T, 'home'));
   mkdirSync(join(T, 'exe'));

@@ -7,13 +7,12 @@
 //
 // In CI (CI=true) a runtime that cannot start FAILS; elsewhere its cases are skipped, reason in
 // the title.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAndTrapProfile } from '../runtimes/docker-seccomp.js';
 import { baseCase, runInRuntime, runtimeAvailability, type CaseDecl, type RunResult, type RuntimeName } from '../runtimes/index.js';
-import { BUNDLE, PROJECT, ensureBuilt } from '../support/built.js';
+import { BUNDLE, PROJECT, SEA, SEA_POSSIBLE, ensureSeaBuilt } from '../support/built.js';
 import { walkFacts } from '../support/facts.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -30,8 +29,6 @@ function itIn(rt: RuntimeName, title: string, fn: () => Promise<void>, opts: { f
 }
 
 /** The single executable (Node SEA, helper embedded): built by `node build.mjs` on linux-x64. */
-const SEA = join(PROJECT, 'dist/sbx-detect');
-const SEA_POSSIBLE = process.platform === 'linux' && process.arch === 'x64';
 
 // ---- reports ---------------------------------------------------------------------------------
 
@@ -111,11 +108,7 @@ function locked(rt: RuntimeName, command: string[], over: Partial<CaseDecl> = {}
 
 let seaDir = '';
 beforeAll(() => {
-  ensureBuilt();
-  if (SEA_POSSIBLE && !existsSync(SEA)) {
-    const b = spawnSync(process.execPath, [join(PROJECT, 'build.mjs')], { stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('node build.mjs (single executable) failed');
-  }
+  ensureSeaBuilt();
   // The single executable alone in a directory of its own, inside the project (which every
   // runtime binds read-only at the same path): no helper beside it, and that directory is
   // read-only in the container, so extraction has nowhere to go.

@@ -25,20 +25,17 @@
 // required (a container's tool cannot reach it at all; the host run's private $TMPDIR is
 // compared exactly).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../runtimes/common.js';
 import { baseCase, capHex, capsToMask, hostBoundingCaps, runInRuntime, runtimeAvailability, type RunResult, type RuntimeName } from '../runtimes/index.js';
-import { BUNDLE, PROJECT, ensureBuilt } from '../support/built.js';
+import { BUNDLE, PROJECT, SEA, SEA_POSSIBLE, ensureSeaBuilt } from '../support/built.js';
 import { walkFacts } from '../support/facts.js';
 import { schemaErrors } from '../support/schema.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const CLOCK_TOLERANCE_MS = 50;
-const SEA = join(PROJECT, 'dist/sbx-detect');
-const SEA_POSSIBLE = process.platform === 'linux' && process.arch === 'x64';
 
 const RUNTIMES_USED: RuntimeName[] = ['runc', 'lxc'];
 const availability = new Map(await Promise.all(RUNTIMES_USED.map(async (rt) => [rt, await runtimeAvailability(rt)] as const)));
@@ -240,11 +237,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 let work = '';
 let wrapper = '';
 beforeAll(() => {
-  ensureBuilt();
-  if (SEA_POSSIBLE && !existsSync(SEA)) {
-    const b = spawnSync(process.execPath, [join(PROJECT, 'build.mjs')], { stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('node build.mjs (single executable) failed');
-  }
+  ensureSeaBuilt();
   // inside the project, which every runtime binds read-only at the same path
   mkdirSync(join(PROJECT, '.cache'), { recursive: true });
   work = mkdtempSync(join(PROJECT, '.cache', 'no-harm-'));

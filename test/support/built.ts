@@ -7,6 +7,9 @@ export const PROJECT = join(__dirname, '../..');
 export const BUNDLE = join(PROJECT, 'dist/sbx-detect.cjs');
 export const HELPER = join(PROJECT, 'dist/sbx-helper');
 export const BIN = join(PROJECT, 'bin/sbx-detect');
+export const SEA = join(PROJECT, 'dist/sbx-detect');
+/** build.mjs makes the single executable for linux-x64 only */
+export const SEA_POSSIBLE = process.platform === 'linux' && process.arch === 'x64';
 
 export function ensureBuilt(): void {
   if (existsSync(BUNDLE) && existsSync(HELPER)) return;
@@ -17,4 +20,12 @@ export function ensureBuilt(): void {
 export function runBuilt(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The bundle and helper, and the single executable where it can be built. */
+export function ensureSeaBuilt(): void {
+  ensureBuilt();
+  if (!SEA_POSSIBLE || existsSync(SEA)) return;
+  const r = spawnSync(process.execPath, [join(PROJECT, 'build.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('node build.mjs (single executable) failed');
 }
