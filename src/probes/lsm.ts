@@ -3,9 +3,11 @@
 import type { Host } from '../readers/host.js';
 import { type Fact, known, unknown } from './fact.js';
 
+export interface AppArmorLabel { profile: string; mode: string | null }
+
 export interface LsmFacts {
   /** e.g. "docker-default (enforce)", "unconfined"; unknown when AppArmor is absent */
-  apparmor: Fact<{ profile: string; mode: string | null }>;
+  apparmor: Fact<AppArmorLabel>;
   /** e.g. "system_u:system_r:container_t:s0:c1,c2" */
   selinux: Fact<string>;
   /** the LSMs the kernel has enabled, when /sys/kernel/security/lsm is readable */
@@ -14,7 +16,7 @@ export interface LsmFacts {
 
 const clean = (t: string) => t.replace(/\0/g, '').trim();
 
-export function parseAppArmorLabel(text: string): { profile: string; mode: string | null } | null {
+export function parseAppArmorLabel(text: string): AppArmorLabel | null {
   const t = clean(text);
   if (!t) return null;
   const m = /^(.*?)(?: \((\w+)\))?$/.exec(t);
@@ -27,25 +29,22 @@ export function probeLsm(host: Host): LsmFacts {
     ? known(clean(lsmList.value).split(',').filter(Boolean), '/sys/kernel/security/lsm')
     : unknown(lsmList.error.message, '/sys/kernel/security/lsm');
 
-  let apparmor: LsmFacts['apparmor'] = unknown('no AppArmor attribute file', '/proc/self/attr/apparmor/current');
-  for (const path of ['/proc/self/attr/apparmor/current', '/proc/self/attr/current']) {
-    const r = host.readFile(path);
-    if (!r.ok) {
-      apparmor = unknown(r.error.message, path);
-      continue;
-    }
-    const label = parseAppArmorLabel(r.value);
-    // attr/current holds an SELinux context when SELinux is the major LSM: "a:b:c:d"
-    if (label && !(path === '/proc/self/attr/current' && /^\w+:\w+:\w+/.test(label.profile))) {
-      apparmor = known(label, path);
-      break;
-    }
-    apparmor = unknown(`${path} holds no AppArmor label`, path);
-  }
+  // Read each attribute file once: attr/apparmor/current is AppArmor's own (5.8+ stacking);
+  // attr/current belongs to the major LSM, an SELinux context ("a:b:c…") or an AppArmor label.
+  const stacked = host.readFile('/proc/self/attr/apparmor/current');
+  const current = host.readFile('/proc/self/attr/current');
+  const CURRENT = '/proc/self/attr/current';
+  const isSelinuxContext = (t: string) => /^\w+:\w+:\w+/.test(t);
 
-  let selinux: LsmFacts['selinux'] = unknown('no SELinux context', '/proc/self/attr/current');
-  const cur = host.readFile('/proc/self/attr/current');
-  if (cur.ok && /^\w+:\w+:\w+/.test(clean(cur.value))) selinux = known(clean(cur.value), '/proc/self/attr/current');
-  else if (!cur.ok) selinux = unknown(cur.error.message, '/proc/self/attr/current');
+  const fromStacked = stacked.ok ? parseAppArmorLabel(stacked.value) : null;
+  const fromCurrent = current.ok && !isSelinuxContext(clean(current.value)) ? parseAppArmorLabel(current.value) : null;
+  const apparmor: LsmFacts['apparmor'] = fromStacked ? known(fromStacked, '/proc/self/attr/apparmor/current')
+    : fromCurrent ? known(fromCurrent, CURRENT)
+      : current.ok ? unknown(`${CURRENT} holds no AppArmor label`, CURRENT)
+        : unknown(current.error.message, CURRENT);
+
+  const selinux: LsmFacts['selinux'] = !current.ok ? unknown(current.error.message, CURRENT)
+    : isSelinuxContext(clean(current.value)) ? known(clean(current.value), CURRENT)
+      : unknown('no SELinux context', CURRENT);
   return { apparmor, selinux, enabled };
 }
