@@ -3,12 +3,14 @@
 import type { Host, Uname } from '../readers/host.js';
 import { type Fact, invalid, known, parseRead, safeInt, unknown } from './fact.js';
 
+export interface Cmdline { raw: string; tokens: string[] }
+
 export interface KernelFacts {
   uname: Fact<Uname>;
   /** [major, minor, patch] parsed from the release, for "does this kernel have syscall X" */
   releaseNumbers: Fact<[number, number, number]>;
   procVersion: Fact<string>;
-  cmdline: Fact<{ raw: string; tokens: string[] }>;
+  cmdline: Fact<Cmdline>;
   /** /proc/sys/kernel/osrelease: WSL names itself here */
   osrelease: Fact<string>;
 }
@@ -21,7 +23,7 @@ export function parseRelease(release: string): [number, number, number] | null {
 }
 
 /** Splits a kernel command line; quoted values ("a b") stay one token, as the kernel parses them. */
-export function parseCmdline(text: string): { raw: string; tokens: string[] } {
+export function parseCmdline(text: string): Cmdline {
   const raw = text.replace(/\0/g, ' ').trim();
   const tokens = raw.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
   return { raw, tokens };

@@ -25,8 +25,10 @@ export interface CpuidFacts {
 export type MmapOutcome = number | 'ok' | 'moved';
 export interface SyslogFacts { size: number | null; firstLines: string[]; lastLine: string | null }
 
+export interface HelperRun { elapsedMs: number; exit: HelperAnswer['exit']; garbageLines: number; timedOut: boolean }
+
 export interface NativeFacts {
-  helper: Fact<{ elapsedMs: number; exit: HelperAnswer['exit']; garbageLines: number; timedOut: boolean }>;
+  helper: Fact<HelperRun>;
   cpuid: Fact<CpuidFacts>;
   syslog: Fact<SyslogFacts>;
   /** address -> "ok", "moved" (the kernel treated the address as a hint and mapped elsewhere:

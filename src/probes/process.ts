@@ -9,6 +9,8 @@ const CAP_LINES: Record<CapabilitySet, string> = {
   inheritable: 'CapInh', permitted: 'CapPrm', effective: 'CapEff', bounding: 'CapBnd', ambient: 'CapAmb',
 };
 
+/** one capability set: the hex as printed, the mask, and the names of its bits */
+export interface CapabilityMask { hex: string; mask: string; names: string[] }
 export interface Ids { real: number; effective: number; saved: number; filesystem: number }
 export type SeccompMode = 'disabled' | 'strict' | 'filtering';
 
@@ -22,7 +24,7 @@ export interface ProcessFacts {
   /** pid as seen from each pid namespace, outermost first (NSpid): depth > 1 means nested */
   nspid: Fact<number[]>;
   tracerPid: Fact<number>;
-  capabilities: Record<CapabilitySet, Fact<{ hex: string; mask: string; names: string[] }>>;
+  capabilities: Record<CapabilitySet, Fact<CapabilityMask>>;
   /** status lines a Linux kernel of this age prints but this one did not */
   missingLines: Fact<string[]>;
 }

@@ -23,6 +23,11 @@ describe('report schema', () => {
     expect(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'))).toEqual(generateReportSchema());
   }, 30_000);
 
+  it('names every definition: an anonymous type would be named after its file offsets and churn at every edit', () => {
+    const defs = Object.keys(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')).$defs);
+    expect(defs.filter((k) => k.includes('structure-'))).toEqual([]);
+  });
+
   it('names itself in every report', () => {
     const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
     expect(schema.$id).toBe(SCHEMA_ID);
