@@ -29,7 +29,16 @@ export const ENGINE_CGROUP_PATTERNS: readonly { engine: Engine; re: RegExp }[] =
 /** The kubelet's cgroupfs-driver layout names the container but not the runtime (signals.md §4.7). */
 const KUBEPODS_CONTAINER = /\/kubepods(?:\/[a-z]+)?\/pod[0-9a-f-]{36}\/([0-9a-f]{64})$/;
 
-function mountMatch(f: Facts): { engine: Engine | 'podman-or-cri-o'; id: string; idKind: string; where: string } | null {
+type MountMatch = { engine: Engine | 'podman-or-cri-o'; id: string; idKind: string; where: string } | null;
+
+/** Every engine row asks the same question of the whole mount table: answer it once per facts. */
+const mountMatches = new WeakMap<Facts, MountMatch>();
+function mountMatch(f: Facts): MountMatch {
+  if (!mountMatches.has(f)) mountMatches.set(f, findMountMatch(f));
+  return mountMatches.get(f)!;
+}
+
+function findMountMatch(f: Facts): MountMatch {
   for (const e of mountEntries(f)) {
     for (const p of ENGINE_MOUNT_PATTERNS) {
       const m = p.re.exec(e.root + '/') ?? p.re.exec(e.source + '/');
