@@ -12,7 +12,10 @@
  * cannot dump core, and is SIGKILLed by the parent when it overruns the timeout.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -22,6 +25,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -83,6 +88,31 @@ static void out_json_string(FILE *o, const unsigned char *s, size_t n) {
         fputs("\\ufffd", o);
         i++;
       }
+    }
+  }
+  fputc('"', o);
+}
+
+/* JSON string body that keeps every byte: printable ASCII as it is, every other byte as
+ * \u00XX. The reader maps each code point back to one byte (latin1), so file contents, binary
+ * or not, cross the channel exactly. */
+static void out_json_bytes(FILE *o, const unsigned char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  fputc('"', o);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\') {
+      fputc('\\', o);
+      fputc(c, o);
+    } else if (c >= 0x20 && c < 0x7f) {
+      fputc(c, o);
+    } else if (c == '\n') {
+      fputs("\\n", o);
+    } else if (c == '\t') {
+      fputs("\\t", o);
+    } else {
+      char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+      fputs(e, o);
     }
   }
   fputc('"', o);
@@ -633,9 +663,227 @@ static void do_timeout(char **tok, int ntok, const char *line) {
   printf("{\"req\":\"timeout_ms\",\"value\":%d}\n", timeout_ms);
 }
 
+/* ---------- read-only host questions (the remote collector, --via) ----------
+ *
+ * `read ID PATH`, `list ID PATH`, `link ID PATH`, `stat ID PATH`, `env ID NAME`, `uname ID`,
+ * `sync ID`: everything after the ID is the path, spaces included. These answer in the helper
+ * itself, without a child: they only open, read, list and stat, and under gVisor a fork costs
+ * a millisecond or two. Nothing here writes, and open() gets O_NONBLOCK so a FIFO cannot hang
+ * the helper. */
+
+/* the readers' cap (src/readers/host.ts MAX_READ_BYTES): one more byte tells "larger" */
+#define MAX_READ_BYTES (4 * 1024 * 1024)
+#define MAX_LIST_NAMES 100000
+
+/* Secrets stay in the target: their contents never cross the channel (stat still answers). */
+static int is_secret_path(const char *p) {
+  static const char *const dirs[] = {"/run/secrets", "/var/run/secrets"};
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    size_t n = strlen(dirs[i]);
+    if (strncmp(p, dirs[i], n) == 0 && (p[n] == 0 || p[n] == '/')) return 1;
+  }
+  return 0;
+}
+
+/* /proc/PID/environ and /proc/PID/task/TID/environ: only container= entries leave the target */
+static int is_environ_path(const char *p) {
+  if (strncmp(p, "/proc/", 6) != 0) return 0;
+  size_t n = strlen(p);
+  return n > 14 && strcmp(p + n - 8, "/environ") == 0;
+}
+
+static void out_answer_head(const char *req, const char *id) {
+  printf("{\"req\":\"%s\",\"id\":\"%s\"", req, id);
+}
+
+static void do_read(const char *id, const char *path) {
+  out_answer_head("read", id);
+  char real[PATH_MAX];
+  const char *resolved = realpath(path, real) ? real : path;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    printf(",\"errno\":%d}\n", errno);
+    return;
+  }
+  /* opened first, so a missing secret still says ENOENT; its bytes are never read */
+  if (is_secret_path(path) || is_secret_path(resolved)) {
+    close(fd);
+    out(",\"refused\":\"secret\"}\n");
+    return;
+  }
+  size_t cap = 65536, len = 0;
+  unsigned char *buf = malloc(cap);
+  int err = buf ? 0 : ENOMEM, truncated = 0;
+  while (!err) {
+    if (len == cap) {
+      size_t ncap = cap * 2 > MAX_READ_BYTES + 1 ? MAX_READ_BYTES + 1 : cap * 2;
+      unsigned char *nb = realloc(buf, ncap);
+      if (!nb) {
+        err = ENOMEM;
+        break;
+      }
+      buf = nb, cap = ncap;
+    }
+    ssize_t r = read(fd, buf + len, cap - len);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    if (r == 0) break;
+    len += (size_t)r;
+    if (len > MAX_READ_BYTES) {
+      truncated = 1;
+      break;
+    }
+  }
+  close(fd);
+  if (err) printf(",\"errno\":%d}\n", err);
+  else if (truncated) out(",\"truncated\":true}\n");
+  else {
+    if (is_environ_path(resolved)) {
+      /* keep the NUL-separated container= entries, joined by NUL, as the archive does */
+      size_t w = 0;
+      for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && buf[e]) e++;
+        if (e - i >= 10 && memcmp(buf + i, "container=", 10) == 0) {
+          if (w) buf[w++] = 0;
+          memmove(buf + w, buf + i, e - i);
+          w += e - i;
+        }
+        i = e + 1;
+      }
+      len = w;
+      out(",\"filtered\":\"environ\"");
+    }
+    out(",\"data\":");
+    out_json_bytes(stdout, buf, len);
+    out("}\n");
+  }
+  free(buf);
+}
+
+static void do_list(const char *id, const char *path) {
+  out_answer_head("list", id);
+  DIR *d = opendir(path);
+  if (!d) {
+    printf(",\"errno\":%d}\n", errno);
+    return;
+  }
+  out(",\"names\":[");
+  int first = 1, count = 0;
+  struct dirent *e;
+  errno = 0;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    if (++count > MAX_LIST_NAMES) break;
+    if (!first) putchar(',');
+    first = 0;
+    out_json_bytes(stdout, (const unsigned char *)e->d_name, strlen(e->d_name));
+  }
+  int err = errno;
+  closedir(d);
+  putchar(']');
+  if (count > MAX_LIST_NAMES) out(",\"truncated\":true");
+  else if (err) printf(",\"errno\":%d", err);
+  out("}\n");
+}
+
+static void do_link(const char *id, const char *path) {
+  out_answer_head("link", id);
+  char target[PATH_MAX + 1];
+  ssize_t n = readlink(path, target, PATH_MAX);
+  if (n < 0) {
+    printf(",\"errno\":%d}\n", errno);
+    return;
+  }
+  out(",\"target\":");
+  out_json_bytes(stdout, (const unsigned char *)target, (size_t)n);
+  out("}\n");
+}
+
+static void do_stat(const char *id, const char *path) {
+  out_answer_head("stat", id);
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    printf(",\"errno\":%d}\n", errno);
+    return;
+  }
+  printf(",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%lld,\"ino\":%llu,\"dev\":%llu,\"rdev\":%llu}\n", (unsigned)st.st_mode,
+         (unsigned)st.st_uid, (unsigned)st.st_gid, (long long)st.st_size, (unsigned long long)st.st_ino,
+         (unsigned long long)st.st_dev, (unsigned long long)st.st_rdev);
+}
+
+static void do_env(const char *id, const char *name) {
+  out_answer_head("env", id);
+  const char *v = getenv(name);
+  if (!v) out(",\"unset\":true}\n");
+  else {
+    out(",\"value\":");
+    out_json_bytes(stdout, (const unsigned char *)v, strlen(v));
+    out("}\n");
+  }
+}
+
+static void do_uname(const char *id) {
+  out_answer_head("uname", id);
+  struct utsname u;
+  if (uname(&u) != 0) {
+    printf(",\"errno\":%d}\n", errno);
+    return;
+  }
+  out(",\"release\":");
+  out_json_bytes(stdout, (const unsigned char *)u.release, strlen(u.release));
+  out(",\"version\":");
+  out_json_bytes(stdout, (const unsigned char *)u.version, strlen(u.version));
+  out(",\"machine\":");
+  out_json_bytes(stdout, (const unsigned char *)u.machine, strlen(u.machine));
+  out("}\n");
+}
+
+/* "VERB ID REST": returns 1 when the line was one of the host questions (answered or refused). */
+static int handle_host_question(const char *line) {
+  static const char *const verbs[] = {"read", "list", "link", "stat", "env", "uname", "sync"};
+  const char *sp = strchr(line, ' ');
+  size_t vlen = sp ? (size_t)(sp - line) : strlen(line);
+  int verb = -1;
+  for (int i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++)
+    if (strlen(verbs[i]) == vlen && strncmp(line, verbs[i], vlen) == 0) verb = i;
+  if (verb < 0) return 0;
+  char id[65];
+  const char *rest = NULL;
+  if (sp) {
+    const char *idstart = sp + 1, *idend = strchr(idstart, ' ');
+    size_t n = idend ? (size_t)(idend - idstart) : strlen(idstart);
+    if (n > 64) n = 0;
+    memcpy(id, idstart, n);
+    id[n] = 0;
+    rest = idend ? idend + 1 : NULL;
+  } else id[0] = 0;
+  if (!valid_id(id)) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])"), 1;
+  int wants_path = verb <= 4;
+  if (wants_path && (!rest || !*rest)) return out_error(line, "needs: VERB ID PATH"), 1;
+  if (!wants_path && rest) return out_error(line, "takes no argument after the id"), 1;
+  switch (verb) {
+    case 0: do_read(id, rest); break;
+    case 1: do_list(id, rest); break;
+    case 2: do_link(id, rest); break;
+    case 3: do_stat(id, rest); break;
+    case 4: do_env(id, rest); break;
+    case 5: do_uname(id); break;
+    case 6:
+      printf("{\"req\":\"sync\",\"id\":\"%s\"}\n", id);
+      fflush(stdout);
+      break;
+  }
+  return 1;
+}
+
 static void handle_line(char *line) {
   char copy[MAX_LINE + 2];
   snprintf(copy, sizeof copy, "%s", line);
+  if (line[0] != '#' && handle_host_question(line)) return; /* flushed by sync, not per answer */
   char *tok[MAX_TOKENS];
   int ntok = 0;
   for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
@@ -662,9 +910,70 @@ static void close_inherited(void) {
   for (long fd = 3; fd < max; fd++) close((int)fd);
 }
 
-int main(void) {
+#if defined(__x86_64__)
+#define HELPER_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define HELPER_ARCH "aarch64"
+#else
+#define HELPER_ARCH "other"
+#endif
+
+/* --unlink PATH: the helper was written into a private directory by the --via bootstrap
+ * (src/readers/remote/bootstrap.ts); it removes the file and that directory once it runs, so
+ * nothing stays in the target even if the channel dies. Only a file named sbx-helper in a
+ * directory named sbx-via.* is removed. Returns 0 or an errno. */
+static int remove_own_copy(const char *file) {
+  const char *slash = strrchr(file, '/');
+  if (!slash || strcmp(slash + 1, "sbx-helper") != 0) return EINVAL;
+  size_t dlen = (size_t)(slash - file);
+  char dir[PATH_MAX];
+  if (dlen == 0 || dlen >= sizeof dir) return EINVAL;
+  memcpy(dir, file, dlen);
+  dir[dlen] = 0;
+  const char *base = strrchr(dir, '/');
+  base = base ? base + 1 : dir;
+  if (strncmp(base, "sbx-via.", 8) != 0) return EINVAL;
+  if (unlink(file) != 0) return errno;
+  if (rmdir(dir) != 0) return errno;
+  return 0;
+}
+
+/* Usage: sbx-helper [--ping] [--remote] [--unlink PATH] [-- REQUEST...]
+ * With no argument it reads a plan on stdin (the local tool). --remote first prints a hello
+ * line; each REQUEST after -- is executed before stdin is read (the first round of --via). */
+int main(int argc, char **argv) {
   close_inherited();
   signal(SIGPIPE, SIG_IGN); /* a reader gone away ends us through a write error, not a signal */
+  int remote = 0, first_request = argc;
+  const char *own_copy = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--ping") == 0) return 0; /* the bootstrap's exec test: this copy runs */
+    if (strcmp(argv[i], "--remote") == 0) remote = 1;
+    else if (strcmp(argv[i], "--unlink") == 0 && i + 1 < argc) own_copy = argv[++i];
+    else if (strcmp(argv[i], "--") == 0) {
+      first_request = i + 1;
+      break;
+    } else {
+      fprintf(stderr, "sbx-helper: unknown argument %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (remote) {
+    int unlink_errno = own_copy ? remove_own_copy(own_copy) : -1;
+    printf("{\"req\":\"hello\",\"protocol\":1,\"arch\":\"%s\",\"pid\":%ld", HELPER_ARCH, (long)getpid());
+    if (unlink_errno >= 0) printf(",\"unlink_errno\":%d", unlink_errno);
+    out("}\n");
+  }
+  for (int i = first_request; i < argc; i++) {
+    static char arg_line[MAX_LINE + 2];
+    if (strlen(argv[i]) > MAX_LINE) {
+      out_error(argv[i], "line too long");
+      continue;
+    }
+    snprintf(arg_line, sizeof arg_line, "%s", argv[i]);
+    handle_line(arg_line);
+  }
+  fflush(stdout);
   static char line[MAX_LINE + 2];
   size_t len = 0;
   int too_long = 0;
