@@ -46,6 +46,9 @@ if (!process.argv.includes('--no-helper')) {
 if (!process.argv.includes('--no-sea') && process.platform === 'linux' && process.arch === 'x64') {
   const { buildSea } = await import('./scripts/build-sea.mjs');
   const helper = join(outDir, 'sbx-helper');
-  const sea = await buildSea({ outDir, bundle: join(outDir, 'sbx-detect.cjs'), helper: existsSync(helper) ? helper : null, quiet: true });
+  const arm = join(outDir, 'sbx-helper-aarch64');
+  const sea = await buildSea({
+    outDir, bundle: join(outDir, 'sbx-detect.cjs'), helper: existsSync(helper) ? helper : null, helperAarch64: existsSync(arm) ? arm : null, quiet: true,
+  });
   console.log(`built ${sea.path} (${(sea.size / 1048576).toFixed(1)} MiB, helper ${sea.helperEmbedded ? 'embedded' : 'not embedded'})`);
 }

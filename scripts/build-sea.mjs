@@ -27,10 +27,11 @@ export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  * @param {{ outDir: string, bundle: string, helper?: string | null, useCodeCache?: boolean,
  *           node?: string, output?: string, quiet?: boolean }} opts
  *   helper: the static helper to embed; null/undefined builds without it (a warning is printed).
+ *   helperAarch64: the aarch64 helper, embedded too when given: --via sends it to arm64 targets.
  *   node: the node binary to copy (default: the one running this script; must be linux-x64).
  * @returns {Promise<{ path: string, size: number, useCodeCache: boolean, helperEmbedded: boolean }>}
  */
-export async function buildSea({ outDir, bundle, helper = null, useCodeCache = true, node = process.execPath, output = 'sbx-detect', quiet = false }) {
+export async function buildSea({ outDir, bundle, helper = null, helperAarch64 = null, useCodeCache = true, node = process.execPath, output = 'sbx-detect', quiet = false }) {
   const log = quiet ? () => {} : (m) => console.log(m);
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`build-sea: builds a linux-x64 single executable from this node; this is ${process.platform}-${process.arch}`);
@@ -63,7 +64,7 @@ export async function buildSea({ outDir, bundle, helper = null, useCodeCache = t
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
       useCodeCache,
-      ...(helper ? { assets: { [SEA_ASSET_KEY]: helper } } : {}),
+      ...(helper ? { assets: { [SEA_ASSET_KEY]: helper, ...(helperAarch64 ? { [`${SEA_ASSET_KEY}-aarch64`]: resolve(helperAarch64) } : {}) } } : {}),
     };
     const configPath = join(work, 'sea-config.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');

@@ -17,6 +17,8 @@ export const OPTIONS = {
   o: { type: 'string', alias: 'output', describe: 'snapshot: the archive to write' },
   root: { type: 'string', describe: 'read a snapshot directory laid out like / instead of the live system' },
   replay: { type: 'string', describe: 'reproduce the report from a snapshot archive' },
+  via: { type: 'string', requiresArg: true, describe: 'collect inside another place through a command that runs a program there with stdin and stdout attached, e.g. "docker exec -i C" or "kubectl exec -i -n NS POD --"; only the static helper enters it' },
+  'helper-path': { type: 'string', requiresArg: true, describe: 'with --via: a helper already inside the target (nothing is uploaded, no shell needed)' },
   syscalls: { type: 'boolean', default: true, describe: 'run the syscall scan (--no-syscalls skips it)' },
   helper: { type: 'boolean', default: true, describe: 'run the native helper at all (--no-helper: files only)' },
   explain: { type: 'boolean', default: false, describe: 'show every signal considered, with its weight' },
@@ -27,7 +29,7 @@ export const OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 const COMMANDS = ['snapshot'] as const;
-const CONFLICTS: readonly [keyof typeof OPTIONS, keyof typeof OPTIONS][] = [['root', 'replay']];
+const CONFLICTS: readonly [keyof typeof OPTIONS, keyof typeof OPTIONS][] = [['root', 'replay'], ['via', 'root'], ['via', 'replay']];
 
 export interface CliArgs {
   command: 'report' | 'snapshot';
@@ -35,6 +37,8 @@ export interface CliArgs {
   o?: string;
   root?: string;
   replay?: string;
+  via?: string;
+  helperPath?: string;
   syscalls: boolean;
   helper: boolean;
   explain: boolean;
@@ -56,6 +60,8 @@ function normalize(a: Record<string, unknown>): CliArgs {
     o: a.o as string | undefined,
     root: a.root as string | undefined,
     replay: a.replay as string | undefined,
+    via: a.via as string | undefined,
+    helperPath: a['helper-path'] as string | undefined,
     syscalls: a.syscalls !== false,
     helper: a.helper !== false,
     explain: a.explain === true,
@@ -76,7 +82,9 @@ export function parseFast(argv: string[]): CliArgs | null {
   });
   if (r.error) return null;
   const a = r.argv as Record<string, unknown>;
-  const known = new Set<string>(['_', '$0', 'output', ...entries.map(([n]) => n)]);
+  // yargs-parser also gives each dashed option in camelCase (helper-path -> helperPath)
+  const camel = (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const known = new Set<string>(['_', '$0', 'output', ...entries.flatMap(([n]) => [n, camel(n)])]);
   if (Object.keys(a).some((k) => !known.has(k))) return null; // --help, --version, a typo: yargs says
   const positional = a._ as unknown[];
   if (positional.length > 1 || (positional.length === 1 && !COMMANDS.includes(positional[0] as 'snapshot'))) return null;

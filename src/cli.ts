@@ -5,10 +5,13 @@ import { parseCli } from './cli-args.js';
 import { checkExpectations, type Expectation, type ExpectationCheck, parseExpectation } from './classifier/expectations.js';
 import { checkPodSecurity, type PssLevel, type PssReport } from './classifier/pss.js';
 import { classify } from './classifier/verdict.js';
-import { gatherFacts } from './probes/index.js';
+import { gatherFacts, prefetchPass } from './probes/index.js';
 import { createRecordingHost, createReplayHost, parseArchive } from './readers/archive.js';
 import type { Host } from './readers/host.js';
 import { createLiveHost, readCapped } from './readers/live.js';
+import { helperBytesForArch } from './readers/helper-location.js';
+import { createRemoteHost } from './readers/remote/remote-host.js';
+import { splitCommand } from './readers/remote/split-command.js';
 import { createSnapshotHost } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
 import { progressReporter } from './render/progress.js';
@@ -17,7 +20,7 @@ import { makeStyle, wantColour } from './render/style.js';
 declare const SBX_VERSION: string; // set by build.mjs
 const VERSION = typeof SBX_VERSION === 'string' ? SBX_VERSION : '0.0.0-dev';
 
-export const EXIT = { ok: 0, expectationFailed: 1, usage: 2, undetermined: 3, internal: 4 } as const;
+export const EXIT = { ok: 0, expectationFailed: 1, usage: 2, undetermined: 3, internal: 4, unreachable: 5 } as const;
 
 export async function main(argv: string[]): Promise<number> {
   const cli = await parseCli(argv, VERSION);
@@ -36,8 +39,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   const pssLevel = args.pss as PssLevel | undefined;
   if (snapshot && (expectations.length || pssLevel)) return usage('snapshot records inputs only: --expect and --pss apply to a report');
+  if (args.helperPath && !args.via) return usage('--helper-path applies to --via only');
+  const nativeOptions = { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000 };
+  const started = performance.now();
   let host: Host;
-  if (args.replay) {
+  if (args.via) {
+    const via = splitCommand(args.via);
+    if ('error' in via) return usage(`--via "${args.via}": ${via.error}`);
+    const remote = createRemoteHost({
+      via, label: args.via, helperPath: args.helperPath, timeoutMs: nativeOptions.timeoutMs, helperFor: (arch) => helperBytesForArch(arch),
+    });
+    const collected = await remote.prefetch(prefetchPass(nativeOptions));
+    if (!collected.ok) {
+      process.stderr.write(`sbx-detect: cannot collect through --via "${args.via}": ${collected.error}\n`);
+      return EXIT.unreachable;
+    }
+    host = remote;
+  } else if (args.replay) {
     const read = readCapped(args.replay);
     const archive = read.ok ? parseArchive(read.value) : `cannot read ${args.replay}: ${read.error.code}`;
     if (typeof archive === 'string') return usage(`--replay ${args.replay}: ${archive}`);
@@ -46,9 +64,8 @@ export async function main(argv: string[]): Promise<number> {
   const recording = snapshot ? createRecordingHost(host, VERSION) : null;
   if (recording) host = recording.host;
 
-  const started = performance.now();
   const progress = progressReporter(process.stderr, started);
-  const facts = await gatherFacts(host, { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000, onProgress: progress.update });
+  const facts = await gatherFacts(host, { ...nativeOptions, onProgress: progress.update });
   progress.done();
   if (recording) {
     const text = JSON.stringify(recording.archive, null, 1) + '\n';
@@ -66,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     const { expectationsJson, pssJson, checkFailureLines } = await import('./render/checks.js');
     const report = buildReport(facts, verdict, {
       version: VERSION, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started),
+      collection: host.collection?.(),
     });
     const checks = { ...(expected && { expectations: expectationsJson(expected) }), ...(podSecurity && { podSecurity: pssJson(podSecurity) }) };
     process.stdout.write(renderJson(expected || podSecurity ? { ...report, checks } : report));

@@ -9,7 +9,7 @@ import { probeMaps, type MapsFacts } from './maps.js';
 import { probeMarkers, type MarkerFacts } from './markers.js';
 import { probeMounts, type MountFacts } from './mounts.js';
 import { probeNamespaces, type NamespaceFacts } from './namespaces.js';
-import { probeNative, type NativeFacts, type NativeOptions } from './native.js';
+import { nativePlan, probeNative, type NativeFacts, type NativeOptions } from './native.js';
 import { probePlatform, type PlatformFacts } from './platform.js';
 import { probeProcess, type ProcessFacts } from './process.js';
 import { probeSysctls } from './sysctls.js';
@@ -48,6 +48,15 @@ export function gatherFileFacts(host: Host): FileFacts {
     markers: probeMarkers(host),
     maps: probeMaps(host),
     sysctls: probeSysctls(host),
+  };
+}
+
+/** One pass of every file probe, and the native plan it leads to (null: no helper run). A
+ *  remote host runs it in rounds until the probes ask nothing new (readers/remote/remote-host.ts). */
+export function prefetchPass(opts: NativeOptions): (host: Host) => string[] | null {
+  return (host) => {
+    const files = gatherFileFacts(host);
+    return opts.helper ? nativePlan(host.uname().machine, files, opts).plan : null;
   };
 }
 

@@ -56,6 +56,50 @@ export async function embeddedHelper(): Promise<Uint8Array | null> {
   }
 }
 
+/** The helper file name for a target's `uname -m`, or null when none is built for it. */
+export function helperNameForArch(machine: string): string | null {
+  if (machine === 'x86_64' || machine === 'amd64') return HELPER_NAME;
+  if (machine === 'aarch64' || machine === 'arm64') return `${HELPER_NAME}-aarch64`;
+  return null;
+}
+
+/**
+ * The helper's bytes for another machine's architecture (--via uploads them): beside the
+ * executable, beside the bundle, or embedded in the single executable. The bytes, or why not.
+ */
+export async function helperBytesForArch(machine: string, opts: Pick<LocateOptions, 'execPath' | 'bundleDir'> & {
+  embeddedAsset?: (key: string) => Promise<Uint8Array | null>;
+} = {}): Promise<Uint8Array | string> {
+  const name = helperNameForArch(machine);
+  if (!name) return `no helper is built for the target's architecture "${machine.slice(0, 40)}" (x86_64 and aarch64 are)`;
+  const execPath = opts.execPath ?? process.execPath;
+  const bundleDir = opts.bundleDir === undefined ? defaultBundleDir() : opts.bundleDir;
+  const tried: string[] = [];
+  for (const dir of [path.dirname(execPath), ...(bundleDir ? [bundleDir] : [])]) {
+    const file = path.join(dir, name);
+    try {
+      return new Uint8Array(fs.readFileSync(file));
+    } catch (err) {
+      tried.push(`${file} (${errCode(err)})`);
+    }
+  }
+  const bytes = await (opts.embeddedAsset ?? embeddedAsset)(name);
+  if (bytes) return bytes;
+  tried.push(`the single executable's asset ${name}`);
+  return `no ${name} for the target's ${machine} architecture; tried ${tried.join(', ')}`;
+}
+
+/** An asset of the single executable by key, or null (not a single executable, no such asset). */
+async function embeddedAsset(key: string): Promise<Uint8Array | null> {
+  try {
+    const sea: typeof import('node:sea') = typeof require === 'function' ? require('node:sea') : await import('node:sea');
+    if (!sea.isSea()) return null;
+    return new Uint8Array(sea.getAsset(key));
+  } catch {
+    return null;
+  }
+}
+
 /** $TMPDIR, /tmp, /dev/shm, /run, $HOME, the executable's directory; no duplicates. */
 export function extractionDirs(env: NodeJS.ProcessEnv, execPath: string): string[] {
   const dirs = [env.TMPDIR, '/tmp', '/dev/shm', '/run', env.HOME, path.dirname(execPath)];

@@ -53,6 +53,26 @@ export interface HelperRunOptions {
   onProgress?: (answered: number) => void;
 }
 
+/** How the facts were collected, when not by reading this machine: said in the JSON report. */
+export interface Collection {
+  method: 'remote';
+  /** the --via command as the user gave it */
+  channel: string;
+  helper?: {
+    /** the helper's own architecture (the target's `uname -m` picked it) */
+    arch: string;
+    /** uploaded through the channel, or already in the target (--helper-path) */
+    how: 'uploaded' | 'in place';
+    /** the uploaded copy removed its own file and directory once it ran (null: not uploaded) */
+    removedOwnCopy: boolean | null;
+  };
+  roundTrips?: number;
+  bytesSent?: number;
+  bytesReceived?: number;
+  /** why the channel ended before every question was answered */
+  broken?: string;
+}
+
 export interface Host {
   /** "/" for the live system, or the snapshot directory */
   readonly root: string;
@@ -67,6 +87,8 @@ export interface Host {
   uname(): Uname;
   /** Runs the native helper with a plan; never throws. */
   runHelper(plan: HelperRequest[], opts: HelperRunOptions): Promise<Read<HelperAnswer>>;
+  /** Set by hosts whose answers come from elsewhere (--via). */
+  collection?(): Collection;
 }
 
 /** Files larger than this are cut, and the read says so (a 1 MiB cmdline must not cost us). */

@@ -3,11 +3,12 @@
 import type { Verdict } from '../classifier/verdict.js';
 import type { expectationsJson, pssJson } from './checks.js';
 import type { Facts } from '../probes/index.js';
+import type { Collection } from '../readers/host.js';
 
 export const SCHEMA_VERSION = 1;
 export const SCHEMA_ID = 'https://sbx-detect.dev/schema/report-v1.schema.json';
 
-export interface ReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number }
+export interface ReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number; collection?: Collection }
 
 /** The --json document; schema/report.schema.json is generated from this type. */
 export interface Report {
@@ -17,6 +18,9 @@ export interface Report {
   generatedAt: string;
   root: string;
   elapsedMs?: number;
+  /** present when the facts were collected in another place (--via): the channel, the
+   *  helper's architecture, round trips and bytes each way */
+  collection?: Collection;
   verdict: Verdict;
   facts: Facts;
   /** present only with --expect or --pss */
@@ -31,6 +35,7 @@ export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta): R
     generatedAt: meta.generatedAt,
     root: meta.root,
     elapsedMs: meta.elapsedMs,
+    ...(meta.collection && { collection: meta.collection }),
     verdict,
     facts,
   };
