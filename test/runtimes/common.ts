@@ -115,7 +115,7 @@ export function shQuote(s: string): string {
 export interface SpawnOpts {
   timeoutMs?: number;
   env?: Record<string, string>;
-  stdin?: string;
+  stdin?: string | Buffer;
   maxBytes?: number;
 }
 

@@ -16,6 +16,8 @@ export interface ChannelStats { bytesSent: number; bytesReceived: number }
 
 export class LineChannel {
   readonly stats: ChannelStats = { bytesSent: 0, bytesReceived: 0 };
+  /** the first lines that were not the expected ones, for error messages */
+  readonly noise: string[] = [];
   private readonly child: ChildProcessWithoutNullStreams | null;
   private readonly lines: (string | null)[] = []; // null: an overlong line, dropped
   private partial: Buffer[] = [];

@@ -173,18 +173,24 @@ function parseHello(line: string): Hello | string {
   return { arch: v.arch.slice(0, 40), pid: v.pid, removedOwnCopy: removed };
 }
 
+/** Waits for the line that starts with prefix. What came before it is kept (a few lines): an
+ *  engine may print its own error on stdout (`docker exec`: "OCI runtime exec failed: …"). */
 async function firstLineStartingWith(channel: LineChannel, prefix: string, deadline: number, orPrefix?: string): Promise<Next> {
   for (let skipped = 0; skipped < 1000; skipped++) {
     const n = await channel.next(deadline);
-    if ('end' in n) return n;
+    if ('end' in n) {
+      const said = channel.noise.join(' / ').slice(0, 300);
+      return said ? { end: `${n.end}; it printed: ${said}` } : n;
+    }
     if (n.line.startsWith(prefix) || (orPrefix && n.line.startsWith(orPrefix))) return n;
+    if (channel.noise.length < 3) channel.noise.push(n.line.slice(0, 200));
   }
   channel.kill();
   return { end: `more than 1000 lines of noise before "${prefix.trim()}"` };
 }
 
 function noShellHint(channel: LineChannel): string {
-  const said = channel.stderrText();
+  const said = `${channel.stderrText()} ${channel.noise.join(' ')}`;
   return /\b(sh|shell)\b.*(not found|no such file)|executable file not found|exec: "sh"/i.test(said)
     ? '; the target seems to have no POSIX shell: pass --helper-path with a helper already inside it'
     : '';
