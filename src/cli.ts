@@ -6,13 +6,13 @@ import { checkExpectations, type Expectation, type ExpectationCheck, parseExpect
 import { checkPodSecurity, type PssLevel, type PssReport } from './classifier/pss.js';
 import { classify } from './classifier/verdict.js';
 import { gatherFacts, prefetchPass } from './probes/index.js';
-import { createRecordingHost, createReplayHost, parseArchive } from './readers/archive.js';
+import { createRecordingHost, createReplayHost, loadArchiveFile } from './readers/archive.js';
 import type { Host } from './readers/host.js';
-import { createLiveHost, readCapped } from './readers/live.js';
+import { createLiveHost } from './readers/live.js';
 import { helperBytesForArch } from './readers/helper-location.js';
 import { createRemoteHost } from './readers/remote/remote-host.js';
 import { splitCommand } from './readers/remote/split-command.js';
-import { createSnapshotHost } from './readers/snapshot.js';
+import { openSnapshotRoot } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
 import { progressReporter } from './render/progress.js';
 import { makeStyle, wantColour } from './render/style.js';
@@ -56,11 +56,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     host = remote;
   } else if (args.replay) {
-    const read = readCapped(args.replay);
-    const archive = read.ok ? parseArchive(read.value) : `cannot read ${args.replay}: ${read.error.code}`;
+    // untrusted input: read capped and checked against schema/snapshot.schema.json, or refused
+    const archive = loadArchiveFile(args.replay);
     if (typeof archive === 'string') return usage(`--replay ${args.replay}: ${archive}`);
     host = createReplayHost(archive, `replay:${args.replay}`);
-  } else host = args.root ? createSnapshotHost(args.root) : createLiveHost();
+  } else if (args.root) {
+    const opened = openSnapshotRoot(args.root); // a directory, its .sbx/host.json well formed
+    if (typeof opened === 'string') return usage(`--root ${args.root}: ${opened}`);
+    host = opened;
+  } else host = createLiveHost();
   const recording = snapshot ? createRecordingHost(host, VERSION) : null;
   if (recording) host = recording.host;
 

@@ -4,17 +4,29 @@
 // What is never captured: the contents of anything under /var/run/secrets (the token is only
 // ever stat'ed anyway), and of /proc/1/environ anything but its container= entry.
 // Environment variables: only those the tool asks the Host for (a fixed, short list).
+//
+// An archive is untrusted input (it may come from anyone, be cut short or edited): --replay reads
+// at most MAX_ARCHIVE_BYTES of it and checks it against schema/snapshot.schema.json, which is
+// generated from `SnapshotArchive` below, before anything looks inside. What breaks the schema
+// rejects the whole archive (a usage error naming the JSON path); what the schema lets through
+// is what a live system could also answer, and costs at most the one fact that reads it.
+import * as fs from 'node:fs';
+import snapshotSchema from '../../schema/snapshot.schema.json' with { type: 'json' };
 import type { HelperAnswer, Host, Read, StatInfo, Uname } from './host.js';
-import { readError } from './host.js';
+import { MAX_READ_BYTES, readError } from './host.js';
+import { formatViolations, type JsonSchema, schemaViolations } from './schema-check.js';
 
 export const ARCHIVE_FORMAT = 'sbx-detect-snapshot';
 export const ARCHIVE_VERSION = 1;
+/** An archive larger than this is refused unread. Real ones are ~60 KiB; each file in one is at
+ *  most MAX_READ_BYTES (4 MiB), and JSON escaping can double that. */
+export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 
 type Recorded<T> = { value: T } | { error: string };
 
 export interface SnapshotArchive {
   format: typeof ARCHIVE_FORMAT;
-  version: number;
+  version: typeof ARCHIVE_VERSION;
   captured: { at: string; toolVersion: string };
   uname: Uname;
   env: Record<string, string | null>;
@@ -70,6 +82,40 @@ export function createRecordingHost(inner: Host, toolVersion: string): { host: H
   return { host, archive };
 }
 
+/** Reads an archive file without ever holding more than MAX_ARCHIVE_BYTES + 1 bytes of it. */
+export function readArchiveFile(file: string): { ok: true; text: string } | { ok: false; error: string } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOCTTY);
+  } catch (err) {
+    return { ok: false, error: `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  const tooBig = (size: string) => ({ ok: false as const, error: `it is ${size}larger than the ${MAX_ARCHIVE_BYTES / 1048576} MiB an archive may be` });
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { ok: false, error: 'is a directory, not an archive (--root reads a snapshot directory)' };
+    if (st.isFile() && st.size > MAX_ARCHIVE_BYTES) return tooBig(`${(st.size / 1048576).toFixed(1)} MiB, `);
+    // a pipe or a device says nothing of its size: read until EOF or one byte past the cap
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_ARCHIVE_BYTES + 1 - total));
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > MAX_ARCHIVE_BYTES) return tooBig('');
+    }
+    return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+  } catch (err) {
+    return { ok: false, error: `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The text of an archive, checked: the archive, or why it is refused (one line, or a few
+ *  lines naming each JSON path that is wrong). */
 export function parseArchive(text: string): SnapshotArchive | string {
   let v: unknown;
   try {
@@ -77,25 +123,42 @@ export function parseArchive(text: string): SnapshotArchive | string {
   } catch (err) {
     return `not JSON (${(err as Error).message})`;
   }
-  const a = v as SnapshotArchive;
-  if (!a || a.format !== ARCHIVE_FORMAT) return `not an ${ARCHIVE_FORMAT} archive`;
-  if (a.version !== ARCHIVE_VERSION) return `archive version ${a.version} is not ${ARCHIVE_VERSION}`;
-  for (const k of ['files', 'binaryFiles', 'links', 'dirs', 'stat', 'env'] as const) if (typeof a[k] !== 'object' || a[k] === null) a[k] = {};
-  return a;
+  // the two questions that tell an archive of another kind or version from a broken one
+  const o = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  if (!o || o.format !== ARCHIVE_FORMAT) return `not an ${ARCHIVE_FORMAT} archive ($.format is not "${ARCHIVE_FORMAT}")`;
+  if (o.version !== ARCHIVE_VERSION) return `archive version ${JSON.stringify(o.version) ?? 'missing'} is not ${ARCHIVE_VERSION} ($.version)`;
+  const wrong = schemaViolations(v, snapshotSchema as JsonSchema, 11);
+  if (wrong.length) return `not a valid ${ARCHIVE_FORMAT} archive (schema/snapshot.schema.json):\n${formatViolations(wrong, 10)}`;
+  return v as SnapshotArchive;
+}
+
+/** Reads and checks an archive file: the archive, or a usage error. */
+export function loadArchiveFile(file: string): SnapshotArchive | string {
+  const read = readArchiveFile(file);
+  return read.ok ? parseArchive(read.text) : read.error;
 }
 
 export function createReplayHost(a: SnapshotArchive, label: string): Host {
   const give = <T>(rec: Recorded<T> | undefined, path: string): Read<T> =>
     !rec ? readError('NOT_RECORDED', path, `NOT_RECORDED: ${path} was not read when the snapshot was taken`)
       : 'error' in rec ? readError(rec.error, path) : { ok: true, value: rec.value };
+  // own keys only: an archive's "constructor" or "__proto__" entry is data, and a path the
+  // archive lacks must not find Object.prototype's
+  const at = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+  // a live read cuts a file past MAX_READ_BYTES and says so; a recorded text that long cannot
+  // come from sbx-detect, and is cut the same way
+  const file = (rec: Recorded<string> | undefined, path: string, encoding: 'utf8' | 'latin1'): Read<string> =>
+    rec && 'value' in rec && Buffer.byteLength(rec.value, encoding) > MAX_READ_BYTES
+      ? readError('TRUNCATED', path, `TRUNCATED: ${path} is larger than ${MAX_READ_BYTES} bytes`)
+      : give(rec, path);
   return {
     root: label,
     live: false,
-    readFile: (p, enc) => give(enc === 'latin1' ? a.binaryFiles[p] : a.files[p], p),
-    readDir: (p) => give(a.dirs[p], p),
-    readLink: (p) => give(a.links[p], p),
-    stat: (p) => give(a.stat[p], p),
-    env: (name) => a.env[name] ?? undefined,
+    readFile: (p, enc) => (enc === 'latin1' ? file(at(a.binaryFiles, p), p, 'latin1') : file(at(a.files, p), p, 'utf8')),
+    readDir: (p) => give(at(a.dirs, p), p),
+    readLink: (p) => give(at(a.links, p), p),
+    stat: (p) => give(at(a.stat, p), p),
+    env: (name) => at(a.env, name) ?? undefined,
     uname: () => a.uname,
     async runHelper() {
       return a.helper ? give(a.helper, 'sbx-helper') : readError('NOT_RECORDED', 'sbx-helper', 'the snapshot holds no helper answers');

@@ -4,33 +4,81 @@
 // read errors to replay (EACCES, ...) and the helper's recorded answer.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Host, type HelperAnswer, type Read, type StatInfo, type Uname, readError } from './host.js';
+import manifestSchema from '../../schema/snapshot-manifest.schema.json' with { type: 'json' };
+import { type Host, type Read, type StatInfo, readError } from './host.js';
 import { errnoRead, readCapped, statInfo } from './live.js';
+import { formatViolations, type JsonSchema, schemaViolations } from './schema-check.js';
 
+/** The helper's answer as a manifest holds it: its lines and exit status; the rest may be left out. */
+export interface ManifestHelperAnswer {
+  lines: Record<string, unknown>[];
+  garbage?: string[];
+  garbageCount?: number;
+  exit: { code: number | null; signal: string | null };
+  timedOut?: boolean;
+  elapsedMs?: number;
+}
+
+export interface ManifestUname {
+  release?: string;
+  version?: string;
+  machine?: string;
+}
+
+/** DIR/.sbx/host.json; checked against schema/snapshot-manifest.schema.json, generated from this. */
 export interface SnapshotManifest {
-  uname?: Partial<Uname>;
+  uname?: ManifestUname;
   env?: Record<string, string>;
   /** path -> stat result, or an errno name */
   stat?: Record<string, StatInfo | string>;
   /** path -> errno name returned by any read of that path */
   errors?: Record<string, string>;
-  helper?: HelperAnswer | { error: string };
+  helper?: ManifestHelperAnswer | { error: string };
 }
 
-export function loadManifest(root: string): SnapshotManifest {
-  const file = path.join(root, '.sbx', 'host.json');
+const MANIFEST = path.join('.sbx', 'host.json');
+
+/** DIR/.sbx/host.json, checked; none at all is an empty manifest. A string says why it is refused. */
+export function loadManifest(root: string): SnapshotManifest | string {
+  const file = path.join(root, MANIFEST);
+  const read = readCapped(file);
+  if (!read.ok) return read.error.code === 'ENOENT' ? {} : `${file}: cannot read it: ${read.error.message}`;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return parsed && typeof parsed === 'object' ? (parsed as SnapshotManifest) : {};
-  } catch {
-    return {};
+    parsed = JSON.parse(read.value);
+  } catch (err) {
+    return `${file}: not JSON (${(err as Error).message})`;
   }
+  const wrong = schemaViolations(parsed, manifestSchema as JsonSchema, 11);
+  if (wrong.length) return `${file} does not follow schema/snapshot-manifest.schema.json:\n${formatViolations(wrong, 10)}`;
+  return parsed as SnapshotManifest;
 }
 
-export function createSnapshotHost(root: string, manifest: SnapshotManifest = loadManifest(root)): Host {
+/** The host for --root DIR: DIR must be a directory, and its manifest (if any) well formed. */
+export function openSnapshotRoot(root: string): Host | string {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such directory' : `cannot use it as a snapshot directory: ${code ?? String(err)}`;
+  }
+  if (!st.isDirectory()) return 'not a directory (a snapshot directory is laid out like /; --replay reads an archive file)';
+  const manifest = loadManifest(root);
+  return typeof manifest === 'string' ? manifest : createSnapshotHost(root, manifest);
+}
+
+function manifestOrThrow(root: string): SnapshotManifest {
+  const m = loadManifest(root);
+  if (typeof m === 'string') throw new Error(m); // tests and benches only: the CLI uses openSnapshotRoot
+  return m;
+}
+
+export function createSnapshotHost(root: string, manifest: SnapshotManifest = manifestOrThrow(root)): Host {
+  const own = <T>(table: Record<string, T> | undefined, key: string): T | undefined => (table && Object.hasOwn(table, key) ? table[key] : undefined);
   const under = (p: string) => path.join(root, path.posix.normalize('/' + p));
   const recordedError = (p: string): Read<never> | null => {
-    const code = manifest.errors?.[p];
+    const code = own(manifest.errors, p);
     return code ? readError(code, p) : null;
   };
   // report the path as the tool asked for it, not the snapshot directory it was read from
@@ -59,7 +107,7 @@ export function createSnapshotHost(root: string, manifest: SnapshotManifest = lo
       }
     },
     stat(p) {
-      const recorded = manifest.stat?.[p];
+      const recorded = own(manifest.stat, p);
       if (typeof recorded === 'string') return readError(recorded, p);
       if (recorded) return { ok: true, value: recorded };
       const e = recordedError(p);
@@ -70,7 +118,7 @@ export function createSnapshotHost(root: string, manifest: SnapshotManifest = lo
         return errnoRead(p, err);
       }
     },
-    env: (name) => manifest.env?.[name],
+    env: (name) => own(manifest.env, name),
     uname: () => ({
       release: manifest.uname?.release ?? '',
       version: manifest.uname?.version ?? '',

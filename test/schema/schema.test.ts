@@ -9,12 +9,33 @@ import { createLiveHost } from '../../src/readers/live.js';
 import { createSnapshotHost } from '../../src/readers/snapshot.js';
 import { buildReport, SCHEMA_ID } from '../../src/render/json.js';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { generateReportSchema } from '../../scripts/gen-schema.mjs';
+import { generateManifestSchema, generateReportSchema, generateSnapshotSchema } from '../../scripts/gen-schema.mjs';
 import { ensureBuilt, runBuilt } from '../support/built.js';
 import { SCHEMA_PATH, schemaErrors } from '../support/schema.js';
 
 const meta = { version: 'test', generatedAt: '2026-01-01T00:00:00.000Z', root: '/' };
 const SNAPSHOTS = join(__dirname, '../../fixtures/snapshots');
+
+const PROJECT = join(__dirname, '../..');
+
+// The archive and manifest schemas are what --replay and --root check their input against
+// (src/readers/schema-check.ts), so they must be the ones the types give.
+describe('snapshot schemas', () => {
+  it('schema/snapshot.schema.json is the one generated from the SnapshotArchive type (run: npm run schema)', () => {
+    expect(JSON.parse(readFileSync(join(PROJECT, 'schema/snapshot.schema.json'), 'utf8'))).toEqual(generateSnapshotSchema());
+  }, 30_000);
+
+  it('schema/snapshot-manifest.schema.json is the one generated from the SnapshotManifest type (run: npm run schema)', () => {
+    expect(JSON.parse(readFileSync(join(PROJECT, 'schema/snapshot-manifest.schema.json'), 'utf8'))).toEqual(generateManifestSchema());
+  }, 30_000);
+
+  it('name every definition', () => {
+    for (const f of ['schema/snapshot.schema.json', 'schema/snapshot-manifest.schema.json']) {
+      const defs = Object.keys(JSON.parse(readFileSync(join(PROJECT, f), 'utf8')).$defs);
+      expect(defs.filter((k) => k.includes('structure-'))).toEqual([]);
+    }
+  });
+});
 
 describe('report schema', () => {
   beforeAll(() => ensureBuilt(), 120_000);
