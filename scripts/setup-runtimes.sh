@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="runc crun runsc bubblewrap systemd-container lxc uidmap golang-github-docker-docker-dev
 musl-tools qemu-system-x86 linux-image-amd64 busybox-static qemu-user-static gcc-aarch64-linux-gnu
-libc6-dev-arm64-cross iproute2 time"
+libc6-dev-arm64-cross iproute2 time docker.io podman"
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-runtimes: must run as root (it installs Debian packages)" >&2
@@ -32,7 +32,7 @@ fi
 
 # What the harness relies on, checked plainly (a missing piece is named, never skipped).
 fail=0
-for b in runc crun runsc bwrap systemd-nspawn lxc-execute lxc-stop unshare setpriv newuidmap perl; do
+for b in runc crun runsc bwrap systemd-nspawn lxc-execute lxc-stop unshare setpriv newuidmap perl dockerd podman; do
   if ! command -v "$b" >/dev/null 2>&1; then echo "setup-runtimes: $b is missing" >&2; fail=1; fi
 done
 for f in /usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json /usr/share/lxc/config/common.conf; do
