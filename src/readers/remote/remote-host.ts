@@ -29,6 +29,10 @@ export type RemoteHost = Host & {
 export interface RemoteHostOptions extends Omit<ConnectOptions, 'firstRound'> {
   /** how the channel is named in the report: the --via string as the user gave it */
   label: string;
+  /** ask about this process instead of the helper itself: every `/proc/self/…` path becomes
+   *  `/proc/PID/…` (an ephemeral debug container reads its target's status, namespaces, cgroup
+   *  and mounts this way). `/proc/thread-self/…` still answers for the helper's own. */
+  selfPid?: number;
 }
 
 export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
@@ -38,7 +42,8 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
   let native: { plan: string[]; answer: Read<HelperAnswer> } | null = null;
   let collection: Collection = { method: 'remote', channel: opts.label };
 
-  const ask = (q: Question): Read<AnswerValue> => {
+  const ask = (asked: Question): Read<AnswerValue> => {
+    const q = opts.selfPid === undefined ? asked : remapSelf(asked, opts.selfPid);
     const key = questionKey(q);
     const hit = cache.get(key);
     if (hit) return hit;
@@ -164,6 +169,11 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
     },
   };
   return host;
+}
+
+function remapSelf(q: Question, pid: number): Question {
+  if (q.kind === 'env' || q.kind === 'uname' || !(q.path === '/proc/self' || q.path.startsWith('/proc/self/'))) return q;
+  return { ...q, path: `/proc/${pid}${q.path.slice('/proc/self'.length)}` };
 }
 
 function sameLines(a: string[], b: string[]): boolean {
