@@ -2,6 +2,8 @@
 // and reports medians, the ratio, and peak RSS (GNU time's %M). Usage:
 //   npm run bench [-- --runs N] [-- --bin PATH]
 //   npm run bench -- --in runc,runsc [--runs N]   the same inside real runtimes (test/matrix/bench.ts)
+//   npm run bench -- --via [--runs N] [--fleet N] [--parallel P]   --via over docker exec against the
+//                                                 tool inside, bytes, round trips, a fleet (test/matrix/bench-via.ts)
 // Figures go in the README; nothing here asserts a threshold (see DEVELOPERS: no timed tests).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--via')) {
+  const { importTestEntry } = await import('./bundle-test-entry.mjs');
+  const { main } = await importTestEntry('test/matrix/bench-via.ts');
+  process.exit(await main(process.argv.slice(2)));
+}
 if (process.argv.includes('--in')) {
   const { importTestEntry } = await import('./bundle-test-entry.mjs');
   const { main } = await importTestEntry('test/matrix/bench.ts');

@@ -16,7 +16,7 @@ import { run } from '../runtimes/common.js';
 import type { RunResult } from '../runtimes/types.js';
 import { PROJECT } from './built.js';
 
-export const BUSYBOX_APPLETS = ['sh', 'head', 'wc', 'cat', 'mkdir', 'chmod', 'rm', 'uname', 'sleep', 'ls', 'test', '['];
+export const BUSYBOX_APPLETS = ['sh', 'true', 'head', 'wc', 'cat', 'mkdir', 'chmod', 'rm', 'uname', 'sleep', 'ls', 'test', '['];
 const BUSYBOX = '/bin/busybox';
 
 export interface Engine {
