@@ -3,6 +3,7 @@
 // split as a shell splits it; the bootstrap is valid sh for dash and busybox.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLiveHost } from '../../src/readers/live.js';
@@ -125,5 +126,26 @@ describe('the bootstrap script', () => {
       const r = spawnSync(sh[0], [...sh.slice(1), '-c', script], { encoding: 'utf8' });
       expect(r.status, `${sh.join(' ')}: ${r.stderr}`).toBe(0);
     }
+  });
+});
+
+describe('an arm64 target', () => {
+  it('gets the aarch64 helper, which answers the host questions alike (run under qemu-aarch64-static)', async () => {
+    const { helperBytesForArch } = await import('../../src/readers/helper-location.js');
+    const bytes = await helperBytesForArch('aarch64', { bundleDir: join(HELPER, '..') });
+    expect(typeof bytes).not.toBe('string');
+    const elf = Buffer.from(bytes as Uint8Array);
+    expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+    expect(elf.readUInt16LE(18)).toBe(183); // e_machine EM_AARCH64
+    expect(await helperBytesForArch('riscv64', { bundleDir: join(HELPER, '..') })).toMatch(/no helper is built for the target's architecture "riscv64"/);
+    const arm = join(HELPER, '../sbx-helper-aarch64');
+    const r = spawnSync('qemu-aarch64-static', [arm, '--remote', '--', 'read a /proc/version', 'stat b /etc/passwd', 'uname c', 'sync s'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ req: 'hello', arch: 'aarch64' });
+    const live = createLiveHost();
+    expect(decodeAnswer({ kind: 'read', path: '/proc/version' }, lines[1])).toEqual(live.readFile('/proc/version'));
+    expect(decodeAnswer({ kind: 'stat', path: '/etc/passwd' }, lines[2])).toEqual(live.stat('/etc/passwd'));
+    expect(lines[3]).toMatchObject({ req: 'uname', machine: 'aarch64' }); // qemu-user's own answer
   });
 });
