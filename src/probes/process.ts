@@ -27,7 +27,12 @@ export interface ProcessFacts {
   capabilities: Record<CapabilitySet, Fact<CapabilityMask>>;
   /** status lines a Linux kernel of this age prints but this one did not */
   missingLines: Fact<string[]>;
+  /** the container's first process: under gVisor (runsc 20221219) a process started by
+   *  `docker exec` / `kubectl exec` does not run under the filter its container's PID 1 has */
+  pid1Seccomp: Fact<Pid1Seccomp>;
 }
+
+export interface Pid1Seccomp { mode: SeccompMode; filters: number | null }
 
 /** Parses "Key:\tvalue" lines; the first occurrence of a key wins (duplicates are garbage). */
 export function parseStatusLines(text: string): Map<string, string> {
@@ -66,7 +71,7 @@ const ids = (s: string): Ids | null => {
   return n && n.length === 4 ? { real: n[0], effective: n[1], saved: n[2], filesystem: n[3] } : null;
 };
 
-export function parseProcessStatus(text: string | Invalid): ProcessFacts {
+export function parseProcessStatus(text: string | Invalid): Omit<ProcessFacts, 'pid1Seccomp'> {
   const lines = text instanceof Invalid ? text : text.trim() === '' ? invalid('empty') : parseStatusLines(text);
   const caps = {} as ProcessFacts['capabilities'];
   for (const [set, key] of Object.entries(CAP_LINES) as [CapabilitySet, string][]) {
@@ -95,7 +100,23 @@ export function parseProcessStatus(text: string | Invalid): ProcessFacts {
   };
 }
 
+export function parsePid1Seccomp(text: string | Invalid): Fact<Pid1Seccomp> {
+  const source = '/proc/1/status Seccomp';
+  if (text instanceof Invalid) return unknown(text.reason, source);
+  const lines = parseStatusLines(text);
+  const raw = lines.get('Seccomp');
+  if (raw === undefined) return unknown('/proc/1/status has no Seccomp line', source);
+  const mode = SECCOMP_MODES.get(raw);
+  if (!mode) return unknown(`/proc/1/status Seccomp is unparseable: "${raw.slice(0, 80)}"`, source);
+  const filters = lines.has('Seccomp_filters') ? int(lines.get('Seccomp_filters')!) : null;
+  return known({ mode, filters }, source);
+}
+
 export function probeProcess(host: Host): ProcessFacts {
   const read = host.readFile('/proc/self/status');
-  return parseProcessStatus(read.ok ? read.value : invalid(read.error.message));
+  const pid1 = host.readFile('/proc/1/status');
+  return {
+    ...parseProcessStatus(read.ok ? read.value : invalid(read.error.message)),
+    pid1Seccomp: parsePid1Seccomp(pid1.ok ? pid1.value : invalid(pid1.error.message)),
+  };
 }

@@ -69,6 +69,7 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['no_new_privs', show(p.noNewPrivs, yesNo)],
     ['seccomp', show(p.seccomp)],
     ['seccomp filters', show(p.seccompFilters)],
+    ['seccomp of PID 1', show(p.pid1Seccomp, (v) => `${v.mode}${v.filters !== null ? ` (${v.filters} filter(s))` : ''}`)],
   ], s));
 
   const capRows: Row[] = (['effective', 'permitted', 'inheritable', 'bounding', 'ambient'] as const).map((set) => [

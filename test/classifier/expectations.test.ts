@@ -308,7 +308,7 @@ describe('this real machine', () => {
   it.skipIf(!canRestrict)('a restricted child: non-root, no-new-privs, filtering, caps ⊆ NET_BIND_SERVICE', async () => {
     const status = restrictedChildStatus();
     const live = await seen('live');
-    const facts: Facts = { ...live.facts, process: parseProcessStatus(status) };
+    const facts: Facts = { ...live.facts, process: { ...live.facts.process, ...parseProcessStatus(status) } };
     const r = await check({ facts, verdict: classify(facts) },
       'non-root=true', 'no-new-privs=true', 'seccomp=filtering', 'caps⊆NET_BIND_SERVICE', 'caps=none', 'seccomp-profile=docker-default');
     expect(r.results.map((x) => [x.key, x.status, x.observed])).toEqual([

@@ -155,7 +155,7 @@ describe('this real machine', () => {
   const canRestrict = process.geteuid?.() === 0 && existsSync('/usr/bin/python3') && existsSync('/usr/bin/setpriv');
   it.skipIf(!canRestrict)('a restricted child passes the process rules of restricted', async () => {
     const live = await seen('live');
-    const facts: Facts = { ...live.facts, process: parseProcessStatus(restrictedChildStatus()) };
+    const facts: Facts = { ...live.facts, process: { ...live.facts.process, ...parseProcessStatus(restrictedChildStatus()) } };
     const r = await pss({ facts, verdict: classify(facts) }, 'restricted');
     expect(r.rules.filter((x) => ['seccomp', 'capabilities-baseline', 'non-root', 'no-new-privs', 'capabilities-restricted'].includes(x.id))
       .map((x) => [x.id, x.status, x.evidence])).toEqual([

@@ -45,7 +45,7 @@ describe('host questions answered by the real helper', () => {
       const got = decodeAnswer(q, answers.get(`q${i}`)!);
       const want = q.kind === 'read' ? live.readFile(q.path) : q.kind === 'stat' ? live.stat(q.path) : q.kind === 'list' ? live.readDir(q.path)
         : q.kind === 'link' ? live.readLink(q.path) : q.kind === 'uname' ? { ok: true, value: live.uname() } : { ok: true, value: live.env(q.name) ?? null };
-      if (!want.ok) expect(got.ok ? got : got.error.code, JSON.stringify(q)).toBe(want.error.code);
+      if (!want.ok) expect(got.ok ? got : got.error.code, JSON.stringify(q)).toBe((want as { error: { code: string } }).error.code);
       else expect(got, JSON.stringify(q)).toEqual(q.kind === 'read' ? { ok: true, value: Buffer.from(want.value as string).toString('latin1') } : want);
     });
   });
