@@ -23,6 +23,8 @@ const VERSION = typeof SBX_VERSION === 'string' ? SBX_VERSION : '0.0.0-dev';
 export const EXIT = { ok: 0, expectationFailed: 1, usage: 2, undetermined: 3, internal: 4, unreachable: 5 } as const;
 
 export async function main(argv: string[]): Promise<number> {
+  // `sbx-detect kubectl …`, which bin/kubectl-sbx runs: the kubectl plugin (src/kubectl/)
+  if (argv[0] === 'kubectl') return (await import('./kubectl/main.js')).kubectlMain(argv.slice(1), VERSION);
   const cli = await parseCli(argv, VERSION);
   if (cli.kind === 'usage') return usage(cli.message);
   if (cli.kind === 'done') return EXIT.ok; // help or version, printed

@@ -6,13 +6,13 @@ export interface ProgressStream {
   write(s: string): unknown;
 }
 
-export function progressReporter(stream: ProgressStream, started: number, now: () => number = () => performance.now()) {
+export function progressReporter(stream: ProgressStream, started: number, now: () => number = () => performance.now(), what = 'probing') {
   let shown = false;
   return {
     update: (done: number, total: number) => {
       if (!stream.isTTY || now() - started < 500) return;
       shown = true;
-      stream.write(`\rsbx-detect: probing ${Math.min(done, total)}/${total}`);
+      stream.write(`\rsbx-detect: ${what} ${Math.min(done, total)}/${total}`);
     },
     done: () => {
       if (shown) stream.write('\r\x1b[K');

@@ -35,4 +35,12 @@ describe('progress on stderr', () => {
     p.done();
     expect(s.writes).toEqual(['\rsbx-detect: probing 120/400', '\rsbx-detect: probing 400/400', '\r\x1b[K']);
   });
+
+  it('says what it counts when told (kubectl sbx counts pods)', () => {
+    const s = stream(true);
+    const p = progressReporter(s, 0, () => 900, 'pods audited');
+    p.update(3, 10);
+    p.done();
+    expect(s.writes).toEqual(['\rsbx-detect: pods audited 3/10', '\r\x1b[K']);
+  });
 });

@@ -1,0 +1,152 @@
+// The command line of `kubectl sbx` (bin/kubectl-sbx, or `sbx-detect kubectl …`). Read with
+// yargs-parser, the same engine the main command line uses; the help text is written here.
+import yargsParser from 'yargs-parser';
+import { PSS_LEVELS } from '../classifier/pss.js';
+
+export interface KubectlArgs {
+  pod?: string;
+  namespace?: string;
+  container?: string;
+  all: boolean;
+  allNamespaces: boolean;
+  selector?: string;
+  parallel: number;
+  json: boolean;
+  explain: boolean;
+  expect: string[];
+  pss?: string;
+  syscalls: boolean;
+  timeout: number;
+  helperPath?: string;
+  debug: 'fallback' | 'always' | 'never';
+  image: string;
+  profile: string;
+  /** --context, --kubeconfig, --as: given to every kubectl call, in the user's order */
+  kubectlFlags: string[];
+}
+
+export const HELP = `kubectl sbx: what isolates a pod, told from inside it, for one pod or a whole fleet.
+
+  kubectl sbx POD [-n NS] [-c CONTAINER] [options]
+  kubectl sbx --all [-n NS] | -A | -l SELECTOR [--parallel N] [options]
+
+Only the 70 KiB static helper enters the pod (through kubectl exec -i, into a private
+directory it removes itself); the probes and the classifier run here.
+
+Pods
+  -n, --namespace NS        the namespace (default: the context's)
+  -c, --container NAME      the container (default: the default-container annotation, else the first)
+      --all                 every running pod of the namespace
+  -A, --all-namespaces      every running pod of the cluster
+  -l, --selector SELECTOR   only pods with these labels (implies --all without a POD)
+      --parallel N          pods collected at once (default 4)
+
+Report
+      --json                one JSON document per pod, one per line: the sbx-detect report
+                            plus "pod" (namespace, name, container, node, via) and "exitCode"
+      --explain             every signal considered (one pod)
+      --expect KEY=VALUE    must hold in every pod (repeatable; keys: sbx-detect --help)
+      --pss LEVEL           Pod Security Standard for every pod: ${PSS_LEVELS.join(' or ')}
+      --no-syscalls         skip the syscall scan
+      --timeout SECONDS     how long the helper may take in each pod (default 30)
+      --helper-path PATH    a helper already inside the container: nothing is uploaded
+
+A container without a shell
+      --debug               always collect through an ephemeral debug container
+      --no-debug            never start one (such a pod is then reported unreachable)
+      --image IMAGE         the debug container's image; it needs only sh (default busybox)
+      --profile NAME        kubectl debug --profile (default general: it can read the
+                            target's /proc/1; restricted cannot, those facts are then unknown)
+
+kubectl
+      --context, --kubeconfig, --as   passed to every kubectl call (KUBECONFIG is honoured)
+
+Exit status: 0 every check holds in every pod; 1 a check fails in a pod; 3 a check could not
+be decided; 5 a pod could not be reached (the others are still reported); 2 usage error.
+1 wins over 5, 5 over 4 (an internal error in one pod), 4 over 3.
+`;
+
+const STRINGS = ['namespace', 'container', 'selector', 'expect', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as'];
+const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'help'];
+const NUMBERS = ['parallel', 'timeout'];
+const ALIASES: Record<string, string[]> = { namespace: ['n'], container: ['c'], selector: ['l'], 'all-namespaces': ['A'], help: ['h'] };
+const KUBECTL_FLAGS = ['context', 'kubeconfig', 'as'];
+
+export type ParsedKubectl = { kind: 'args'; args: KubectlArgs } | { kind: 'help' } | { kind: 'usage'; message: string };
+
+export function parseKubectlArgs(argv: string[]): ParsedKubectl {
+  // the old plugin took sbx-detect's options after `--`: they are this command's own now
+  const dd = argv.indexOf('--');
+  const words = dd < 0 ? argv : [...argv.slice(0, dd), ...argv.slice(dd + 1)];
+  const r = yargsParser.detailed(words, {
+    string: STRINGS, boolean: BOOLEANS, number: NUMBERS, alias: ALIASES,
+    default: { parallel: 4, timeout: 30, syscalls: true, json: false, explain: false, all: false, 'all-namespaces': false },
+    configuration: { 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': true },
+  });
+  if (r.error) return { kind: 'usage', message: r.error.message };
+  const a = r.argv as Record<string, unknown>;
+  if (a.help) return { kind: 'help' };
+  const known = new Set(['_', ...STRINGS, ...BOOLEANS, ...NUMBERS]);
+  const unknownOpt = Object.keys(a).find((k) => !known.has(k));
+  if (unknownOpt) return { kind: 'usage', message: `unknown option ${unknownOpt.length === 1 ? '-' : '--'}${unknownOpt}` };
+  const one = (n: string): string | undefined | { bad: string } => {
+    const v = a[n];
+    if (v === undefined) return undefined;
+    if (Array.isArray(v)) return { bad: `--${n} given more than once` };
+    if (typeof v !== 'string' || v === '') return { bad: `--${n} needs a value` };
+    return v;
+  };
+  const strs: Record<string, string | undefined> = {};
+  for (const n of STRINGS.filter((s) => s !== 'expect')) {
+    const v = one(n);
+    if (v && typeof v === 'object') return { kind: 'usage', message: v.bad };
+    strs[n] = v;
+  }
+  const expect = a.expect === undefined ? [] : ([] as unknown[]).concat(a.expect).map(String);
+  if (expect.some((e) => e === '')) return { kind: 'usage', message: '--expect needs KEY=VALUE' };
+  const positional = (a._ as unknown[]).map(String);
+  if (positional.length > 1) return { kind: 'usage', message: `one pod at a time (or --all): got ${positional.join(' ')}` };
+  for (const n of NUMBERS) {
+    const v = a[n];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (n === 'parallel' && !Number.isInteger(v))) {
+      return { kind: 'usage', message: `--${n} needs a positive ${n === 'parallel' ? 'whole number' : 'number of seconds'}` };
+    }
+  }
+  if (strs.pss && !PSS_LEVELS.includes(strs.pss as never)) return { kind: 'usage', message: `--pss ${strs.pss}: one of ${PSS_LEVELS.join(', ')}` };
+  const pod = positional[0];
+  const all = a.all === true || a['all-namespaces'] === true || (strs.selector !== undefined && !pod);
+  if (pod && (a.all === true || a['all-namespaces'] === true)) return { kind: 'usage', message: 'give a POD or --all / -A, not both' };
+  if (pod && strs.selector) return { kind: 'usage', message: 'give a POD or -l SELECTOR, not both' };
+  if (!pod && !all) return { kind: 'usage', message: 'which pod? give POD, or --all, -A or -l SELECTOR' };
+  if (a['all-namespaces'] === true && strs.namespace) return { kind: 'usage', message: '-A and -n exclude each other' };
+  if (a.debug === true && strs['helper-path']) return { kind: 'usage', message: '--helper-path is a path in the container itself: it does not apply with --debug' };
+  // kubectl flags keep the user's order, as --flag=value
+  const kubectlFlags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--(context|kubeconfig|as)(?:=(.*))?$/.exec(words[i]);
+    if (m && KUBECTL_FLAGS.includes(m[1])) kubectlFlags.push(`--${m[1]}=${m[2] ?? words[++i]}`);
+  }
+  return {
+    kind: 'args',
+    args: {
+      pod,
+      namespace: strs.namespace,
+      container: strs.container,
+      all,
+      allNamespaces: a['all-namespaces'] === true,
+      selector: strs.selector,
+      parallel: a.parallel as number,
+      json: a.json === true,
+      explain: a.explain === true,
+      expect,
+      pss: strs.pss,
+      syscalls: a.syscalls !== false,
+      timeout: a.timeout as number,
+      helperPath: strs['helper-path'],
+      debug: a.debug === true ? 'always' : a.debug === false ? 'never' : 'fallback',
+      image: strs.image ?? 'busybox',
+      profile: strs.profile ?? 'general',
+      kubectlFlags,
+    },
+  };
+}

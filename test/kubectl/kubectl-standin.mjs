@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// A kubectl stand-in for the kubectl sbx tests: put first on PATH as `kubectl`, it only
+// translates, and every answer comes from a real container of a real (private) dockerd:
+//   kubectl exec -i [-n NS] POD [-c CTR] -- CMD…  ->  docker exec -i k8s_CTR_POD_NS CMD…
+//   kubectl debug -i [-n NS] POD --image=IMG --target=CTR -c NAME --profile=P --quiet -- CMD…
+//                      ->  docker run --rm -i --pid container:<target> --network container:<target> IMG CMD…
+//   kubectl get pods [-n NS | -A] [-l K=V,…] -o json, kubectl get pod POD [-n NS] -o json
+//                      ->  docker ps / docker inspect of the k8s_CTR_POD_NS containers, in the
+//                          Kubernetes JSON shape (docker labels are the pod's labels; a label
+//                          "annotation.KEY" is the annotation KEY)
+//   kubectl get nodes -o json  ->  docker info (one node)
+// Pod containers are named as dockershim named them: k8s_CONTAINER_POD_NAMESPACE.
+// Env: STANDIN_DOCKER (JSON array: the docker command line with its -H), STANDIN_LOG (a file
+// that gets one JSON line per call), STANDIN_CONTEXTS (comma-separated contexts that exist).
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+
+const docker = JSON.parse(process.env.STANDIN_DOCKER);
+const argv = process.argv.slice(2);
+if (process.env.STANDIN_LOG) appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ argv }) + '\n');
+
+function die(msg, code = 1) {
+  process.stderr.write(msg + '\n');
+  process.exit(code);
+}
+function dockerOut(args) {
+  const r = spawnSync(docker[0], [...docker.slice(1), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) die(`standin: docker ${args[0]} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+// flags: global ones anywhere before the command's `--`, then the command's own
+const words = [];
+const flags = {};
+let rest = [];
+const valued = new Set(['-n', '--namespace', '-c', '--container', '-l', '--selector', '-o', '--output', '--context', '--kubeconfig', '--as', '--image', '--target', '--profile']);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--') { rest = argv.slice(i + 1); break; }
+  const eq = /^(--[a-z-]+)=(.*)$/.exec(a);
+  if (eq) flags[eq[1]] = eq[2];
+  else if (valued.has(a)) flags[a] = argv[++i];
+  else if (a.startsWith('-')) flags[a] = true;
+  else words.push(a);
+}
+const get = (...names) => names.map((n) => flags[n]).find((v) => v !== undefined);
+const contexts = (process.env.STANDIN_CONTEXTS ?? '').split(',').filter(Boolean);
+const context = get('--context');
+if (context !== undefined && !contexts.includes(context)) die(`error: context "${context}" does not exist`);
+const ns = get('-n', '--namespace') ?? 'default';
+const allNs = get('-A', '--all-namespaces') === true;
+
+function inspectAll(filters) {
+  const ids = dockerOut(['ps', '-a', '--no-trunc', '--format', '{{.ID}}', '--filter', 'name=k8s_', ...filters.flatMap((f) => ['--filter', f])]).split('\n').filter(Boolean);
+  return ids.length ? JSON.parse(dockerOut(['inspect', ...ids])) : [];
+}
+const NAME = /^\/?k8s_([^_]+)_([^_]+)_([^_]+)$/;
+
+function podsFrom(containers) {
+  const pods = new Map();
+  for (const c of containers) {
+    const m = NAME.exec(c.Name);
+    if (!m) continue;
+    const [, ctr, pod, namespace] = m;
+    const key = `${namespace}/${pod}`;
+    if (!pods.has(key)) pods.set(key, { namespace, pod, containers: [] });
+    pods.get(key).containers.push({ name: ctr, c });
+  }
+  const node = JSON.parse(dockerOut(['info', '--format', '{{json .}}'])).Name;
+  return [...pods.values()].map(({ namespace, pod, containers: cs }) => {
+    cs.sort((a, b) => a.name.localeCompare(b.name));
+    const labels = {}, annotations = {};
+    for (const { c } of cs) {
+      for (const [k, v] of Object.entries(c.Config.Labels ?? {})) {
+        if (k.startsWith('annotation.')) annotations[k.slice(11)] = v;
+        else labels[k] = v;
+      }
+    }
+    const states = cs.map(({ c }) => c.State);
+    const phase = states.every((s) => s.Running) ? 'Running' : states.some((s) => s.Running || s.Status === 'created') ? 'Pending'
+      : states.every((s) => s.ExitCode === 0) ? 'Succeeded' : 'Failed';
+    const runtime = cs[0].c.HostConfig.Runtime;
+    return {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: pod, namespace, labels, annotations },
+      spec: {
+        nodeName: node,
+        containers: cs.map(({ name, c }) => ({ name, image: c.Config.Image })),
+        ...(runtime && runtime !== 'runc' ? { runtimeClassName: runtime } : {}),
+      },
+      status: { phase, containerStatuses: cs.map(({ name, c }) => ({ name, ready: c.State.Running, containerID: `docker://${c.Id}` })) },
+    };
+  });
+}
+
+function selectorFilters(sel) {
+  if (!sel) return [];
+  return sel.split(',').map((term) => {
+    if (/!=|\bin\b|\(/.test(term)) die(`standin: only key=value and key selectors are translated, not "${term}"`);
+    return `label=${term.replace('==', '=')}`;
+  });
+}
+
+function findPod(name) {
+  const pod = podsFrom(inspectAll([`name=_${name}_${ns}`])).find((p) => p.metadata.name === name && p.metadata.namespace === ns);
+  if (!pod) die(`Error from server (NotFound): pods "${name}" not found`);
+  return pod;
+}
+function containerOf(pod, ctr) {
+  const names = pod.spec.containers.map((c) => c.name);
+  const chosen = ctr ?? pod.metadata.annotations['kubectl.kubernetes.io/default-container'] ?? names[0];
+  if (!names.includes(chosen)) die(`error: container ${chosen} is not valid for pod ${pod.metadata.name}`);
+  return `k8s_${chosen}_${pod.metadata.name}_${pod.metadata.namespace}`;
+}
+function passThrough(args) {
+  const child = spawn(docker[0], [...docker.slice(1), ...args], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 9 : 1)));
+}
+
+const [cmd, what, name] = words;
+if (cmd === 'get' && (what === 'pods' || what === 'pod') && !name) {
+  if (get('-o', '--output') !== 'json') die('standin: only -o json is translated');
+  let pods = podsFrom(inspectAll(selectorFilters(get('-l', '--selector'))));
+  if (!allNs) pods = pods.filter((p) => p.metadata.namespace === ns);
+  process.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }, null, 1) + '\n');
+} else if (cmd === 'get' && (what === 'pod' || what === 'pods') && name) {
+  process.stdout.write(JSON.stringify(findPod(name), null, 1) + '\n');
+} else if (cmd === 'get' && (what === 'nodes' || what === 'node')) {
+  const info = JSON.parse(dockerOut(['info', '--format', '{{json .}}']));
+  const arch = { x86_64: 'amd64', aarch64: 'arm64' }[info.Architecture] ?? info.Architecture;
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: info.Name, labels: { 'kubernetes.io/arch': arch } }, status: { nodeInfo: { architecture: arch, operatingSystem: 'linux', kernelVersion: info.KernelVersion } } };
+  process.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node] }, null, 1) + '\n');
+} else if (cmd === 'exec' && what) {
+  if (!rest.length) die('error: you must specify at least one command for the container');
+  passThrough(['exec', ...(get('-i', '--stdin') ? ['-i'] : []), containerOf(findPod(what), get('-c', '--container')), ...rest]);
+} else if (cmd === 'debug' && what) {
+  const pod = findPod(what);
+  const target = containerOf(pod, get('--target'));
+  const image = get('--image');
+  const ephemeral = get('-c', '--container');
+  if (!image || !ephemeral || !rest.length) die('standin: debug needs --image, -c and a command');
+  const profile = get('--profile') ?? 'legacy';
+  const caps = { general: ['--cap-add', 'SYS_PTRACE'], legacy: [], baseline: [] }[profile];
+  if (!caps) die(`standin: --profile=${profile} is not translated`);
+  const runtime = JSON.parse(dockerOut(['inspect', target]))[0].HostConfig.Runtime;
+  passThrough(['run', '--rm', ...(get('-i', '--stdin') ? ['-i'] : []), '--name', `k8s-debug_${ephemeral}_${pod.metadata.name}_${pod.metadata.namespace}`,
+    '--pid', `container:${target}`, '--network', `container:${target}`, '--runtime', runtime, ...caps, image, ...rest]);
+} else {
+  die(`standin: not translated: kubectl ${argv.join(' ')}`);
+}
