@@ -96,7 +96,10 @@ export async function collectPod(target: PodTarget, nodeArch: string | null, o: 
   const targetPid = target.sharesProcessNamespace ? null : 1;
   const debug: DebugInfo = {
     container: name, image: o.image, profile: o.profile, targetPid,
-    reason: failure ? clean(`kubectl exec could not run the helper in ${target.container}: ${failure}`) : '--debug',
+    reason: !failure ? '--debug'
+      : /no POSIX shell/.test(failure) ? `${target.container} has no POSIX shell`
+        : /no place to run the helper/.test(failure) ? clean(`${target.container} has no place where the helper may run: ${failure.replace(/^.*no place to run the helper:\s*/, '')}`)
+          : clean(`kubectl exec could not run the helper in ${target.container}: ${failure}`),
     ownFacts: [
       'facts.native (CPUID, syslog, mmap, the syscall scan)', 'verdict.seccompProfile (fingerprinted from that scan)', 'facts.markers (its own root filesystem)',
       ...(targetPid === null ? ['facts.process', 'facts.namespaces', 'facts.lsm', 'facts.mounts', 'facts.cgroups (the pod shares one process namespace: PID 1 is the pause process, so nothing was remapped)'] : []),

@@ -66,10 +66,17 @@ export function execVia(k: Kubectl, ns: string, pod: string, container: string):
 
 export interface DebugSpec { image: string; profile: string; name: string }
 
-/** `kubectl debug -i … --target=CTR --`: an ephemeral container in the pod, in the target
- *  container's process namespace, with stdin and stdout attached; it ends when stdin closes. */
+/** What the debug container runs first: kubectl debug -i attaches only once the container runs,
+ *  and what it printed before that may be lost (kubernetes/kubernetes#27264), so the bootstrap,
+ *  which speaks first, starts a moment later. */
+export const ATTACH_WAIT = 'sleep 2 2>/dev/null; exec "$@"';
+
+/** `kubectl debug -i … --target=CTR -- sh -c WAIT`: an ephemeral container in the pod, in the
+ *  target container's process namespace, with stdin and stdout attached; it ends when stdin
+ *  closes. The helper's bootstrap follows as the arguments. */
 export function debugVia(k: Kubectl, ns: string, pod: string, container: string, d: DebugSpec): string[] {
-  return [...k.base, 'debug', '-i', '-n', ns, pod, `--image=${d.image}`, `--target=${container}`, '-c', d.name, `--profile=${d.profile}`, '--quiet', '--'];
+  return [...k.base, 'debug', '-i', '-n', ns, pod, `--image=${d.image}`, `--target=${container}`, '-c', d.name, `--profile=${d.profile}`, '--quiet', '--',
+    'sh', '-c', ATTACH_WAIT, 'sbx-attach-wait'];
 }
 
 /** Words as a shell would need them, for the channel's label in the report. */

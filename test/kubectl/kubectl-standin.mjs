@@ -67,7 +67,9 @@ function podsFrom(containers) {
     pods.get(key).containers.push({ name: ctr, c });
   }
   const node = JSON.parse(dockerOut(['info', '--format', '{{json .}}'])).Name;
-  return [...pods.values()].map(({ namespace, pod, containers: cs }) => {
+  // the API server lists pods in key order: namespace, then name
+  const ordered = [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod));
+  return ordered.map(({ namespace, pod, containers: cs }) => {
     cs.sort((a, b) => a.name.localeCompare(b.name));
     const labels = {}, annotations = {};
     for (const { c } of cs) {
