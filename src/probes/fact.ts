@@ -38,3 +38,48 @@ export function safeInt(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+const BRIEF_DEPTH = 6;
+
+/**
+ * A value from untrusted JSON (a helper line, a recorded answer) as a short text for a reason or
+ * a note: at most `max` characters (then "…"), strings as they are at the top and quoted inside.
+ * Never throws, whatever the value holds: String() throws on an object whose toString is data,
+ * and JSON.stringify overflows the stack on an array nested 100,000 deep.
+ */
+export function brief(v: unknown, max = 200): string {
+  let out = '';
+  const walk = (x: unknown, depth: number) => {
+    if (out.length > max) return;
+    if (x === null || typeof x !== 'object') {
+      const s = typeof x === 'string' ? x.slice(0, max + 1) : String(x);
+      out += depth === 0 || typeof x !== 'string' ? s : JSON.stringify(s);
+      return;
+    }
+    const arr = Array.isArray(x);
+    if (depth >= BRIEF_DEPTH) {
+      out += arr ? '[…]' : '{…}';
+      return;
+    }
+    if (arr) {
+      out += '[';
+      for (let i = 0; i < x.length && out.length <= max; i++) {
+        if (i) out += ',';
+        walk(x[i], depth + 1);
+      }
+      out += ']';
+      return;
+    }
+    out += '{';
+    let n = 0;
+    for (const k in x) {
+      if (!Object.hasOwn(x, k)) continue;
+      if (out.length > max) break;
+      if (n++) out += ',';
+      out += `${JSON.stringify(k.slice(0, max + 1))}:`;
+      walk((x as Record<string, unknown>)[k], depth + 1);
+    }
+    out += '}';
+  };
+  walk(v, 0);
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}

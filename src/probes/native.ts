@@ -2,7 +2,7 @@
 // the cost of a syscall, and the syscall scan. One helper run answers all of them; each
 // answer is parsed here into a typed fact, and a missing or broken answer becomes unknown.
 import type { HelperAnswer, Host } from '../readers/host.js';
-import { type Fact, known, unknown } from './fact.js';
+import { brief, type Fact, known, unknown } from './fact.js';
 import type { FileFacts } from './index.js';
 import { buildSyscallScan, type SyscallFacts, interpretSyscallScan, skippedSyscallScan } from './syscalls/scan.js';
 import { archFromMachine } from './syscalls/table.js';
@@ -47,8 +47,8 @@ const SYSLOG_BYTES = 4096;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Formats a value from a helper line safely: a hostile object must not throw in String(). */
-const text = (v: unknown): string => (v !== null && typeof v === 'object' ? JSON.stringify(v).slice(0, 200) : String(v));
+/** Formats a value from a helper line safely: a hostile or deeply nested object must not throw. */
+const text = (v: unknown): string => brief(v, 200);
 
 /** Why a helper line has no answer: the child timed out, was killed, or could not fork. */
 export function lineFailure(line: Record<string, unknown> | undefined, what: string): string | null {

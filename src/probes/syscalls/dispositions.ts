@@ -2,6 +2,7 @@
 // action read from the canaries. Pure: it never throws, whatever the helper printed —
 // missing answers, garbage lines and a helper killed mid-scan show up in the rows.
 import type { HelperAnswer, Read } from '../../readers/host.js';
+import { brief } from '../fact.js';
 import { type PlanFacts, type SyscallPlan, lacksCapFirst, sysctlBlocks } from './plan.js';
 import {
   type Expectation,
@@ -108,7 +109,7 @@ function outcomeOf(line: Record<string, unknown>): Outcome {
   if (ret !== undefined && errno !== undefined) return { kind: 'ret', ret, errno };
   if (num(line.pid_errno) !== undefined) return { kind: 'other', text: `getpid failed in the child (${errnoName(num(line.pid_errno)!)})` };
   if (num(line.exit) !== undefined) return { kind: 'other', text: `the child exited with status ${line.exit} without an answer` };
-  return { kind: 'other', text: `unreadable answer ${JSON.stringify(line).slice(0, 120)}` };
+  return { kind: 'other', text: `unreadable answer ${brief(line, 120)}` };
 }
 
 function matches(e: Expectation, o: Outcome): boolean {
@@ -251,7 +252,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
     const a = answer.value;
     for (const line of a.lines) {
       if (line.req === 'sys' && typeof line.id === 'string' && !byId.has(line.id)) byId.set(line.id, line);
-      else if (line.req === 'error') helperProblems.push(`the helper refused a line: ${String(line.error)} (${String(line.line).slice(0, 80)})`);
+      else if (line.req === 'error') helperProblems.push(`the helper refused a line: ${brief(line.error)} (${brief(line.line, 80)})`);
     }
     const garbageCount = a.garbageCount ?? a.garbage.length;
     if (garbageCount) helperProblems.push(`${garbageCount} unreadable line(s) from the helper, e.g. ${JSON.stringify((a.garbage[0] ?? '').slice(0, 80))}`);
