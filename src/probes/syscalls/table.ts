@@ -559,8 +559,16 @@ export function rowsForArch(arch: Arch): SyscallRow[] {
   return SYSCALL_TABLE.filter((row) => row.nr[arch] !== null);
 }
 
+let rowsByName: Map<string, SyscallRow> | null = null;
+
+/** The row of that name (the first, as a search of the table would find). The classifier asks
+ *  this for every name in every profile rule, so it is an index, not a search. */
 export function rowByName(name: string): SyscallRow | undefined {
-  return SYSCALL_TABLE.find((row) => row.name === name);
+  if (!rowsByName) {
+    rowsByName = new Map();
+    for (const row of SYSCALL_TABLE) if (!rowsByName.has(row.name)) rowsByName.set(row.name, row);
+  }
+  return rowsByName.get(name);
 }
 
 /** "6.18.44-fc-v669" → [6, 18, 44]; null when the release does not start with a version. */
