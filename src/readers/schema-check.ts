@@ -80,68 +80,84 @@ function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   return s;
 }
 
+/** A path built as the walk goes down, and spelt out only for a violation. */
+type Where = { up: Where; key: string | number } | null;
+const spell = (w: Where): string => (w ? childPath(spell(w.up), w.key) : '$');
+
+/** Schemas whose keywords were all seen to be known: checked once, not at every value. */
+const vetted = new WeakSet<JsonSchema>();
+
 /**
  * The places where `value` breaks `schema`, at most `limit` of them (0: conforms). Walks the
  * value once; values the schema leaves unconstrained ({}) are not descended into, so a deeply
  * nested one costs nothing here.
  */
 export function schemaViolations(value: unknown, schema: JsonSchema, limit = 10): SchemaViolation[] {
-  const out: SchemaViolation[] = [];
-  const report = (path: string, problem: string) => {
-    if (out.length < limit) out.push({ path, problem });
+  return walk(value, schema, schema, null, limit).map((v) => ({ path: spell(v.where), problem: v.problem }));
+}
+
+function walk(value: unknown, top: JsonSchema, root: JsonSchema, at: Where, limit: number): { where: Where; problem: string }[] {
+  const out: { where: Where; problem: string }[] = [];
+  const report = (where: Where, problem: string) => {
+    if (out.length < limit) out.push({ where, problem });
   };
 
-  const check = (v: unknown, s0: JsonSchema, path: string): void => {
+  const check = (v: unknown, s0: JsonSchema, where: Where): void => {
     if (out.length >= limit) return;
-    for (const k of Object.keys(s0)) if (!KNOWN.has(k)) throw new Error(`schema-check: unsupported keyword "${k}" at ${path}`);
-    const s = resolve(s0, schema);
-    if (s !== s0) return check(v, s, path);
+    if (!vetted.has(s0)) {
+      for (const k of Object.keys(s0)) if (!KNOWN.has(k)) throw new Error(`schema-check: unsupported keyword "${k}" at ${spell(where)}`);
+      vetted.add(s0);
+    }
+    const s = resolve(s0, root);
+    if (s !== s0) return check(v, s, where);
 
     if (Array.isArray(s.anyOf)) {
       const branches = s.anyOf as JsonSchema[];
-      if (branches.some((b) => schemaViolations(v, withDefs(b, schema), 1).length === 0)) return;
-      // name the branch the value was evidently meant to be (its required keys are all there),
-      // so the message says what is wrong inside it rather than listing every form
-      const meant = isObject(v) ? branches.filter((b) => {
-        const r = resolve(b, schema);
-        return r.type === 'object' && Array.isArray(r.required) && r.required.length > 0 && r.required.every((k) => Object.hasOwn(v, k as string));
+      if (branches.some((b) => walk(v, b, root, where, 1).length === 0)) return;
+      // name the branch the value was evidently meant to be — the only one of its JSON type, or
+      // the only object form whose required keys are all there — so the message says what is
+      // wrong inside it rather than listing every form
+      const sameType = branches.filter((b) => {
+        const t = resolve(b, root).type;
+        return t === undefined || (Array.isArray(t) ? t : [t]).some((x) => typeOk(x as string, v));
+      });
+      const meant = sameType.length === 1 ? sameType : isObject(v) ? sameType.filter((b) => {
+        const r = resolve(b, root);
+        return Array.isArray(r.required) && r.required.length > 0 && r.required.every((k) => Object.hasOwn(v, k as string));
       }) : [];
-      if (meant.length === 1) return check(v, meant[0], path);
-      return report(path, `expected ${describe(s, schema)}`);
+      if (meant.length === 1) return check(v, meant[0], where);
+      return report(where, `expected ${describe(s, root)}`);
     }
 
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-      if (!types.some((t) => typeOk(t, v))) return report(path, `expected ${describe(s, schema)}`);
+      if (!types.some((t) => typeOk(t, v))) return report(where, `expected ${describe(s, root)}`);
     }
-    if ('const' in s && v !== s.const) return report(path, `expected ${JSON.stringify(s.const)}`);
-    if (Array.isArray(s.enum) && !s.enum.includes(v)) return report(path, `expected ${describe(s, schema)}`);
+    if ('const' in s && v !== s.const) return report(where, `expected ${JSON.stringify(s.const)}`);
+    if (Array.isArray(s.enum) && !s.enum.includes(v)) return report(where, `expected ${describe(s, root)}`);
 
     if (isObject(v)) {
       const props = (s.properties ?? {}) as Record<string, JsonSchema>;
       for (const k of (s.required ?? []) as string[]) {
-        if (!Object.hasOwn(v, k)) report(childPath(path, k), `missing (expected ${describe(props[k] ?? {}, schema)})`);
+        if (!Object.hasOwn(v, k)) report({ up: where, key: k }, `missing (expected ${describe(props[k] ?? {}, root)})`);
       }
       const extra = s.additionalProperties;
-      for (const k of Object.keys(v)) {
+      const extraSchema = extra && typeof extra === 'object' && Object.keys(extra).length ? (extra as JsonSchema) : null;
+      for (const k in v) {
         if (out.length >= limit) return;
-        if (Object.hasOwn(props, k)) check(v[k], props[k], childPath(path, k));
-        else if (extra === false) report(childPath(path, k), 'unexpected key');
-        else if (extra && typeof extra === 'object' && Object.keys(extra).length) check(v[k], extra as JsonSchema, childPath(path, k));
+        if (!Object.hasOwn(v, k)) continue;
+        if (Object.hasOwn(props, k)) check(v[k], props[k], { up: where, key: k });
+        else if (extra === false) report({ up: where, key: k }, 'unexpected key');
+        else if (extraSchema) check(v[k], extraSchema, { up: where, key: k });
       }
     }
     if (Array.isArray(v) && s.items && typeof s.items === 'object' && Object.keys(s.items).length) {
-      for (let i = 0; i < v.length && out.length < limit; i++) check(v[i], s.items as JsonSchema, childPath(path, i));
+      for (let i = 0; i < v.length && out.length < limit; i++) check(v[i], s.items as JsonSchema, { up: where, key: i });
     }
   };
 
-  check(value, schema, '$');
+  check(value, top, at);
   return out;
-}
-
-/** A branch of the root schema, still able to resolve the root's $refs. */
-function withDefs(branch: JsonSchema, root: JsonSchema): JsonSchema {
-  return root.$defs ? { ...branch, $defs: root.$defs } : branch;
 }
 
 /** One line per violation, for a usage error. */
