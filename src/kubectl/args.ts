@@ -61,6 +61,8 @@ A container without a shell
 kubectl
       --context, --kubeconfig, --as   passed to every kubectl call (KUBECONFIG is honoured)
 
+Options after \`--\` are read as this command's own (the old plugin's \`POD -- --expect …\`).
+
 Exit status: 0 every check holds in every pod; 1 a check fails in a pod; 3 a check could not
 be decided; 5 a pod could not be reached (the others are still reported); 2 usage error.
 1 wins over 5, 5 over 4 (an internal error in one pod), 4 over 3.

@@ -126,6 +126,11 @@ describe('kubectl sbx over real containers', () => {
     expect(comparable(report)).toEqual(comparable(JSON.parse(direct.stdout)));
     expect(report.collection).toMatchObject({ method: 'remote', channel: 'kubectl exec -i -n shop web-0 -c app --', helper: { how: 'uploaded', removedOwnCopy: true } });
 
+    // the old plugin's form: sbx-detect's options after `--`
+    const old = await plugin(['web-0', '-n', 'shop', '--json', '--', '--expect', 'sandbox=gvisor']);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('kubectl-sbx: shop/web-0: --expect sandbox=gvisor: fail, observed runc-class');
+
     // a context the kubeconfig does not have: kubectl's own error, exit 5
     const wrong = await plugin(['web-0', '-n', 'shop', '--context=prod']);
     expect(wrong.code).toBe(5);
