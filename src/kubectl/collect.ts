@@ -45,6 +45,9 @@ export interface DebugInfo {
   reason: string;
   /** the parts of the report that are the debug container's own, not the target's */
   ownFacts: string[];
+  /** who the helper ran as in the debug container (its own /proc/thread-self/status): the
+   *  syscall plan and its reading are built from these, never from the target's */
+  scanAs?: { uid: number | null; capabilities: string[] | null };
 }
 
 export interface PodIdentity {
@@ -158,6 +161,10 @@ function finish(pod: PodIdentity, host: RemoteHost, got: { facts: Facts; own: Fa
     if (own) verdict.seccompProfile = { ...own, reason: `of the debug container ${d.container}, where the scan ran: ${own.reason}` };
     facts = { ...facts, native: relabel(facts.native, where) };
     if (d.targetPid !== null) facts = retarget(facts, d.targetPid);
+    if (got.own) {
+      const { uid, capabilities } = got.own.process;
+      d.scanAs = { uid: uid.known ? uid.value.effective : null, capabilities: capabilities.effective.known ? capabilities.effective.value.names : null };
+    }
   }
   const expected = o.expectations.length ? checkExpectations(o.expectations, facts, verdict) : null;
   const podSecurity = o.pss ? checkPodSecurity(o.pss, facts, verdict) : null;

@@ -138,7 +138,8 @@ function debugNote(r: PodResult): string | null {
   const target = d.targetPid === null
     ? 'the pod shares one process namespace (PID 1 is the pause process), so nothing could be read as the target: every per-process fact is the debug container\'s own'
     : `status, capabilities, seccomp mode, namespaces, cgroup and mounts are ${r.pod.container}'s, read from /proc/${d.targetPid}/… (unknown where the profile "${d.profile}" may not read them)`;
-  return `note: collected in the ephemeral debug container ${d.container} (${d.reason}): ${target}; the syscall scan, its seccomp profile, CPUID and the root-filesystem markers are the debug container's own. An ephemeral container cannot be removed: it has exited and stays listed in the pod.`;
+  const as = d.scanAs ? ` (it ran as uid ${d.scanAs.uid ?? '?'} with capabilities ${d.scanAs.capabilities ? d.scanAs.capabilities.join(' ') || 'none' : 'unknown'})` : '';
+  return `note: collected in the ephemeral debug container ${d.container} (${d.reason}): ${target}; the syscall scan${as}, its seccomp profile, CPUID and the root-filesystem markers are the debug container's own. An ephemeral container cannot be removed: it has exited and stays listed in the pod.`;
 }
 
 /** stderr: why a pod was not reached, and one line per check that did not hold, per pod. */

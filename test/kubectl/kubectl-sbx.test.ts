@@ -169,12 +169,16 @@ describe('kubectl sbx over real containers', () => {
     expect(f.native.syscalls.known).toBe(true);
     expect(f.native.syscalls.source).toMatch(/in the ephemeral debug container sbx-detect-[0-9a-f]+/);
     expect(line.verdict.seccompProfile.reason).toMatch(/^of the debug container sbx-detect-[0-9a-f]+, where the scan ran/);
+    // the scan was planned and read with the helper's own identity: root with Docker's default
+    // capabilities plus the general profile's SYS_PTRACE, not the target's uid 20000 and none
+    expect(line.pod.debug.scanAs.uid).toBe(0);
+    expect(line.pod.debug.scanAs.capabilities).toEqual(expect.arrayContaining(['chown', 'setuid', 'sys_ptrace']));
     expect(line.verdict.sandbox.class).toBe('runc-class');
 
     const tables = await plugin(['distroless-0', '-n', 'tools']);
     expect(tables.code, tables.stderr).toBe(0);
     expect(tables.stdout).toMatch(/collected through ephemeral debug container sbx-detect-[0-9a-f]+ \(image busybox\) targeting main/);
-    expect(tables.stdout).toMatch(/note: collected in the ephemeral debug container .*read from \/proc\/1\/….*the syscall scan, its seccomp profile, CPUID and the root-filesystem markers are the debug container's own/s);
+    expect(tables.stdout).toMatch(/note: collected in the ephemeral debug container .*read from \/proc\/1\/….*the syscall scan \(it ran as uid 0 with capabilities [a-z_ ]*sys_ptrace[a-z_ ]*\), its seccomp profile, CPUID and the root-filesystem markers are the debug container's own/s);
     const refused = await plugin(['distroless-0', '-n', 'tools', '--no-debug']);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/tools\/distroless-0: kubectl exec: .*no POSIX shell/);
