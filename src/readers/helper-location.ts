@@ -43,14 +43,19 @@ function defaultBundleDir(): string | null {
 }
 
 /** The helper asset when running as a single executable, else null. Never throws. */
-export async function embeddedHelper(): Promise<Uint8Array | null> {
+export function embeddedHelper(): Promise<Uint8Array | null> {
+  return embeddedAsset(SEA_ASSET_KEY);
+}
+
+/** An asset of the single executable by key, or null (not a single executable, no such asset). */
+async function embeddedAsset(key: string): Promise<Uint8Array | null> {
   try {
     // node:sea exists from Node 20.12. The single executable's main script has a require() for
     // built-in modules but no import() (esbuild keeps import() of externals as it is), so
     // require() when there is one (the CommonJS bundle), import() otherwise (ESM, tests).
     const sea: typeof import('node:sea') = typeof require === 'function' ? require('node:sea') : await import('node:sea');
     if (!sea.isSea()) return null;
-    return new Uint8Array(sea.getAsset(SEA_ASSET_KEY));
+    return new Uint8Array(sea.getAsset(key));
   } catch {
     return null;
   }
@@ -87,17 +92,6 @@ export async function helperBytesForArch(machine: string, opts: Pick<LocateOptio
   if (bytes) return bytes;
   tried.push(`the single executable's asset ${name}`);
   return `no ${name} for the target's ${machine} architecture; tried ${tried.join(', ')}`;
-}
-
-/** An asset of the single executable by key, or null (not a single executable, no such asset). */
-async function embeddedAsset(key: string): Promise<Uint8Array | null> {
-  try {
-    const sea: typeof import('node:sea') = typeof require === 'function' ? require('node:sea') : await import('node:sea');
-    if (!sea.isSea()) return null;
-    return new Uint8Array(sea.getAsset(key));
-  } catch {
-    return null;
-  }
 }
 
 /** $TMPDIR, /tmp, /dev/shm, /run, $HOME, the executable's directory; no duplicates. */

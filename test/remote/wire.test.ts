@@ -96,6 +96,11 @@ describe('hostile answers', () => {
     { kind: 'read', path: '/x' }, { kind: 'list', path: '/x' }, { kind: 'link', path: '/x' }, { kind: 'stat', path: '/x' },
     { kind: 'env', name: 'X' }, { kind: 'uname' },
   ];
+  it('never throw on an object whose own toString is data (found by the property below)', () => {
+    const evil = JSON.parse('{"req":{"toString":null},"errno":{"valueOf":null},"data":{"toString":1}}');
+    for (const q of kinds) expect(decodeAnswer(q, evil).ok).toBe(false);
+  });
+
   it('never throw, whatever the object (20,000 arbitrary answers)', () => {
     fc.assert(fc.property(fc.constantFrom(...kinds), fc.dictionary(fc.constantFrom('req', 'id', 'data', 'errno', 'names', 'target', 'mode', 'uid', 'gid', 'size', 'ino', 'dev', 'rdev', 'value', 'unset', 'refused', 'truncated', 'release', 'version', 'machine'), fc.jsonValue()), fc.boolean(),
       (q, obj, sameReq) => {

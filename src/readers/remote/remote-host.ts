@@ -71,7 +71,7 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
     const byId = new Map<string, Question>(asked.map((q, i) => [`q${i}`, q]));
     const rest: Record<string, unknown>[] = [];
     for (const line of round.answers) {
-      const q = typeof line.id === 'string' && QUESTION_KINDS.has(String(line.req)) ? byId.get(line.id) : undefined;
+      const q = typeof line.id === 'string' && typeof line.req === 'string' && QUESTION_KINDS.has(line.req) ? byId.get(line.id) : undefined;
       if (!q) {
         rest.push(line);
         continue;

@@ -10,6 +10,7 @@
 // trip fewer, and no shell needed). Every failure comes back as a reason.
 import { randomBytes } from 'node:crypto';
 import { type Next, LineChannel } from './channel.js';
+import { describeValue } from './wire.js';
 
 export const PROTOCOL = 1;
 
@@ -167,7 +168,7 @@ function parseObject(line: string): Record<string, unknown> | null {
 function parseHello(line: string): Hello | string {
   const v = parseObject(line);
   if (!v) return 'the helper\'s hello line is not JSON';
-  if (v.protocol !== PROTOCOL) return `the helper speaks protocol ${String(v.protocol).slice(0, 20)}, not ${PROTOCOL}: a different sbx-detect version`;
+  if (v.protocol !== PROTOCOL) return `the helper speaks protocol ${describeValue(v.protocol)}, not ${PROTOCOL}: a different sbx-detect version`;
   if (typeof v.arch !== 'string' || typeof v.pid !== 'number') return 'the helper\'s hello lacks arch or pid';
   const removed = v.unlink_errno === undefined ? null : v.unlink_errno === 0;
   return { arch: v.arch.slice(0, 40), pid: v.pid, removedOwnCopy: removed };

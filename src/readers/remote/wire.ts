@@ -64,7 +64,7 @@ const FILE_TYPES: Record<number, FileType> = {
 /** Decodes one answer object for question q. `line` has already passed JSON.parse. */
 export function decodeAnswer(q: Question, line: Record<string, unknown>): Read<AnswerValue> {
   const path = what(q);
-  if (line.req !== q.kind) return bad(q, `is a "${String(line.req).slice(0, 20)}" answer`);
+  if (line.req !== q.kind) return bad(q, `is a "${describeValue(line.req)}" answer`);
   if (line.refused !== undefined) {
     return readError('NOT_CAPTURED', path, `NOT_CAPTURED: ${path} holds secrets; the helper does not send their contents across the channel`);
   }
@@ -111,6 +111,14 @@ export function decodeAnswer(q: Question, line: Record<string, unknown>): Read<A
       return { ok: true, value: { release: fromBytes(release), version: fromBytes(version), machine: fromBytes(machine) } };
     }
   }
+}
+
+/** A value from an answer, for a message: never throws (JSON.parse can give an object whose
+ *  own toString is null, which String() cannot convert). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return v.slice(0, 20);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return Array.isArray(v) ? 'array' : typeof v;
 }
 
 /** The helper sends bytes; names, link targets and text are read as UTF-8, as Node reads them. */
