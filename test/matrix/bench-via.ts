@@ -71,8 +71,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`| ${runtime} | ${m.node.toFixed(3)} s | ${m.exec.toFixed(3)} s | ${m.inside.toFixed(3)} s | ${m.via.toFixed(3)} s | ${(m.via / m.inside).toFixed(2)}× | ${(collection.bytesSent / 1024).toFixed(1)} KiB | ${(collection.bytesReceived / 1024).toFixed(1)} KiB | ${collection.roundTrips} |`);
     }
 
+    // named as dockershim named pod containers, so the kubectl stand-in lists them as pods
     const names: string[] = [];
-    for (let i = 0; i < fleet; i++) names.push(await engine.start(`bench-fleet-${i}`, 'sbx-busybox', ['--user', '20000:20000']));
+    for (let i = 0; i < fleet; i++) names.push(await engine.start(`k8s_app_fleet-${i}_fleet`, 'sbx-busybox', ['--user', '20000:20000']));
     const t0 = process.hrtime.bigint();
     const results: { secs: number; sent: number; received: number; ok: boolean }[] = [];
     let next = 0;
@@ -88,6 +89,19 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`\nfleet: ${fleet} busybox containers (runc, no glibc), ${parallel} at a time: ${wall.toFixed(1)} s wall, ` +
       `${results.filter((r) => r.ok).length}/${fleet} reports, per container median ${median(results.map((r) => r.secs)).toFixed(2)} s, ` +
       `${(median(results.map((r) => r.sent)) / 1024).toFixed(1)} KiB sent and ${(median(results.map((r) => r.received)) / 1024).toFixed(1)} KiB received`);
+
+    // the same fleet as `kubectl sbx --all -n fleet --parallel P --json`, through the stand-in
+    // (test/kubectl/kubectl-standin.mjs: kubectl exec and get translated onto this dockerd)
+    const t1 = process.hrtime.bigint();
+    const k = spawnSync(process.execPath, [BUNDLE, 'kubectl', '--all', '-n', 'fleet', '--parallel', String(parallel), '--json'], {
+      encoding: 'utf8', maxBuffer: 256 << 20,
+      env: { ...process.env, KUBECTL_SBX_KUBECTL: join(__dirname, '../kubectl/kubectl-standin.mjs'), STANDIN_DOCKER: JSON.stringify(engine.cli) },
+    });
+    const kwall = Number(process.hrtime.bigint() - t1) / 1e9;
+    const docs = k.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const sent = docs.map((d) => d.collection?.bytesSent ?? 0), received = docs.map((d) => d.collection?.bytesReceived ?? 0);
+    console.log(`kubectl sbx --all -n fleet --parallel ${parallel} --json (kubectl stand-in onto the same containers): ${kwall.toFixed(1)} s wall, ` +
+      `exit ${k.status}, ${docs.filter((d) => d.collection).length}/${fleet} reports, ${(median(sent) / 1024).toFixed(1)} KiB sent and ${(median(received) / 1024).toFixed(1)} KiB received per pod`);
     return 0;
   } finally {
     await engine.stop();
