@@ -27,12 +27,15 @@ export function unshareArgv(decl: CaseDecl): string[] {
   const binds = extraMounts(decl);
   const L: string[] = ['set -eu'];
   // 1. Every mount of this private copy read-only, keeping its locked flags (nosuid, nodev, …).
+  //    What cannot be remounted — a running engine's overlays and network namespaces (#12) — is
+  //    detached from this private copy instead (lazily: its submounts go with it, and are then
+  //    no mount points any more); only a mount that can be neither is a failure.
   L.push(
     `awk '{print $5, $6}' /proc/self/mountinfo | while read -r mp opts; do`,
     `  case "$mp" in /proc|/proc/*) continue ;; esac`,
     `  case ",$opts," in *,ro,*) continue ;; esac`,
     `  flags=$(printf %s "$opts" | sed 's/^rw,/ro,/; s/^rw$/ro/')`,
-    `  mount -o "remount,bind,$flags" "$mp" 2>/dev/null || ${FAIL('cannot make $mp read-only')}`,
+    `  mount -o "remount,bind,$flags" "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || ! mountpoint -q "$mp" 2>/dev/null || ${FAIL('cannot make $mp read-only')}`,
     `done`,
   );
   // 2. Sources of the binds kept reachable (a clone under /tmp is about to be covered).
