@@ -527,6 +527,51 @@ static void do_cpuid(char **tok, int ntok, const char *line) {
   out("}\n");
 }
 
+/* /dev/kvm, read-only questions for `sbx-detect node`: KVM_GET_API_VERSION and
+ * KVM_CHECK_EXTENSION on the system fd, in a forked child (a broken KVM module must not hang
+ * the helper). Opened O_RDONLY; never KVM_CREATE_VM (on a PVM host creating a VM hangs), never
+ * anything that changes state. The ioctl numbers are _IO(KVMIO=0xAE, 0x00) and _IO(0xAE, 0x03),
+ * the same on x86_64 and aarch64 (asm-generic encoding). Request: `kvm [CAP …]` (≤ 12). */
+static void child_kvm(int fd, void *arg) {
+  const uint64_t *caps = arg; /* caps[0] = count, then the KVM_CAP_* numbers */
+  struct frag f = {.len = 0};
+  int kvm = open("/dev/kvm", O_RDONLY | O_CLOEXEC);
+  if (kvm < 0) {
+    frag_str(&f, "\"open_errno\":");
+    frag_i64(&f, errno);
+    frag_send(fd, &f);
+    return;
+  }
+  long v = syscall(SYS_ioctl, kvm, 0xAE00UL, 0UL);
+  frag_str(&f, "\"api_version\":");
+  frag_i64(&f, v);
+  frag_str(&f, ",\"api_errno\":");
+  frag_i64(&f, v < 0 ? errno : 0);
+  frag_str(&f, ",\"caps\":{");
+  for (uint64_t i = 1; i <= caps[0]; i++) {
+    long r = syscall(SYS_ioctl, kvm, 0xAE03UL, (unsigned long)caps[i]);
+    frag_str(&f, i > 1 ? ",\"" : "\"");
+    frag_i64(&f, (int64_t)caps[i]);
+    frag_str(&f, "\":");
+    frag_i64(&f, r < 0 ? -errno : r); /* negative: the errno of a refused check */
+  }
+  frag_str(&f, "}");
+  close(kvm);
+  frag_send(fd, &f);
+}
+
+static void do_kvm(char **tok, int ntok, const char *line) {
+  uint64_t caps[13] = {0};
+  if (ntok - 1 > 12) return out_error(line, "kvm takes at most 12 capability numbers");
+  for (int i = 1; i < ntok; i++)
+    if (!parse_u64(tok[i], &caps[i]) || caps[i] > 0xffff) return out_error(line, "kvm needs: kvm [CAP ...]");
+  caps[0] = (uint64_t)(ntok - 1);
+  struct child_outcome o = run_child(child_kvm, caps);
+  out("{\"req\":\"kvm\"");
+  out_child_outcome(&o);
+  out("}\n");
+}
+
 /* Reads the syslog buffer. Read-only actions only: SIZE_BUFFER (10) and READ_ALL (3);
  * never READ (2, destructive) or any CLEAR action. */
 static void child_syslog(int fd, void *arg) {
@@ -897,6 +942,7 @@ static void handle_line(char *line) {
   else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
   else if (strcmp(tok[0], "mmap") == 0) do_mmap(tok, ntok, copy);
   else if (strcmp(tok[0], "timing") == 0) do_timing(tok, ntok, copy);
+  else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
   else out_error(copy, "unknown request");
   fflush(stdout);
 }
