@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="runc crun runsc bubblewrap systemd-container lxc uidmap golang-github-docker-docker-dev
 musl-tools qemu-system-x86 linux-image-amd64 busybox-static qemu-user-static gcc-aarch64-linux-gnu
-libc6-dev-arm64-cross iproute2 time docker.io podman"
+libc6-dev-arm64-cross iproute2 time docker.io podman strace"
 
 if [ "$(id -u)" != 0 ]; then
   echo "setup-runtimes: must run as root (it installs Debian packages)" >&2

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +181,9 @@ static void frag_send(int fd, struct frag *f) {
 /* ---------- children ---------- */
 
 static volatile int child_result_fd = -1;
+/* set in a batch child (see run_batch): a trap answers the current probe and the loop goes on */
+static sigjmp_buf batch_env;
+static volatile sig_atomic_t batch_active = 0;
 /* the probe child's own pid, to notice a call that created another process */
 static long child_pid = 0;
 /* written by a probe child once its setup is done: a child that dies without it died in its
@@ -204,6 +208,9 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   frag_i64(&f, (int64_t)(uint32_t)info->si_arch);
 #endif
   frag_send(child_result_fd, &f);
+  /* in a batch child the answer is written: go on with the next probe (no state changed:
+   * a trapped call never ran) */
+  if (batch_active) siglongjmp(batch_env, 1);
   _exit(0);
 }
 
@@ -259,6 +266,42 @@ static long long now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After EOF the child is normally exiting; if it closed its pipe and kept running, give it
+ * what is left of the deadline, then kill it. It is our own child, nobody else's. */
+static void reap_child(pid_t pid, struct child_outcome *o, long long deadline, int complete) {
+  while (!o->timed_out) {
+    pid_t w = waitpid(pid, &o->status, WNOHANG);
+    if (w == pid) {
+      o->status_known = 1;
+      break;
+    }
+    if (w < 0 && errno != EINTR) break;
+    if (now_ms() >= deadline) {
+      if (!complete) o->timed_out = 1;
+      break;
+    }
+    struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
+    nanosleep(&ts, NULL);
+  }
+  if (!o->status_known) {
+    kill(pid, SIGKILL);
+    /* SIGKILL waits for an uninterruptible sleep to end: bound that wait too, and leave a
+     * child stuck in D state behind rather than hang the scan */
+    long long reap_deadline = now_ms() + 1000;
+    while (now_ms() < reap_deadline) {
+      pid_t w = waitpid(pid, &o->status, WNOHANG);
+      if (w == pid) {
+        o->status_known = 1;
+        break;
+      }
+      if (w < 0 && errno != EINTR) break;
+      struct timespec ts = {0, 10000};
+      nanosleep(&ts, NULL);
+    }
+    if (!o->status_known) o->unreaped = 1;
+  }
 }
 
 /* Forks, runs fn in the child, collects its output with a deadline, kills and reaps it. */
@@ -332,39 +375,7 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
     o.output_len--;
   }
   int complete = o.output_len > 0 && o.output[o.output_len - 1] == '\n';
-  /* After EOF the child is normally exiting; if it closed its pipe and kept running, give it
-   * what is left of the deadline, then kill it. It is our own child, nobody else's. */
-  while (!o.timed_out) {
-    pid_t w = waitpid(pid, &o.status, WNOHANG);
-    if (w == pid) {
-      o.status_known = 1;
-      break;
-    }
-    if (w < 0 && errno != EINTR) break;
-    if (now_ms() >= deadline) {
-      if (!complete) o.timed_out = 1;
-      break;
-    }
-    struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
-    nanosleep(&ts, NULL);
-  }
-  if (!o.status_known) {
-    kill(pid, SIGKILL);
-    /* SIGKILL waits for an uninterruptible sleep to end: bound that wait too, and leave a
-     * child stuck in D state behind rather than hang the scan */
-    long long reap_deadline = now_ms() + 1000;
-    while (now_ms() < reap_deadline) {
-      pid_t w = waitpid(pid, &o.status, WNOHANG);
-      if (w == pid) {
-        o.status_known = 1;
-        break;
-      }
-      if (w < 0 && errno != EINTR) break;
-      struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
-      nanosleep(&ts, NULL);
-    }
-    if (!o.status_known) o.unreaped = 1;
-  }
+  reap_child(pid, &o, deadline, complete);
   return o;
 }
 
@@ -431,10 +442,12 @@ struct sys_request {
   long nr;
   uint64_t args[6];
   int arg_is_pid[6];
+  char id[65];
 };
 
-static void child_sys(int fd, void *arg) {
-  struct sys_request *r = arg;
+/* Runs one probe and writes its answer line; returns 1 when the call succeeded (and so may
+ * have changed the calling process). */
+static int sys_probe(int fd, struct sys_request *r) {
   struct frag f = {.len = 0};
   long pid = 0;
   for (int i = 0; i < 6; i++)
@@ -445,7 +458,7 @@ static void child_sys(int fd, void *arg) {
         frag_str(&f, "\"pid_errno\":");
         frag_i64(&f, errno);
         frag_send(fd, &f);
-        return;
+        return 0;
       }
       break;
     }
@@ -462,24 +475,177 @@ static void child_sys(int fd, void *arg) {
   frag_str(&f, ",\"errno\":");
   frag_i64(&f, e);
   frag_send(fd, &f);
+  return ret >= 0;
+}
+
+static void child_sys(int fd, void *arg) { sys_probe(fd, arg); }
+
+/* "sys ID NR A0..A5" (and "sysb", the same) into r; 0 and an error line when malformed */
+static int parse_sys(char **tok, int ntok, const char *line, struct sys_request *r) {
+  if (ntok != 9) return out_error(line, "sys needs: sys ID NR A0 A1 A2 A3 A4 A5"), 0;
+  if (!valid_id(tok[1])) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])"), 0;
+  memset(r, 0, sizeof *r);
+  uint64_t nr;
+  if (!parse_u64(tok[2], &nr) || nr > 100000) return out_error(line, "bad syscall number"), 0;
+  r->nr = (long)nr;
+  for (int i = 0; i < 6; i++) {
+    if (strcmp(tok[3 + i], "pid") == 0) r->arg_is_pid[i] = 1;
+    else if (!parse_u64(tok[3 + i], &r->args[i])) return out_error(line, "bad argument"), 0;
+  }
+  snprintf(r->id, sizeof r->id, "%s", tok[1]);
+  return 1;
 }
 
 static void do_sys(char **tok, int ntok, const char *line) {
-  if (ntok != 9) return out_error(line, "sys needs: sys ID NR A0 A1 A2 A3 A4 A5");
-  if (!valid_id(tok[1])) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])");
   struct sys_request r;
-  memset(&r, 0, sizeof r);
-  uint64_t nr;
-  if (!parse_u64(tok[2], &nr) || nr > 100000) return out_error(line, "bad syscall number");
-  r.nr = (long)nr;
-  for (int i = 0; i < 6; i++) {
-    if (strcmp(tok[3 + i], "pid") == 0) r.arg_is_pid[i] = 1;
-    else if (!parse_u64(tok[3 + i], &r.args[i])) return out_error(line, "bad argument");
-  }
+  if (!parse_sys(tok, ntok, line, &r)) return;
   struct child_outcome o = run_child(child_sys, &r);
-  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", tok[1], r.nr);
+  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", r.id, r.nr);
   out_child_outcome(&o);
   out("}\n");
+}
+
+/* ---------- batched probes (sysb) ----------
+ *
+ * Consecutive `sysb` requests run in one long-lived child, one after the other, each answer
+ * written before the next call: a fork costs 1-2 ms under gVisor's ptrace platform, the call
+ * itself 20 us. The plan sends `sysb` only for calls whose allowed answer is a failure that
+ * changes nothing (src/probes/syscalls/plan.ts); anything else stays `sys`, a fresh child each.
+ * The child ends — and a fresh one takes the next probe — when a call succeeds (it may have
+ * changed the child), is killed (seccomp KILL), or overruns the per-probe deadline. A trap is
+ * answered by the SIGSYS handler, and the child goes on. Every answer line is the one `sys`
+ * would give. */
+
+#define MAX_BATCH 1024
+static struct sys_request batch[MAX_BATCH];
+static int batch_n = 0;
+static volatile int batch_next = 0;
+
+static void child_batch(int fd, void *arg) {
+  (void)arg;
+  batch_active = 1;
+  /* after a trap the handler comes back here, the trapped probe answered */
+  sigsetjmp(batch_env, 1);
+  while (batch_next < batch_n) {
+    int k = batch_next++; /* advanced first: a trap resumes at the next probe */
+    if (sys_probe(fd, &batch[k])) _exit(0);
+  }
+  _exit(0);
+}
+
+static void out_batch_answer(int k, struct child_outcome *o) {
+  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", batch[k].id, batch[k].nr);
+  out_child_outcome(o);
+  out("}\n");
+}
+
+static void run_batch(void) {
+  int current = 0;
+  while (current < batch_n) {
+    struct child_outcome o;
+    memset(&o, 0, sizeof o);
+    int p[2];
+    if (pipe(p) != 0) {
+      o.fork_errno = errno, o.pipe_failed = 1;
+      out_batch_answer(current++, &o);
+      continue;
+    }
+    int highest = p[0] > p[1] ? p[0] : p[1];
+    fflush(stdout);
+    batch_next = current;
+    pid_t pid = fork();
+    if (pid < 0) {
+      o.fork_errno = errno;
+      close(p[0]);
+      close(p[1]);
+      out_batch_answer(current++, &o);
+      continue;
+    }
+    if (pid == 0) {
+      close(p[0]);
+      child_prepare(p[1], highest);
+      child_batch(p[1], NULL);
+    }
+    close(p[1]);
+    /* each answer is one line; the current probe gets timeout_ms from the previous answer */
+    long long deadline = now_ms() + timeout_ms;
+    char line[1024];
+    size_t len = 0;
+    int eof = 0, ready = 0, first = 1, overlong = 0, succeeded = 0;
+    while (!eof && !succeeded && current < batch_n) {
+      long long left = deadline - now_ms();
+      if (left <= 0) {
+        o.timed_out = 1;
+        break;
+      }
+      struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+      int r = poll(&pfd, 1, (int)left);
+      if (r < 0 && errno != EINTR) break;
+      if (r <= 0) continue;
+      char chunk[4096];
+      ssize_t n = read(p[0], chunk, sizeof chunk);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      if (n == 0) {
+        eof = 1;
+        break;
+      }
+      for (ssize_t i = 0; i < n; i++) {
+        char c = chunk[i];
+        if (first) {
+          first = 0;
+          if (c == READY_MARK) {
+            ready = 1;
+            continue;
+          }
+        }
+        if (c != '\n') {
+          if (len < sizeof line - 1) line[len++] = c;
+          else overlong = 1;
+          continue;
+        }
+        line[len] = 0;
+        struct child_outcome done;
+        memset(&done, 0, sizeof done);
+        done.ready = ready;
+        char text[sizeof line + 1];
+        memcpy(text, line, len);
+        text[len] = '\n', text[len + 1] = 0;
+        if (overlong) done.ready = 0; /* a garbled answer is reported as incomplete */
+        done.output = malloc(len + 2);
+        if (done.output) memcpy(done.output, text, len + 2), done.output_len = len + 1;
+        /* a call that succeeded ends the child (child_batch): the next probe is not its to answer */
+        const char *ret = strstr(text, "\"ret\":");
+        if (ret && strtoll(ret + 6, NULL, 10) >= 0) succeeded = 1;
+        if (current < batch_n) out_batch_answer(current++, &done);
+        len = 0, overlong = 0;
+        deadline = now_ms() + timeout_ms;
+        if (succeeded) break;
+      }
+    }
+    close(p[0]);
+    reap_child(pid, &o, succeeded ? now_ms() + timeout_ms : deadline, succeeded);
+    if (current < batch_n && !succeeded) {
+      /* the child ended (or was ended) before answering the current probe: that is its answer */
+      o.ready = ready;
+      if (len > 0) {
+        o.output = malloc(len + 1);
+        if (o.output) memcpy(o.output, line, len), o.output[len] = 0, o.output_len = len;
+      }
+      out_batch_answer(current++, &o);
+    } else {
+      free(o.output);
+    }
+  }
+  batch_n = 0;
+  fflush(stdout);
+}
+
+static void do_sysb(char **tok, int ntok, const char *line) {
+  if (batch_n == MAX_BATCH) run_batch();
+  if (parse_sys(tok, ntok, line, &batch[batch_n])) batch_n++;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -928,6 +1094,8 @@ static int handle_host_question(const char *line) {
 static void handle_line(char *line) {
   char copy[MAX_LINE + 2];
   snprintf(copy, sizeof copy, "%s", line);
+  int is_sysb = strncmp(line, "sysb ", 5) == 0;
+  if (!is_sysb && batch_n) run_batch(); /* answers stay in request order */
   if (line[0] != '#' && handle_host_question(line)) return; /* flushed by sync, not per answer */
   char *tok[MAX_TOKENS];
   int ntok = 0;
@@ -937,6 +1105,7 @@ static void handle_line(char *line) {
   }
   if (ntok == 0 || tok[0][0] == '#') return;
   if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy);
+  else if (strcmp(tok[0], "sysb") == 0) return do_sysb(tok, ntok, copy); /* answered by run_batch */
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
   else if (strcmp(tok[0], "cpuid") == 0) do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
@@ -1063,6 +1232,7 @@ int main(int argc, char **argv) {
     if (too_long) out_error(line, "line too long");
     else handle_line(line);
   }
+  if (batch_n) run_batch();
   fflush(stdout);
   return 0;
 }

@@ -26,6 +26,33 @@ beforeAll(async () => {
 }, 120000);
 
 describe('sbx-helper', () => {
+  it('runs consecutive sysb probes in shared children: a success, a kill and a hang each end one child, the next probe gets a fresh one, and the answers are the ones sys gives', () => {
+    // getpid succeeds (ends its child), uretprobe (335) dies of SIGILL on this kernel, pause (34)
+    // hangs until the per-probe deadline; every probe after each still answers for itself
+    const probes = ['read 0 -1 0 0 0 0 0', 'getpid 39 0 0 0 0 0 0', 'write 1 -1 0 0 0 0 0', 'uretprobe 335 0 0 0 0 0 0',
+      'fstat 5 -1 0xffffffffffffffff 0 0 0 0', 'pause 34 0 0 0 0 0 0', 'canary 1023 0 0 0 0 0 0', 'lseek 8 -1 0 0 0 0 0'];
+    const batched = run(['timeout_ms 300', ...probes.map((p) => `sysb ${p}`), 'sys close 3 -1 0 0 0 0 0', ''].join('\n'));
+    const single = run(['timeout_ms 300', ...probes.map((p) => `sys ${p}`), 'sys close 3 -1 0 0 0 0 0', ''].join('\n'));
+    expect(batched.status).toBe(0);
+    const strip = (l: Record<string, unknown>) => (l.id === 'getpid' ? { ...l, ret: 'pid' } : l);
+    expect(batched.lines.map(strip)).toEqual(single.lines.map(strip));
+    expect(batched.lines.map((l) => [l.id, l.errno ?? l.signal ?? (l.timeout ? 'timeout' : '?')])).toEqual([
+      [undefined, '?'], ['read', 9], ['getpid', 0], ['write', 9], ['uretprobe', 4], ['fstat', 9], ['pause', 'timeout'], ['canary', 38], ['lseek', 9], ['close', 9],
+    ]);
+  });
+
+  it('forks far fewer children for a batch (counted by strace)', () => {
+    const strace = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
+    expect(strace, 'strace (scripts/setup-runtimes.sh installs it)').not.toBe('');
+    const plan = (verb: string) => ['timeout_ms 300', ...Array.from({ length: 50 }, (_, i) => `${verb} r${i} 0 -1 0 0 0 0 0`), ''].join('\n');
+    const forks = (verb: string) => {
+      const r = spawnSync(strace, ['-f', '-c', '-e', 'trace=fork,vfork,clone,clone3', helper], { input: plan(verb), encoding: 'utf8' });
+      return r.stderr.split('\n').filter((l) => /\b(clone|fork|clone3)\b/.test(l)).map((l) => Number(l.trim().split(/\s+/)[3])).reduce((a, b) => a + b, 0);
+    };
+    expect(forks('sysb')).toBe(1);
+    expect(forks('sys')).toBe(50);
+  });
+
   it('runs a harmless plan in forked children and answers one JSON line per request', () => {
     const { lines, garbage, status } = run(
       ['timeout_ms 2000', 'sys getpid 39 0 0 0 0 0 0', 'sys close 3 -1 0 0 0 0 0', 'sys kill 62 pid 1000 0 0 0 0', 'sys canary 1023 0 0 0 0 0 0', 'cpuid 0', 'cpuid 0x40000000', 'syslog 64', 'mmap 0x60000', 'timing 39 1000', ''].join('\n'),

@@ -66,11 +66,44 @@ export function argToken(arg: Arg): string {
   return arg.toLowerCase();
 }
 
-export function sysLine(id: string, nr: number, args: readonly Arg[]): string {
+export function sysLine(id: string, nr: number, args: readonly Arg[], verb: 'sys' | 'sysb' = 'sys'): string {
   const six = [...args];
   while (six.length < 6) six.push(0);
   if (six.length > 6) throw new Error(`${id}: more than six arguments`);
-  return `sys ${id} ${nr} ${six.map(argToken).join(' ')}`;
+  return `${verb} ${id} ${nr} ${six.map(argToken).join(' ')}`;
+}
+
+/**
+ * Calls that keep a fresh child each (`sys`) even though their allowed answer is a failure:
+ * they act on the calling process itself — its credentials, namespaces, root, signal state,
+ * address space, descriptors (the result pipe is the one open), limits or scheduling — so that
+ * even a sandbox answering them in an unexpected way must not leave the next probe in a changed
+ * process. Every other call whose allowed answer is an errno runs batched (`sysb`: many per
+ * child, src/helper/README.md), and a call that unexpectedly succeeds ends its batch child.
+ */
+export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups', 'capset']
+    .map((n) => [n, 'credentials']),
+  ...['unshare', 'setns', 'clone', 'clone3', 'chroot', 'pivot_root', 'chdir', 'fchdir', 'execve', 'execveat']
+    .map((n) => [n, 'namespaces, root, working directory or program image']),
+  ...['personality', 'prctl', 'arch_prctl', 'seccomp', 'ptrace', 'landlock_restrict_self'].map((n) => [n, 'process attributes']),
+  ...['rt_sigaction', 'rt_sigprocmask', 'sigaltstack', 'rt_sigsuspend', 'rt_sigtimedwait', 'kill', 'tkill', 'tgkill',
+    'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'pidfd_send_signal'].map((n) => [n, 'signal state, or a signal to itself']),
+  ...['mmap', 'munmap', 'mprotect', 'mremap', 'madvise', 'brk', 'shmat', 'shmdt', 'mlock', 'mlock2', 'munlock', 'mlockall',
+    'munlockall', 'remap_file_pages', 'pkey_mprotect', 'pkey_alloc', 'pkey_free', 'map_shadow_stack', 'mseal', 'userfaultfd',
+    'process_madvise', 'set_mempolicy', 'mbind', 'migrate_pages', 'move_pages'].map((n) => [n, 'address space']),
+  ...['close', 'close_range', 'dup', 'dup2', 'dup3', 'fcntl'].map((n) => [n, 'descriptor table']),
+  ...['setrlimit', 'prlimit64', 'setpriority', 'sched_setaffinity', 'sched_setparam', 'sched_setscheduler', 'sched_setattr',
+    'ioprio_set', 'umask', 'setpgid', 'setsid', 'set_tid_address', 'set_robust_list', 'rseq', 'futex', 'futex_waitv',
+    'futex_wake', 'futex_wait', 'futex_requeue'].map((n) => [n, 'limits, scheduling, session or thread bookkeeping']),
+]);
+
+/** `sysb` when the call may share a child with others, `sys` for a fresh child of its own. */
+export function probeVerb(row: SyscallRow): 'sys' | 'sysb' {
+  const e = row.expect;
+  if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return 'sys'; // an allowed call succeeds or signals
+  if (FRESH_CHILD[row.call ?? row.name] || FRESH_CHILD[row.name]) return 'sys';
+  return 'sysb';
 }
 
 /** Why a row must not be called with these facts, or null when it may be. */
@@ -98,7 +131,7 @@ export function buildSyscallPlan(facts: PlanFacts): SyscallPlan {
       notProbed.push({ row, nr, reason });
       continue;
     }
-    const line = sysLine(row.name, nr, row.args as Arg[]);
+    const line = sysLine(row.name, nr, row.args as Arg[], probeVerb(row));
     probes.push({ id: row.name, row, nr, line });
     lines.push(line);
   }
