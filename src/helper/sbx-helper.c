@@ -443,6 +443,7 @@ struct sys_request {
   uint64_t args[6];
   int arg_is_pid[6];
   char id[65];
+  int query; /* sysq: a call that only reads; its success does not end a batch child */
 };
 
 /* Runs one probe and writes its answer line; returns 1 when the call succeeded (and so may
@@ -528,7 +529,7 @@ static void child_batch(int fd, void *arg) {
   sigsetjmp(batch_env, 1);
   while (batch_next < batch_n) {
     int k = batch_next++; /* advanced first: a trap resumes at the next probe */
-    if (sys_probe(fd, &batch[k])) _exit(0);
+    if (sys_probe(fd, &batch[k]) && !batch[k].query) _exit(0);
   }
   _exit(0);
 }
@@ -618,7 +619,7 @@ static void run_batch(void) {
         if (done.output) memcpy(done.output, text, len + 2), done.output_len = len + 1;
         /* a call that succeeded ends the child (child_batch): the next probe is not its to answer */
         const char *ret = strstr(text, "\"ret\":");
-        if (ret && strtoll(ret + 6, NULL, 10) >= 0) succeeded = 1;
+        if (ret && strtoll(ret + 6, NULL, 10) >= 0 && current < batch_n && !batch[current].query) succeeded = 1;
         if (current < batch_n) out_batch_answer(current++, &done);
         len = 0, overlong = 0;
         deadline = now_ms() + timeout_ms;
@@ -643,9 +644,9 @@ static void run_batch(void) {
   fflush(stdout);
 }
 
-static void do_sysb(char **tok, int ntok, const char *line) {
+static void do_sysb(char **tok, int ntok, const char *line, int query) {
   if (batch_n == MAX_BATCH) run_batch();
-  if (parse_sys(tok, ntok, line, &batch[batch_n])) batch_n++;
+  if (parse_sys(tok, ntok, line, &batch[batch_n])) batch[batch_n++].query = query;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -1094,7 +1095,7 @@ static int handle_host_question(const char *line) {
 static void handle_line(char *line) {
   char copy[MAX_LINE + 2];
   snprintf(copy, sizeof copy, "%s", line);
-  int is_sysb = strncmp(line, "sysb ", 5) == 0;
+  int is_sysb = strncmp(line, "sysb ", 5) == 0 || strncmp(line, "sysq ", 5) == 0;
   if (!is_sysb && batch_n) run_batch(); /* answers stay in request order */
   if (line[0] != '#' && handle_host_question(line)) return; /* flushed by sync, not per answer */
   char *tok[MAX_TOKENS];
@@ -1105,7 +1106,8 @@ static void handle_line(char *line) {
   }
   if (ntok == 0 || tok[0][0] == '#') return;
   if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy);
-  else if (strcmp(tok[0], "sysb") == 0) return do_sysb(tok, ntok, copy); /* answered by run_batch */
+  else if (strcmp(tok[0], "sysb") == 0) return do_sysb(tok, ntok, copy, 0); /* answered by run_batch */
+  else if (strcmp(tok[0], "sysq") == 0) return do_sysb(tok, ntok, copy, 1);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
   else if (strcmp(tok[0], "cpuid") == 0) do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);

@@ -66,7 +66,7 @@ export function argToken(arg: Arg): string {
   return arg.toLowerCase();
 }
 
-export function sysLine(id: string, nr: number, args: readonly Arg[], verb: 'sys' | 'sysb' = 'sys'): string {
+export function sysLine(id: string, nr: number, args: readonly Arg[], verb: 'sys' | 'sysb' | 'sysq' = 'sys'): string {
   const six = [...args];
   while (six.length < 6) six.push(0);
   if (six.length > 6) throw new Error(`${id}: more than six arguments`);
@@ -98,8 +98,21 @@ export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries(
     'futex_wake', 'futex_wait', 'futex_requeue'].map((n) => [n, 'limits, scheduling, session or thread bookkeeping']),
 ]);
 
-/** `sysb` when the call may share a child with others, `sys` for a fresh child of its own. */
-export function probeVerb(row: SyscallRow): 'sys' | 'sysb' {
+/**
+ * Calls that only read the caller's own state, whose success changes nothing: they share a
+ * batch child and do not end it when they succeed (`sysq`). The rest of the calls that succeed
+ * end their child, so the next probe starts in an unchanged one.
+ */
+export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
+  ['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'getgroups',
+    'sched_yield', 'sched_getscheduler', 'membarrier', 'shmget', 'semget', 'msgget', 'landlock_create_ruleset']
+    .map((n) => [n, 'reads the caller\'s own state (or looks a key up without IPC_CREAT)']),
+);
+
+/** `sysb` when the call may share a child with others, `sysq` when it may also succeed there
+ *  without ending it, `sys` for a fresh child of its own. */
+export function probeVerb(row: SyscallRow): 'sys' | 'sysb' | 'sysq' {
+  if (QUERY_ONLY[row.name] && row.args) return 'sysq';
   const e = row.expect;
   if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return 'sys'; // an allowed call succeeds or signals
   if (FRESH_CHILD[row.call ?? row.name] || FRESH_CHILD[row.name]) return 'sys';
