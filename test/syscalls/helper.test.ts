@@ -51,6 +51,14 @@ describe('sbx-helper', () => {
     };
     expect(forks('sysb')).toBe(1);
     expect(forks('sys')).toBe(50);
+    // getpid succeeds: as sysb each success ends its child, as sysq (a query) it does not
+    const getpids = (verb: string) => ['timeout_ms 300', ...Array.from({ length: 10 }, (_, i) => `${verb} g${i} 39 0 0 0 0 0 0`), ''].join('\n');
+    const count = (input: string) => {
+      const r = spawnSync(strace, ['-f', '-c', '-e', 'trace=fork,vfork,clone,clone3', helper], { input, encoding: 'utf8' });
+      return r.stderr.split('\n').filter((l) => /\b(clone|fork|clone3)\b/.test(l)).map((l) => Number(l.trim().split(/\s+/)[3])).reduce((a, b) => a + b, 0);
+    };
+    expect(count(getpids('sysb'))).toBe(10);
+    expect(count(getpids('sysq'))).toBe(1);
   });
 
   it('runs a harmless plan in forked children and answers one JSON line per request', () => {
