@@ -25,6 +25,8 @@ export const EXIT = { ok: 0, expectationFailed: 1, usage: 2, undetermined: 3, in
 export async function main(argv: string[]): Promise<number> {
   // `sbx-detect kubectl …`, which bin/kubectl-sbx runs: the kubectl plugin (src/kubectl/)
   if (argv[0] === 'kubectl') return (await import('./kubectl/main.js')).kubectlMain(argv.slice(1), VERSION);
+  // `sbx-detect node`: can this host run gVisor, Kata and Sysbox pods (src/node/)
+  if (argv[0] === 'node') return (await import('./node/main.js')).nodeMain(argv.slice(1), VERSION);
   const cli = await parseCli(argv, VERSION);
   if (cli.kind === 'usage') return usage(cli.message);
   if (cli.kind === 'done') return EXIT.ok; // help or version, printed
