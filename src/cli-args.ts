@@ -26,6 +26,7 @@ export const OPTIONS = {
   // repeated flags collect into an array; not `array: true`, so a flag never swallows what follows
   expect: { type: 'string', requiresArg: true, describe: 'KEY=VALUE that must hold (repeatable); exit 1 if one fails, 3 if one cannot be decided' },
   pss: { type: 'string', choices: PSS_LEVELS, describe: 'check the Kubernetes Pod Security Standard from inside (exit 1 fail, 3 undetermined)' },
+  declared: { type: 'string', requiresArg: true, describe: 'a pod\'s JSON (kubectl get pod POD -o json; or a List with the Pod and its RuntimeClass): hold what its spec declares against this report (exit 1 mismatch, 3 undetermined)' },
 } as const satisfies Record<string, OptionSpec>;
 
 const COMMANDS = ['snapshot'] as const;
@@ -45,6 +46,7 @@ export interface CliArgs {
   timeout: number;
   expect: string[];
   pss?: string;
+  declared?: string;
 }
 
 export type ParsedCli = { kind: 'args'; args: CliArgs } | { kind: 'done' } | { kind: 'usage'; message: string };
@@ -68,6 +70,7 @@ function normalize(a: Record<string, unknown>): CliArgs {
     timeout: a.timeout as number,
     expect: list(a.expect),
     pss: a.pss as string | undefined,
+    declared: a.declared as string | undefined,
   };
 }
 

@@ -44,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   const pssLevel = args.pss as PssLevel | undefined;
   if (snapshot && (expectations.length || pssLevel)) return usage('snapshot records inputs only: --expect and --pss apply to a report');
   if (args.helperPath && !args.via) return usage('--helper-path applies to --via only');
+  if (snapshot && args.declared) return usage('snapshot records inputs only: --declared applies to a report');
   const nativeOptions = { syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000 };
   const started = performance.now();
   let host: Host;
@@ -87,6 +88,9 @@ export async function main(argv: string[]): Promise<number> {
   const verdict = classify(facts);
   const expected: ExpectationCheck | null = expectations.length ? checkExpectations(expectations, facts, verdict) : null;
   const podSecurity: PssReport | null = pssLevel ? checkPodSecurity(pssLevel, facts, verdict) : null;
+  // --declared pod.json: what the pod's spec declares, held against this report (kubectl/declared.ts)
+  const declared = args.declared ? (await import('./kubectl/declared.js')).compareDeclaredFile(args.declared, facts, verdict) : null;
+  if (declared && 'error' in declared) return usage(`--declared ${args.declared}: ${declared.error}`);
   if (args.json) {
     const { expectationsJson, pssJson, checkFailureLines } = await import('./render/checks.js');
     const report = buildReport(facts, verdict, {
@@ -94,9 +98,10 @@ export async function main(argv: string[]): Promise<number> {
       collection: host.collection?.(),
     });
     const checks = { ...(expected && { expectations: expectationsJson(expected) }), ...(podSecurity && { podSecurity: pssJson(podSecurity) }) };
-    process.stdout.write(renderJson(expected || podSecurity ? { ...report, checks } : report));
+    process.stdout.write(renderJson({ ...report, ...(expected || podSecurity ? { checks } : {}), ...(declared && { declared }) }));
     // stdout is the document; CI logs still get one line per check that did not hold
     process.stderr.write(checkFailureLines(expected, podSecurity));
+    if (declared) process.stderr.write((await import('./render/declared.js')).declaredLines(declared).map((l) => `sbx-detect: --declared ${l}\n`).join(''));
   } else {
     const { renderTable } = await import('./render/table.js'); // `table` is only loaded for humans
     const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));
@@ -106,9 +111,10 @@ export async function main(argv: string[]): Promise<number> {
       if (expected) parts.push(renderExpectationsTable(expected, style));
       if (podSecurity) parts.push(renderPssTable(podSecurity, style));
     }
+    if (declared) parts.push((await import('./render/declared.js')).renderDeclaredTable(declared, style));
     process.stdout.write(parts.join('\n') + '\n');
   }
-  return worstExit([expected?.exitCode ?? EXIT.ok, podSecurity?.exitCode ?? EXIT.ok]);
+  return worstExit([expected?.exitCode ?? EXIT.ok, podSecurity?.exitCode ?? EXIT.ok, declared?.exitCode ?? EXIT.ok]);
 }
 
 /** A definite failure (1) wins over an undetermined check (3), which wins over success (0). */

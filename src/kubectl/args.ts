@@ -21,6 +21,10 @@ export interface KubectlArgs {
   debug: 'fallback' | 'always' | 'never';
   image: string;
   profile: string;
+  /** --strict: a pod whose spec and report disagree fails (exit 1) */
+  strict: boolean;
+  /** --handler-map NAME=CLASS[/DETAIL], repeatable */
+  handlerMap: string[];
   /** --context, --kubeconfig, --as: given to every kubectl call, in the user's order */
   kubectlFlags: string[];
 }
@@ -51,6 +55,13 @@ Report
       --timeout SECONDS     how long the helper may take in each pod (default 30)
       --helper-path PATH    a helper already inside the container: nothing is uploaded
 
+Declared ⇄ enforced (on by default: each pod's spec held against its report)
+      --strict              exit 1 when any pod's sandbox or security context is not what its
+                            spec declares (3 when a field could not be decided)
+      --handler-map NAME=CLASS[/DETAIL]
+                            the class a RuntimeClass handler runs, where its name does not say
+                            (repeatable; e.g. my-sandbox=gvisor, vm-fast=kata/firecracker)
+
 A container without a shell
       --debug               always collect through an ephemeral debug container
       --no-debug            never start one (such a pod is then reported unreachable)
@@ -63,13 +74,14 @@ kubectl
 
 Options after \`--\` are read as this command's own (the old plugin's \`POD -- --expect …\`).
 
-Exit status: 0 every check holds in every pod; 1 a check fails in a pod; 3 a check could not
+Exit status: 0 every check holds in every pod; 1 a check (or, with --strict, the declared
+⇄ enforced comparison) fails in a pod; 3 a check could not
 be decided; 5 a pod could not be reached (the others are still reported); 2 usage error.
 1 wins over 5, 5 over 4 (an internal error in one pod), 4 over 3.
 `;
 
-const STRINGS = ['namespace', 'container', 'selector', 'expect', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as'];
-const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'help'];
+const STRINGS = ['namespace', 'container', 'selector', 'expect', 'handler-map', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as'];
+const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'strict', 'help'];
 const NUMBERS = ['parallel', 'timeout'];
 const ALIASES: Record<string, string[]> = { namespace: ['n'], container: ['c'], selector: ['l'], 'all-namespaces': ['A'], help: ['h'] };
 const KUBECTL_FLAGS = ['context', 'kubeconfig', 'as'];
@@ -82,7 +94,7 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
   const words = dd < 0 ? argv : [...argv.slice(0, dd), ...argv.slice(dd + 1)];
   const r = yargsParser.detailed(words, {
     string: STRINGS, boolean: BOOLEANS, number: NUMBERS, alias: ALIASES,
-    default: { parallel: 4, timeout: 30, syscalls: true, json: false, explain: false, all: false, 'all-namespaces': false },
+    default: { parallel: 4, timeout: 30, syscalls: true, json: false, explain: false, all: false, 'all-namespaces': false, strict: false },
     configuration: { 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': true },
   });
   if (r.error) return { kind: 'usage', message: r.error.message };
@@ -99,13 +111,14 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
     return v;
   };
   const strs: Record<string, string | undefined> = {};
-  for (const n of STRINGS.filter((s) => s !== 'expect')) {
+  for (const n of STRINGS.filter((s) => s !== 'expect' && s !== 'handler-map')) {
     const v = one(n);
     if (v && typeof v === 'object') return { kind: 'usage', message: v.bad };
     strs[n] = v;
   }
   const expect = a.expect === undefined ? [] : ([] as unknown[]).concat(a.expect).map(String);
   if (expect.some((e) => e === '')) return { kind: 'usage', message: '--expect needs KEY=VALUE' };
+  const handlerMap = a['handler-map'] === undefined ? [] : ([] as unknown[]).concat(a['handler-map']).map(String);
   const positional = (a._ as unknown[]).map(String);
   if (positional.length > 1) return { kind: 'usage', message: `one pod at a time (or --all): got ${positional.join(' ')}` };
   for (const n of NUMBERS) {
@@ -148,6 +161,8 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
       debug: a.debug === true ? 'always' : a.debug === false ? 'never' : 'fallback',
       image: strs.image ?? 'busybox',
       profile: strs.profile ?? 'general',
+      strict: a.strict === true,
+      handlerMap,
       kubectlFlags,
     },
   };

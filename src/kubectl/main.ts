@@ -12,6 +12,9 @@ import { type CollectOptions, collectPod, type PodResult } from './collect.js';
 import type { Kubectl } from './kubectl.js';
 import { getPod, listPods, nodeArchitectures, type PodTarget } from './pods.js';
 import { renderSummary } from './summary.js';
+import { type HandlerOverride, parseHandlerMap } from '../classifier/declared.js';
+import { declaredLines, renderDeclaredTable } from '../render/declared.js';
+import { attachDeclared, type DeclaredOptions, readRuntimeClasses } from './declared.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, undetermined: 3, internal: 4, unreachable: 5 } as const;
 const ME = 'kubectl-sbx';
@@ -30,6 +33,12 @@ export async function kubectlMain(argv: string[], version: string): Promise<numb
     if (!p.ok) return usage(`--expect ${text}: ${p.error}`);
     expectations.push(p.expectation);
   }
+  const overrides = new Map<string, HandlerOverride>();
+  for (const text of args.handlerMap) {
+    const p = parseHandlerMap(text);
+    if ('error' in p) return usage(p.error);
+    overrides.set(p.name, p.override);
+  }
   const kubectl: Kubectl = { base: [process.env.KUBECTL_SBX_KUBECTL || 'kubectl', ...args.kubectlFlags] };
   const options: CollectOptions = {
     kubectl,
@@ -43,16 +52,19 @@ export async function kubectlMain(argv: string[], version: string): Promise<numb
     version,
   };
   const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));
-  return args.pod ? onePod(args, kubectl, options, style) : fleet(args, kubectl, options, style);
+  const declared = (rc: Awaited<ReturnType<typeof readRuntimeClasses>>): DeclaredOptions => ({ handlers: rc.handlers, handlersUnread: rc.unread, overrides, strict: args.strict });
+  return args.pod ? onePod(args, kubectl, options, style, declared) : fleet(args, kubectl, options, style, declared);
 }
 
-async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style): Promise<number> {
-  const target = await getPod(kubectl, args.pod!, args.namespace, args.container);
+type DeclaredFrom = (rc: Awaited<ReturnType<typeof readRuntimeClasses>>) => DeclaredOptions;
+
+async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, declaredFrom: DeclaredFrom): Promise<number> {
+  const [target, rc] = await Promise.all([getPod(kubectl, args.pod!, args.namespace, args.container), readRuntimeClasses(kubectl)]);
   if ('error' in target) {
     process.stderr.write(`${ME}: ${target.error}\n`);
     return EXIT.unreachable;
   }
-  const result = await safely(target, null, options);
+  const result = await safely(target, null, options, declaredFrom(rc));
   if (args.json) {
     process.stdout.write(jsonLine(result));
   } else if (result.report) {
@@ -63,20 +75,23 @@ async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptio
       if (result.expected) parts.push(renderExpectationsTable(result.expected, style));
       if (result.podSecurity) parts.push(renderPssTable(result.podSecurity, style));
     }
+    if (result.declared) parts.push(renderDeclaredTable(result.declared, style));
     const note = debugNote(result);
     if (note) parts.push(style.dim(note));
     process.stdout.write(parts.join('\n') + '\n');
   }
-  await writeFailures([result]);
+  await writeFailures([result], args.strict);
   return result.exitCode;
 }
 
-async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style): Promise<number> {
+async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, declaredFrom: DeclaredFrom): Promise<number> {
   const started = performance.now();
-  const [listing, arches] = await Promise.all([
+  const [listing, arches, rc] = await Promise.all([
     listPods(kubectl, { namespace: args.namespace, allNamespaces: args.allNamespaces, selector: args.selector }, args.container),
     nodeArchitectures(kubectl),
+    readRuntimeClasses(kubectl),
   ]);
+  const declared = declaredFrom(rc);
   if ('error' in listing) {
     process.stderr.write(`${ME}: ${listing.error}\n`);
     return EXIT.unreachable;
@@ -86,7 +101,7 @@ async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOption
   const results = await auditAll(
     listing.pods,
     args.parallel,
-    (pod) => safely(pod, pod.node ? arches?.get(pod.node) ?? null : null, options),
+    (pod) => safely(pod, pod.node ? arches?.get(pod.node) ?? null : null, options, declared),
     (r) => {
       if (args.json) process.stdout.write(jsonLine(r));
     },
@@ -94,7 +109,7 @@ async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOption
   );
   progress.done();
   if (!args.json) process.stdout.write(renderSummary(results, style));
-  await writeFailures(results);
+  await writeFailures(results, args.strict);
   return fleetExit(results.map((r) => r.exitCode));
 }
 
@@ -105,9 +120,9 @@ export function fleetExit(codes: number[]): number {
 }
 
 /** A pod's collection never throws into the audit: an internal error is that pod's result. */
-async function safely(target: PodTarget, nodeArch: string | null, options: CollectOptions): Promise<PodResult> {
+async function safely(target: PodTarget, nodeArch: string | null, options: CollectOptions, declared: DeclaredOptions): Promise<PodResult> {
   try {
-    return await collectPod(target, nodeArch, options);
+    return attachDeclared(await collectPod(target, nodeArch, options), target, declared);
   } catch (err) {
     return {
       pod: { namespace: target.namespace, name: target.name, container: target.container, node: target.node, nodeArch, via: null },
@@ -143,11 +158,14 @@ function debugNote(r: PodResult): string | null {
 }
 
 /** stderr: why a pod was not reached, and one line per check that did not hold, per pod. */
-async function writeFailures(results: PodResult[]): Promise<void> {
+async function writeFailures(results: PodResult[], strict: boolean): Promise<void> {
   const lines: string[] = [];
   for (const r of results) {
     const who = `${r.pod.namespace}/${r.pod.name}`;
     if (r.error) lines.push(`${ME}: ${who}: ${r.error}`);
+    if (r.declaredError) lines.push(`${ME}: ${who}: ${r.declaredError}`);
+    // with --strict the comparison is a check: each row that does not match is one line
+    if (strict && r.declared) for (const l of declaredLines(r.declared)) lines.push(`${ME}: ${who}: declared ⇄ enforced: ${l}`);
     const checks = checkFailureLines(r.expected ?? null, r.podSecurity ?? null);
     for (const l of checks.split('\n').filter(Boolean)) lines.push(l.replace(/^sbx-detect: /, `${ME}: ${who}: `));
   }

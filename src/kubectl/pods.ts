@@ -13,6 +13,8 @@ export interface PodTarget {
   phase: string;
   /** shareProcessNamespace: true — PID 1 is then the pause process, not the container's */
   sharesProcessNamespace: boolean;
+  /** the pod's own JSON, as the API gave it: what its spec declares */
+  item?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -38,6 +40,7 @@ export function podFromItem(item: unknown, container?: string): PodTarget | { sk
     node: str(spec.nodeName),
     phase: str(obj(obj(item).status).phase) ?? 'Unknown',
     sharesProcessNamespace: spec.shareProcessNamespace === true,
+    item,
   };
 }
 

@@ -2,10 +2,11 @@
 // and pastes), then what the marks mean and why any pod could not be audited. Every value is
 // read from the pod's facts and verdict; nothing is judged here.
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES } from '../probes/capabilities.js';
+import { declaredCell, declaredLines } from '../render/declared.js';
 import type { Style } from '../render/style.js';
 import type { PodResult } from './collect.js';
 
-export const SUMMARY_COLUMNS = ['NAMESPACE', 'POD', 'CONTAINER', 'ARCH', 'SANDBOX', 'PLATFORM', 'SECCOMP', 'NON-ROOT', 'CAPS', 'PRIVILEGED', 'CHECKS'] as const;
+export const SUMMARY_COLUMNS = ['NAMESPACE', 'POD', 'CONTAINER', 'ARCH', 'SANDBOX', 'PLATFORM', 'SECCOMP', 'NON-ROOT', 'CAPS', 'PRIVILEGED', 'DECLARED⇄ENFORCED', 'CHECKS'] as const;
 
 /** The effective capability set in a few words. */
 export function capsCell(names: string[]): string {
@@ -18,7 +19,7 @@ export function capsCell(names: string[]): string {
 export function summaryRow(r: PodResult): string[] {
   const p = r.pod;
   const id = [p.namespace, p.name, p.container];
-  if (!r.facts || !r.verdict) return [...id, p.nodeArch ?? '-', 'unreachable', '-', '-', '-', '-', '-', `exit ${r.exitCode}`];
+  if (!r.facts || !r.verdict) return [...id, p.nodeArch ?? '-', 'unreachable', '-', '-', '-', '-', '-', '-', `exit ${r.exitCode}`];
   const f = r.facts, v = r.verdict;
   const mark = p.via === 'debug' ? '*' : '';
   const arch = p.nodeArch ?? (f.kernel.uname.known ? f.kernel.uname.value.machine : '?');
@@ -32,7 +33,7 @@ export function summaryRow(r: PodResult): string[] {
   const caps = eff.known ? capsCell(eff.value.names) : '?';
   const checks = r.expected || r.podSecurity ? (r.exitCode === 0 ? 'pass' : r.exitCode === 1 ? 'FAIL' : 'undetermined') : '-';
   const self = p.debug?.targetPid === null ? mark : '';
-  return [...id, arch, v.sandbox.class, platform, seccomp, nonRoot + self, caps + self, (r.privileged ?? '?') + self, checks];
+  return [...id, arch, v.sandbox.class, platform, seccomp, nonRoot + self, caps + self, (r.privileged ?? '?') + self, declaredCell(r.declared), checks];
 }
 
 export function renderSummary(results: PodResult[], s: Style): string {
@@ -43,6 +44,7 @@ export function renderSummary(results: PodResult[], s: Style): string {
     if (SUMMARY_COLUMNS[col] === 'CHECKS' && cell === 'FAIL') return s.red(cell);
     if (SUMMARY_COLUMNS[col] === 'SANDBOX' && cell === 'unreachable') return s.red(cell);
     if (SUMMARY_COLUMNS[col] === 'PRIVILEGED' && cell.startsWith('yes')) return s.red(cell);
+    if (SUMMARY_COLUMNS[col] === 'DECLARED⇄ENFORCED') return cell === '✓' ? s.green(cell) : cell.startsWith('✗') ? s.red(cell) : cell.startsWith('?') ? s.yellow(cell) : cell;
     return cell;
   };
   const lines = rows.map((r, row) => r.map((c, i) => (i < r.length - 1 ? paint(c, i, row) + ' '.repeat(widths[i] - c.length + 2) : paint(c, i, row))).join('').trimEnd());
@@ -54,6 +56,13 @@ export function renderSummary(results: PodResult[], s: Style): string {
       + 'uid, capabilities, namespaces, cgroup and mounts are the target\'s, read from /proc/1 of its process namespace'
       + (debugged.some((r) => r.pod.debug?.targetPid === null) ? ' (where the pod shares one process namespace, those are the debug container\'s own too, marked * as well)' : ''));
   }
+  const differ = results.filter((r) => r.declared && r.declared.status !== 'match');
+  if (differ.length) {
+    notes.push('', 'declared ⇄ enforced (✗ the spec says otherwise, ? could not be decided):');
+    for (const r of differ) for (const l of declaredLines(r.declared!)) notes.push(`  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${l}`);
+  }
+  const unread = results.filter((r) => r.declaredError);
+  if (unread.length) notes.push('', ...unread.map((r) => `  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${r.declaredError}`));
   const failed = results.filter((r) => r.error);
   if (failed.length) notes.push('', 'not audited:', ...failed.map((r) => `  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${r.error}`));
   return [...lines, ...notes].join('\n') + '\n';

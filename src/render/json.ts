@@ -1,5 +1,6 @@
 // The JSON report: one document with the schema version, every fact (known or unknown with
 // its reason), and the verdict with its evidence. Nothing is computed here.
+import type { DeclaredComparison } from '../classifier/declared.js';
 import type { Verdict } from '../classifier/verdict.js';
 import type { expectationsJson, pssJson } from './checks.js';
 import type { Facts } from '../probes/index.js';
@@ -25,6 +26,9 @@ export interface Report {
   facts: Facts;
   /** present only with --expect or --pss */
   checks?: { expectations?: ReturnType<typeof expectationsJson>; podSecurity?: ReturnType<typeof pssJson> };
+  /** present with a pod's spec (kubectl sbx, --declared): what it declares, held against this
+   *  report field by field */
+  declared?: DeclaredComparison;
 }
 
 export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta): Report {
