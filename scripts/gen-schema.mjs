@@ -4,6 +4,7 @@
 //   schema/snapshot.schema.json          a snapshot archive (src/readers/archive.ts `SnapshotArchive`)
 //   schema/snapshot-manifest.schema.json a --root directory's .sbx/host.json (src/readers/snapshot.ts
 //                                        `SnapshotManifest`)
+//   schema/node-report.schema.json       `sbx-detect node --json` (src/render/node-json.ts `NodeReport`)
 // The two snapshot schemas are also what --replay and --root check their input against
 // (src/readers/schema-check.ts). A test fails when a committed file differs from what this
 // script generates.
@@ -57,10 +58,19 @@ export function generateManifestSchema() {
   });
 }
 
+export function generateNodeReportSchema() {
+  return generate({
+    file: 'src/render/node-json.ts', type: 'NodeReport',
+    id: 'https://sbx-detect.dev/schema/node-report-v1.schema.json', title: 'sbx-detect node report, schema version 1',
+    additionalProperties: true, // as the pod report: readers on older versions tolerate new fields
+  });
+}
+
 export const SCHEMAS = {
   'schema/report.schema.json': generateReportSchema,
   'schema/snapshot.schema.json': generateSnapshotSchema,
   'schema/snapshot-manifest.schema.json': generateManifestSchema,
+  'schema/node-report.schema.json': generateNodeReportSchema,
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -145,7 +145,7 @@ function programItem(f: NodeFacts, name: string, what: string, blocking: boolean
   if (!p.known) return item({ id: `program-${name}`, what, status: 'unknown', blocking, observed: p.reason, source: p.source, reference });
   return item({
     id: `program-${name}`, what, status: p.value ? 'ok' : 'missing', blocking,
-    observed: p.value ? (p.value.resolved !== p.value.path ? `${p.value.path} → ${p.value.resolved}` : p.value.path) : `not in ${p.source}`,
+    observed: p.value ? (p.value.resolved !== p.value.path ? `${p.value.path} → ${p.value.resolved}` : p.value.path) : 'not found',
     source: p.source, reference, fix: p.value ? undefined : fix,
   });
 }
@@ -306,10 +306,17 @@ function kata(f: NodeFacts, id: 'kata-qemu' | 'kata-clh' | 'kata-fc'): SandboxRe
         fix: has || desc !== 'Virtualization support' ? undefined : FIXES.hardwareVirt.text,
       }));
     }
+    const virt = Object.keys(spec2?.flags ?? {}).find((x) => x === 'vmx' || x === 'svm');
+    const hasVirt = virt ? f.cpu.value.flags.includes(virt) : false;
     for (const m of KATA_MODULES) {
-      const name = m.name === 'KVM_VENDOR' ? (spec2?.kvmModule ?? 'kvm_intel') : m.name;
+      const vendorModule = m.name === 'KVM_VENDOR';
+      const name = vendorModule ? (spec2?.kvmModule ?? 'kvm_intel') : m.name;
+      const desc = vendorModule ? (name === 'kvm_amd' ? 'AMD KVM' : 'Intel KVM') : m.desc;
       // vhost_vsock: kata-check does not require it; QEMU's agent channel does (below, as /dev/vhost-vsock)
-      items.push(...moduleItem(f, name, m.desc, m.required, KATA_CHECK_REFERENCE));
+      const found = moduleItem(f, name, desc, m.required, KATA_CHECK_REFERENCE);
+      // kvm_intel / kvm_amd refuse to load without VT-x / AMD-V: modprobe is not the fix then
+      if (vendorModule && !hasVirt) for (const i of found) if (i.id === `module-${name}` && i.status === 'missing') i.fix = `${name} loads only with the ${virt ?? 'vmx/svm'} CPU flag: ${FIXES.hardwareVirt.text}`;
+      items.push(...found);
     }
   }
   items.push(kvmDeviceItem(f, KATA_CHECK_REFERENCE));

@@ -71,14 +71,15 @@ export function findBinary(host: Host, name: string): Fact<Binary | null> {
 
 // ---------- packages (dpkg) ----------
 
-export interface PackageVersion { name: string; version: string }
+/** package name → installed version */
+export interface PackageVersions { [name: string]: string }
 
 const DPKG_STATUS = '/var/lib/dpkg/status';
 
 /** Installed versions of the named packages from dpkg's status file (deb-control(5) stanzas). */
-export function parseDpkgStatus(text: string, names: readonly string[]): Record<string, string> {
+export function parseDpkgStatus(text: string, names: readonly string[]): PackageVersions {
   const want = new Set(names);
-  const out: Record<string, string> = {};
+  const out: PackageVersions = {};
   for (const stanza of text.split(/\n\s*\n/)) {
     const pkg = /^Package: (.+)$/m.exec(stanza)?.[1]?.trim();
     if (!pkg || !want.has(pkg)) continue;
@@ -91,7 +92,7 @@ export function parseDpkgStatus(text: string, names: readonly string[]): Record<
 
 export const PACKAGES = ['runsc', 'containerd', 'containerd.io', 'docker.io', 'docker-ce', 'cri-o', 'kata-containers', 'sysbox-ce', 'qemu-system-x86'] as const;
 
-export function probePackages(host: Host): Fact<Record<string, string>> {
+export function probePackages(host: Host): Fact<PackageVersions> {
   return parseRead(host.readFile(DPKG_STATUS), DPKG_STATUS, (t) => parseDpkgStatus(t, PACKAGES));
 }
 

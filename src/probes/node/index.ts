@@ -4,7 +4,7 @@ import type { Host } from '../../readers/host.js';
 import { type Fact, fromReadError, known, parseRead } from '../fact.js';
 import { probeKataDefaults, probeRegistrations, type KataSettings, type RegistrationFacts } from './configs.js';
 import {
-  type Binary, type CgroupMode, type CpuInfo, type DeviceFact, findBinary, type ModuleFacts, parseCpuinfo, probeCgroupMode, probeDevice,
+  type Binary, type CgroupMode, type CpuInfo, type DeviceFact, findBinary, type PackageVersions, type ModuleFacts, parseCpuinfo, probeCgroupMode, probeDevice,
   probeModules, probeOsRelease, probePackages, probeRelease,
 } from './host-files.js';
 import { type KvmAnswer, probeKvm } from './kvm.js';
@@ -26,7 +26,7 @@ export interface NodeFacts {
   release: Fact<string>;
   machine: string;
   cgroupMode: Fact<CgroupMode>;
-  packages: Fact<Record<string, string>>;
+  packages: Fact<PackageVersions>;
   cpu: Fact<CpuInfo>;
   modules: ModuleFacts;
   /** /sys/module/kvm_{intel,amd}/parameters/nested: Y or 1 lets this host run nested guests */
