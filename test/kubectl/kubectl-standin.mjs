@@ -9,11 +9,22 @@
 //                          Kubernetes JSON shape (docker labels are the pod's labels; a label
 //                          "annotation.KEY" is the annotation KEY)
 //   kubectl get nodes -o json  ->  docker info (one node)
+//   kubectl get runtimeclasses -o json  ->  the RuntimeClasses in STANDIN_RUNTIMECLASSES (a JSON
+//                          file: a List), else one per runtime docker info lists, named as its handler
+// A pod's spec is what its containers' real docker configuration is, written as Kubernetes
+// would declare it: the runtime -> runtimeClassName (the RuntimeClass whose handler is that
+// runtime), --user -> runAsUser/runAsGroup, --cap-add/--cap-drop -> capabilities, --privileged,
+// --read-only -> readOnlyRootFilesystem, --security-opt no-new-privileges ->
+// allowPrivilegeEscalation: false, seccomp=unconfined -> Unconfined (else RuntimeDefault, as
+// Docker applies its default profile), --pid/--ipc/--network host -> hostPID/hostIPC/hostNetwork,
+// and automountServiceAccountToken: false (docker mounts no token). A container labelled
+// "pod.spec" (JSON) declares that spec instead: what the pod's author wrote, which the real
+// container may or may not carry out. Either way every enforced answer comes from the container.
 // Pod containers are named as dockershim named them: k8s_CONTAINER_POD_NAMESPACE.
 // Env: STANDIN_DOCKER (JSON array: the docker command line with its -H), STANDIN_LOG (a file
 // that gets one JSON line per call), STANDIN_CONTEXTS (comma-separated contexts that exist).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 
 const docker = JSON.parse(process.env.STANDIN_DOCKER);
 const argv = process.argv.slice(2);
@@ -56,6 +67,54 @@ function inspectAll(filters) {
 }
 const NAME = /^\/?k8s_([^_]+)_([^_]+)_([^_]+)$/;
 
+function runtimeClasses() {
+  if (process.env.STANDIN_RUNTIMECLASSES) return JSON.parse(readFileSync(process.env.STANDIN_RUNTIMECLASSES, 'utf8'));
+  const info = JSON.parse(dockerOut(['info', '--format', '{{json .}}']));
+  const items = Object.keys(info.Runtimes ?? {}).sort().map((h) => ({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: h }, handler: h }));
+  return { apiVersion: 'v1', kind: 'List', items };
+}
+
+const capName = (c) => c.toUpperCase().replace(/^CAP_/, '');
+
+/** One container's securityContext, as Kubernetes would declare what docker really runs. */
+function securityContextOf(c) {
+  const h = c.HostConfig;
+  const sc = {};
+  const user = /^(\d+)(?::(\d+))?$/.exec(c.Config.User ?? '');
+  if (user) {
+    sc.runAsUser = Number(user[1]);
+    if (user[2] !== undefined) sc.runAsGroup = Number(user[2]);
+  }
+  if (h.Privileged) sc.privileged = true;
+  const add = (h.CapAdd ?? []).map(capName);
+  const drop = (h.CapDrop ?? []).map(capName);
+  if (add.length || drop.length) sc.capabilities = { ...(add.length && { add }), ...(drop.length && { drop }) };
+  if (h.ReadonlyRootfs) sc.readOnlyRootFilesystem = true;
+  const opts = h.SecurityOpt ?? [];
+  if (opts.some((o) => /^no-new-privileges(?:[:=]true)?$/.test(o))) sc.allowPrivilegeEscalation = false;
+  const seccomp = opts.map((o) => /^seccomp[:=](.*)$/s.exec(o)).find(Boolean);
+  if (!h.Privileged) sc.seccompProfile = !seccomp ? { type: 'RuntimeDefault' } : seccomp[1] === 'unconfined' ? { type: 'Unconfined' } : { type: 'Localhost', localhostProfile: 'docker-security-opt.json' };
+  return sc;
+}
+
+/** The pod's spec: declared by a "pod.spec" label, else read off the real containers. */
+function specOf(cs, node, classes) {
+  const declared = cs.map(({ c }) => c.Config.Labels?.['pod.spec']).find(Boolean);
+  if (declared) return { ...JSON.parse(declared), nodeName: node };
+  const first = cs[0].c.HostConfig;
+  const runtime = first.Runtime;
+  const cls = classes.items.find((rc) => rc.handler === runtime)?.metadata.name ?? runtime;
+  return {
+    nodeName: node,
+    ...(runtime && runtime !== 'runc' ? { runtimeClassName: cls } : {}),
+    ...(first.PidMode === 'host' && { hostPID: true }),
+    ...(first.IpcMode === 'host' && { hostIPC: true }),
+    ...(first.NetworkMode === 'host' && { hostNetwork: true }),
+    automountServiceAccountToken: false,
+    containers: cs.map(({ name, c }) => ({ name, image: c.Config.Image, securityContext: securityContextOf(c) })),
+  };
+}
+
 function podsFrom(containers) {
   const pods = new Map();
   for (const c of containers) {
@@ -67,6 +126,7 @@ function podsFrom(containers) {
     pods.get(key).containers.push({ name: ctr, c });
   }
   const node = JSON.parse(dockerOut(['info', '--format', '{{json .}}'])).Name;
+  const classes = runtimeClasses();
   // the API server lists pods in key order: namespace, then name
   const ordered = [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod));
   return ordered.map(({ namespace, pod, containers: cs }) => {
@@ -75,21 +135,16 @@ function podsFrom(containers) {
     for (const { c } of cs) {
       for (const [k, v] of Object.entries(c.Config.Labels ?? {})) {
         if (k.startsWith('annotation.')) annotations[k.slice(11)] = v;
-        else labels[k] = v;
+        else if (k !== 'pod.spec') labels[k] = v;
       }
     }
     const states = cs.map(({ c }) => c.State);
     const phase = states.every((s) => s.Running) ? 'Running' : states.some((s) => s.Running || s.Status === 'created') ? 'Pending'
       : states.every((s) => s.ExitCode === 0) ? 'Succeeded' : 'Failed';
-    const runtime = cs[0].c.HostConfig.Runtime;
     return {
       apiVersion: 'v1', kind: 'Pod',
       metadata: { name: pod, namespace, labels, annotations },
-      spec: {
-        nodeName: node,
-        containers: cs.map(({ name, c }) => ({ name, image: c.Config.Image })),
-        ...(runtime && runtime !== 'runc' ? { runtimeClassName: runtime } : {}),
-      },
+      spec: specOf(cs, node, classes),
       status: { phase, containerStatuses: cs.map(({ name, c }) => ({ name, ready: c.State.Running, containerID: `docker://${c.Id}` })) },
     };
   });
@@ -132,6 +187,9 @@ if (cmd === 'get' && (what === 'pods' || what === 'pod') && !name) {
   const arch = { x86_64: 'amd64', aarch64: 'arm64' }[info.Architecture] ?? info.Architecture;
   const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: info.Name, labels: { 'kubernetes.io/arch': arch } }, status: { nodeInfo: { architecture: arch, operatingSystem: 'linux', kernelVersion: info.KernelVersion } } };
   process.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [node] }, null, 1) + '\n');
+} else if (cmd === 'get' && /^runtimeclass(es)?(\.node\.k8s\.io)?$/.test(what ?? '') && !name) {
+  if (get('-o', '--output') !== 'json') die('standin: only -o json is translated');
+  process.stdout.write(JSON.stringify(runtimeClasses(), null, 1) + '\n');
 } else if (cmd === 'exec' && what) {
   if (!rest.length) die('error: you must specify at least one command for the container');
   passThrough(['exec', ...(get('-i', '--stdin') ? ['-i'] : []), containerOf(findPod(what), get('-c', '--container')), ...rest]);
