@@ -19,6 +19,7 @@ const VALID: string[][] = [
   ['snapshot', '-o', '-'],
   ['snapshot', '--output', 'f.json', '--no-syscalls'],
   ['--syscalls=false'],
+  ['--replay', 'a.json', '--declared', 'pod.json', '--json'],
 ];
 
 const TO_YARGS: string[][] = [
@@ -29,6 +30,7 @@ const TO_YARGS: string[][] = [
   ['--pss', 'strict'],
   ['--root', 'a', '--replay', 'b'],
   ['--expect'],
+  ['--declared'],
   ['--timeout', 'soon'],
   ['frobnicate'],
   ['snapshot', 'extra'],
