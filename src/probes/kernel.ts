@@ -2,6 +2,7 @@
 // the fake kernel of gVisor both show here.
 import type { Host, Uname } from '../readers/host.js';
 import { type Fact, invalid, known, parseRead, safeInt, unknown } from './fact.js';
+import { GVISOR_UNAME } from './syscalls/gvisor-table.js';
 
 export interface Cmdline { raw: string; tokens: string[] }
 
@@ -47,4 +48,16 @@ export function probeKernel(host: Host): KernelFacts {
     ),
     osrelease: parseRead(host.readFile('/proc/sys/kernel/osrelease'), '/proc/sys/kernel/osrelease', oneLine),
   };
+}
+
+/**
+ * Whose syscall interface answers: gVisor's sentry reports a constant uname (release 4.4.0 and
+ * this version string whatever the host: pkg/sentry/kernel/version), so uname alone tells it.
+ * null when uname is unknown. The syscall interpretation reads answers against gVisor's own
+ * table when this says 'gvisor'.
+ */
+export function kernelInterfaceOf(uname: Fact<Uname>): 'gvisor' | 'linux' | null {
+  if (!uname.known) return null;
+  const u = uname.value;
+  return (u.release === GVISOR_UNAME.release || u.release.endsWith('-gvisor')) && u.version === GVISOR_UNAME.version ? 'gvisor' : 'linux';
 }

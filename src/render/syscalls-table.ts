@@ -2,7 +2,7 @@
 // the profile it matches, and the refused calls grouped by how they were refused. Calls refused
 // only for lack of a capability are listed apart: they are not evidence of a filter.
 import type { ProfileFingerprint } from '../classifier/seccomp-profile.js';
-import type { SyscallResult } from '../probes/syscalls/dispositions.js';
+import type { SyscallResult, SyscallScan } from '../probes/syscalls/dispositions.js';
 import type { SyscallFacts } from '../probes/syscalls/scan.js';
 import type { Style } from './style.js';
 
@@ -14,9 +14,59 @@ function groupBy(results: SyscallResult[], key: (r: SyscallResult) => string): M
   return m;
 }
 
+/**
+ * Inside gVisor the answers were read against gVisor's own table (scan.gvisor): say, in the
+ * words of the question asked, what gVisor does not implement, what needs a capability the
+ * process lacks, what gVisor refuses to everyone, and whether a seccomp filter is in force —
+ * and, under a filter, which refusals it gave, as far as the canaries tell.
+ */
+function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
+  const g = scan.gvisor!;
+  const c = scan.counts;
+  const by = (d: string) => scan.results.filter((r) => r.disposition === d);
+  const mark = (r: SyscallResult) => (r.answeredBy === 'sandbox-or-filter' ? '?' : '');
+  const notImpl = by('not-implemented').filter((r) => r.answeredBy !== 'filter');
+  const refused = by('blocked-errno').filter((r) => r.answeredBy === 'sandbox' || r.answeredBy === 'sandbox-or-filter');
+  const filtered = scan.results.filter((r) => r.answeredBy === 'filter');
+  const capDenied = by('capability-denied');
+  const either = scan.results.filter((r) => r.answeredBy === 'sandbox-or-filter').length;
+  const da = scan.defaultAction;
+  const rows: [string, string][] = [
+    ['scanned', `${scan.results.length} calls: ${c.allowed} allowed, ${notImpl.length} not implemented by gVisor, ${capDenied.length} need a capability, ${refused.length} refused by gVisor for everyone, ${filtered.length} blocked by a seccomp filter, ${c.killed + c.trapped} killed or trapped, ${c.ambiguous} ambiguous, ${c.timeout} timed out, ${c['not-probed']} not probed`],
+    ['read against', `gVisor ${g.release}'s syscall table: ${g.basis}`],
+  ];
+  const pid1 = g.pid1Seccomp === 'filtering' || g.pid1Seccomp === 'strict' ? ` (PID 1 is filtered: runsc --oci-seccomp filters the container's first process, not processes exec'd beside it)` : '';
+  if (g.seccomp === 'disabled') rows.push(['seccomp', `no seccomp filter in force (Seccomp: 0): every answer is gVisor's own${pid1}`]);
+  else rows.push([s.yellow('seccomp'), `${g.seccomp === 'unknown' ? 'unknown: a filter may be in force' : `a seccomp filter is in force (${g.seccomp})`}; its default answer, from the canaries: ${da.kind === 'errno' ? `errno ${da.errno} (${da.agreeing}/${da.of})` : da.kind === 'unknown' ? `unknown (${da.reason})` : `${da.kind} (${da.agreeing}/${da.of})`}`]);
+  const capStub = (r: SyscallResult) => r.gate !== undefined && r.errno === 'EPERM';
+  const plain = notImpl.filter((r) => !capStub(r)), gated = notImpl.filter(capStub);
+  if (plain.length) rows.push(['not implemented by gVisor', plain.map((r) => `${r.name}${mark(r)}${r.errno && r.errno !== 'ENOSYS' ? `=${r.errno}` : ''}`).join(' ')]);
+  if (gated.length) rows.push(['not implemented by gVisor, EPERM without the capability', `${gated.map((r) => `${r.name}${mark(r)}[${r.gate}]`).join(' ')}  ${s.dim("(gVisor's CapError stubs: EPERM to a caller without the capability, ENOSYS to one with it)")}`]);
+  if (capDenied.length) rows.push(['needs a capability the process lacks', `${capDenied.map((r) => `${r.name}${mark(r)}[${r.gate}]`).join(' ')}`]);
+  if (refused.length) rows.push([s.red('refused by gVisor for everyone'), refused.map((r) => `${r.name}${mark(r)}=${r.errno}`).join(' ')]);
+  if (filtered.length) rows.push([s.red('blocked by the seccomp filter'), filtered.map((r) => `${r.name}=${r.errno ?? r.observed}`).join(' ')]);
+  if (either) rows.push(['?', s.dim(`${either} answer(s) marked ? are also the filter's default answer: gVisor or the filter gave them, the canaries cannot tell which`)]);
+  return rows;
+}
+
 export function renderSyscallSection(f: SyscallFacts, profile: ProfileFingerprint | null, s: Style, section: Section): string {
   if (!f.known) return section('Syscalls', [['scan', `unknown (${f.reason})`]], s);
   const scan = f.value;
+  if (scan.gvisor) {
+    const rows = gvisorRows(scan, s);
+    if (profile) rows.push(['profile', `${profile.verdict}${profile.closest ? ` (closest: ${profile.closest})` : ''}: ${profile.reason}`]);
+    const by = (d: string) => scan.results.filter((r) => r.disposition === d);
+    for (const d of ['killed', 'trapped', 'timeout'] as const) {
+      const list = by(d);
+      if (list.length) rows.push([s.red(d), list.map((r) => `${r.name}${r.signal ? `(${r.signal})` : ''}`).join(' ')]);
+    }
+    const amb = by('ambiguous');
+    if (amb.length) rows.push(['ambiguous', amb.map((r) => `${r.name}${r.observed ? `=${r.observed}` : ''}`).join(' ')]);
+    const np = by('not-probed');
+    if (np.length) rows.push(['not probed', `${np.length}: ${np.map((r) => r.name).join(' ')}`]);
+    for (const p of scan.helperProblems) rows.push([s.yellow('helper problem'), p]);
+    return section('Syscalls', rows, s);
+  }
   const c = scan.counts;
   const rows: [string, string][] = [
     ['scanned', `${scan.results.length} calls: ${c.allowed} allowed, ${c['blocked-errno']} blocked, ${c['not-implemented']} not implemented, ${c.killed} killed, ${c.trapped} trapped, ${c['capability-denied']} capability-denied, ${c.ambiguous} ambiguous, ${c.timeout} timed out, ${c['not-probed']} not probed`],

@@ -3,6 +3,7 @@
 // missing answers, garbage lines and a helper killed mid-scan show up in the rows.
 import type { HelperAnswer, Read } from '../../readers/host.js';
 import { brief } from '../fact.js';
+import { GVISOR_TABLES, type GvisorOutcome, type GvisorRelease, type GvisorTable, gvisorOutcomes } from './gvisor-table.js';
 import { type PlanFacts, type SyscallPlan, lacksCapFirst, sysctlBlocks } from './plan.js';
 import {
   type Expectation,
@@ -56,6 +57,22 @@ export interface SyscallResult {
   /** the capability (or sysctl) behind a capability-denied or ambiguous answer */
   gate?: string;
   reason?: string;
+  /** inside a sandbox with its own syscall table (gVisor), who gave this refusal, as far as
+   *  the canaries tell: the sandbox's own code, a seccomp filter, or either */
+  answeredBy?: 'sandbox' | 'filter' | 'sandbox-or-filter';
+  /** the sandbox source the answer was read against (file:lines @ release) */
+  source?: string;
+}
+
+/** How the answers were read when the syscall interface is gVisor's own (absent on Linux). */
+export interface GvisorReading {
+  /** the gVisor release whose table the answers were read against */
+  release: GvisorRelease;
+  /** why that release: how the calls that changed between recorded releases answered */
+  basis: string;
+  /** the process's own seccomp mode, and PID 1's */
+  seccomp: 'disabled' | 'strict' | 'filtering' | 'unknown';
+  pid1Seccomp: 'disabled' | 'strict' | 'filtering' | 'unknown';
 }
 
 export type DefaultAction =
@@ -71,6 +88,8 @@ export interface SyscallScan {
   defaultAction: DefaultAction;
   /** problems with the helper run as a whole (killed, timed out, garbage) */
   helperProblems: string[];
+  /** set when the answers were read against gVisor's syscall table instead of Linux's */
+  gvisor?: GvisorReading;
 }
 
 export function describeExpectation(e: Expectation | undefined): string {
@@ -213,9 +232,95 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
   }
 }
 
+function outcomeMatches(p: { errno?: string; ret?: number; retNonNegative?: true }, o: Outcome): boolean {
+  if (o.kind !== 'ret') return false;
+  const failed = o.ret === -1 && o.errno !== 0;
+  if (p.errno) return failed && errnoName(o.errno) === p.errno;
+  if (failed) return false;
+  if (p.ret !== undefined) return o.ret === p.ret;
+  return p.retNonNegative === true && o.ret >= 0;
+}
+
+const describeOutcomes = (ps: GvisorOutcome[]): string =>
+  [...new Set(ps.map((p) => p.errno ?? (p.ret !== undefined ? `ret ${p.ret}` : 'ret >= 0')))].join(' | ') || 'nothing recorded';
+
+/**
+ * Which recorded gVisor release the answers agree with. gVisor's uname is the same in every
+ * release, so the calls whose answer changed between the recorded tables decide: the release
+ * whose table predicts most of their answers (the newest on a tie).
+ */
+function chooseGvisorTable(answered: { row: SyscallRow; nr: number; o: Outcome }[], caps: bigint | null): { table: GvisorTable; basis: string } {
+  const score = new Map<GvisorTable, number>(GVISOR_TABLES.map((t) => [t, 0]));
+  let differing = 0;
+  for (const { row, nr, o } of answered) {
+    if (o.kind !== 'ret') continue;
+    const preds = GVISOR_TABLES.map((t) => gvisorOutcomes(t, row, nr, caps));
+    const keys = preds.map((ps) => JSON.stringify(ps.map((p) => [p.errno, p.ret, p.retNonNegative, p.means])));
+    if (new Set(keys).size === 1) continue;
+    differing++;
+    GVISOR_TABLES.forEach((t, i) => { if (preds[i].some((p) => outcomeMatches(p, o))) score.set(t, score.get(t)! + 1); });
+  }
+  const ranked = [...GVISOR_TABLES].reverse().sort((a, b) => score.get(b)! - score.get(a)!);
+  const best = ranked[0];
+  const others = ranked.slice(1).map((t) => `${t.release} ${score.get(t)}`).join(', ');
+  const basis = differing === 0
+    ? `no call whose answer changed between the recorded releases was answered: read against the newest`
+    : `${score.get(best)} of the ${differing} calls whose answer changed between recorded releases answer as ${best.release}'s table predicts (${others})`;
+  return { table: best, basis };
+}
+
+interface GvisorContext {
+  table: GvisorTable;
+  /** a seccomp filter may be in force (the process's mode is filtering, strict or unknown) */
+  filter: boolean;
+  /** the filter's default errno as the canaries show it */
+  defaultErrno: string | null;
+  defaultText: string;
+}
+
+/** One row read against gVisor's table (see gvisor-table.ts); signals, timeouts and lost
+ *  answers read as they do anywhere. */
+function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, defaultErrno: number | null, gv: GvisorContext): SyscallResult {
+  if (o.kind !== 'ret') return classify(row, nr, o, facts, defaultErrno);
+  const base: SyscallResult = { name: row.name, call: row.call ?? row.name, nr, disposition: 'ambiguous', expected: describeExpectation(row.expect) };
+  const failed = o.ret === -1 && o.errno !== 0;
+  const errno = failed ? errnoName(o.errno) : undefined;
+  const r: SyscallResult = failed ? { ...base, observed: errno, errno } : { ...base, observed: `ret ${o.ret}`, ret: o.ret };
+  const preds = gvisorOutcomes(gv.table, row, nr, facts.effectiveCaps);
+  const match = preds.find((p) => outcomeMatches(p, o));
+  if (match) {
+    let means = match.means;
+    // a call Linux lacks too (never implemented, long removed) answers ENOSYS as it would there
+    if (means === 'not-implemented' && errno === 'ENOSYS' && row.expect?.errno?.length === 1 && row.expect.errno[0] === 'ENOSYS') means = 'allowed';
+    const withSource = { ...r, source: match.source, ...(match.gate ? { gate: match.gate } : {}) };
+    if (means === 'allowed') return { ...withSource, disposition: 'allowed', reason: match.why };
+    const either = gv.filter && failed && gv.defaultErrno === errno;
+    const answeredBy = either ? 'sandbox-or-filter' as const : 'sandbox' as const;
+    const who = either
+      ? `; a seccomp filter is in force and its default answer (${gv.defaultText}) is ${errno} too: either may have answered`
+      : gv.filter
+        ? `; a seccomp filter is in force, but its default answer (${gv.defaultText}) is not ${errno}: gVisor answered, unless a rule of the filter for this very call returns ${errno}`
+        : '';
+    const reason = `${match.why}${who}`;
+    if (means === 'not-implemented') return { ...withSource, disposition: 'not-implemented', kernelHasCall: false, answeredBy, reason };
+    if (means === 'capability-denied') return { ...withSource, disposition: 'capability-denied', answeredBy, reason };
+    return { ...withSource, disposition: 'blocked-errno', answeredBy, reason };
+  }
+  const want = describeOutcomes(preds);
+  const source = preds[0]?.source;
+  const withSource = source ? { ...r, source } : r;
+  if (!gv.filter)
+    return { ...withSource, disposition: 'ambiguous', reason: `gVisor answered ${r.observed} with no seccomp filter in force, where its ${gv.table.release} table as recorded predicts ${want}` };
+  if (errno === 'ENOSYS')
+    return { ...withSource, disposition: 'not-implemented', kernelHasCall: true, answeredBy: 'filter', reason: `gVisor ${gv.table.release} answers ${want} here: the ENOSYS came from the seccomp filter` };
+  if (failed && (errno === gv.defaultErrno || errno === 'EPERM' || errno === 'EACCES'))
+    return { ...withSource, disposition: 'blocked-errno', answeredBy: 'filter', reason: `gVisor ${gv.table.release} answers ${want} here: the ${errno}${errno === gv.defaultErrno ? ' (the default answer the canaries show)' : ''} came from the seccomp filter` };
+  return { ...withSource, disposition: 'ambiguous', reason: `gVisor ${gv.table.release} answers ${want} here, and a seccomp filter is in force: ${r.observed} fits neither` };
+}
+
 /** Reads the filter's default action from the canary rows' answers. */
-function defaultActionFrom(outcomes: { row: SyscallRow; o: Outcome }[]): DefaultAction {
-  const canaries = outcomes.filter(({ row }) => row.canary);
+function defaultActionFrom(outcomes: { row: SyscallRow; o: Outcome }[], keep: (row: SyscallRow) => boolean = () => true): DefaultAction {
+  const canaries = outcomes.filter(({ row }) => row.canary && keep(row));
   if (canaries.length === 0) return { kind: 'unknown', reason: 'no canary was answered' };
   const tally = new Map<string, number>();
   for (const { o } of canaries) {
@@ -276,8 +381,24 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   if (setupFailures.length) {
     helperProblems.push(`${setupFailures.length} probe child(ren) ${(setupFailures[0].o as { how: string }).how} in setup, before their call: a filter refuses one of the helper's own setup calls (close_range, setrlimit, prctl, rt_sigaction, rt_sigprocmask, getpid or write)`);
   }
-  const defaultAction = defaultActionFrom(answered);
+  // gVisor's own table, when the syscall interface is gVisor's (amd64: the table recorded)
+  const caps = plan.facts.effectiveCaps;
+  const chosen = plan.facts.kernelInterface === 'gvisor' && plan.arch === 'x86_64' ? chooseGvisorTable(answered, caps) : null;
+  // under gVisor a canary only shows the filter's default when gVisor itself answers it ENOSYS
+  // (create_module is a CapError stub there: EPERM to a caller without CAP_SYS_MODULE)
+  const defaultAction = defaultActionFrom(answered, chosen
+    ? (row) => row.nr.x86_64 !== null && gvisorOutcomes(chosen.table, row, row.nr.x86_64, caps).every((p) => p.errno === 'ENOSYS')
+    : undefined);
   const defaultErrno = defaultAction.kind === 'errno' && defaultAction.errno !== 'ENOSYS' ? (errnoNumber(defaultAction.errno) ?? null) : null;
+  const seccomp = plan.facts.seccomp ?? null;
+  const gvContext: GvisorContext | null = chosen
+    ? {
+      table: chosen.table,
+      filter: seccomp !== 'disabled',
+      defaultErrno: defaultAction.kind === 'errno' ? defaultAction.errno : null,
+      defaultText: defaultAction.kind === 'errno' ? `errno ${defaultAction.errno}` : defaultAction.kind === 'unknown' ? 'unknown' : defaultAction.kind,
+    }
+    : null;
 
   const results: SyscallResult[] = [];
   const answeredById = new Map(answered.map((a) => [a.row.name, a]));
@@ -301,7 +422,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
       });
       continue;
     }
-    results.push(classify(a.row, a.nr, a.o, plan.facts, defaultErrno));
+    results.push(gvContext ? classifyGvisor(a.row, a.nr, a.o, plan.facts, defaultErrno, gvContext) : classify(a.row, a.nr, a.o, plan.facts, defaultErrno));
   }
   for (const skipped of plan.notProbed) {
     results.push({
@@ -317,5 +438,8 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   results.sort((x, y) => x.nr - y.nr || x.name.localeCompare(y.name));
   const counts = emptyCounts();
   for (const r of results) counts[r.disposition]++;
-  return { arch: plan.arch, results, counts, defaultAction, helperProblems };
+  const gvisor: GvisorReading | undefined = chosen
+    ? { release: chosen.table.release, basis: chosen.basis, seccomp: seccomp ?? 'unknown', pid1Seccomp: plan.facts.pid1Seccomp ?? 'unknown' }
+    : undefined;
+  return { arch: plan.arch, results, counts, defaultAction, helperProblems, ...(gvisor ? { gvisor } : {}) };
 }

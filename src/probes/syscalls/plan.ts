@@ -28,6 +28,13 @@ export interface PlanFacts {
   sysctls?: Partial<Record<SysctlName, number | null>>;
   /** per-probe timeout for the helper, ms */
   probeTimeoutMs?: number;
+  /** whose syscall table answers: gVisor's sentry (told by its constant uname) or a Linux
+   *  kernel; the interpretation reads the answers against that table. null/absent: Linux */
+  kernelInterface?: 'gvisor' | 'linux' | null;
+  /** the process's own seccomp mode (/proc/self/status); null when unknown */
+  seccomp?: 'disabled' | 'strict' | 'filtering' | null;
+  /** PID 1's seccomp mode: under runsc --oci-seccomp only the first process is filtered */
+  pid1Seccomp?: 'disabled' | 'strict' | 'filtering' | null;
 }
 
 export interface PlannedProbe {

@@ -4,6 +4,7 @@
 import type { HelperAnswer, Read } from '../../readers/host.js';
 import { type Fact, known, unknown } from '../fact.js';
 import type { FileFacts } from '../index.js';
+import { kernelInterfaceOf } from '../kernel.js';
 import { type SyscallScan as ScanResult, syscallDispositions } from './dispositions.js';
 import { type SyscallPlan, buildSyscallPlan } from './plan.js';
 import { archFromMachine } from './table.js';
@@ -21,6 +22,9 @@ export function buildSyscallScan(machine: string, files: FileFacts): SyscallPlan
     kernelRelease: files.kernel.uname.known ? files.kernel.uname.value.release : null,
     inInitUserNs: user.known ? user.value.isInitial : null,
     sysctls: Object.fromEntries(Object.entries(files.sysctls).map(([k, f]) => [k, f.known ? f.value : null])),
+    kernelInterface: kernelInterfaceOf(files.kernel.uname),
+    seccomp: files.process.seccomp.known ? files.process.seccomp.value : null,
+    pid1Seccomp: files.process.pid1Seccomp.known ? files.process.pid1Seccomp.value.mode : null,
   });
 }
 
