@@ -2,7 +2,7 @@
 // under a private cgroup-v2 namespace /proc/self/cgroup is only "0::/" (signals.md §0.7).
 import type { Facts } from '../probes/index.js';
 import { envContainer, mountEntries } from './evidence.js';
-import { type Evidence, scoreSignals } from './score.js';
+import { type ConfidenceLabel, confidence, type Evidence, scoreSignals } from './score.js';
 import type { Signal } from './sandbox-signals.js';
 
 export type Engine = 'docker' | 'podman' | 'containerd' | 'cri-o';
@@ -12,7 +12,8 @@ export const ENGINE_MOUNT_PATTERNS: readonly { engine: Engine | 'podman-or-cri-o
   { engine: 'docker', re: /\/docker\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
   // Docker-in-Docker: the inner daemon's data root is a Docker volume (docker:dind declares
   // VOLUME /var/lib/docker), so its container files sit under …/volumes/<vol>/_data/containers/
-  { engine: 'docker', re: /\/docker\/volumes\/[^/]+\/_data\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
+  // (the outer daemon's data root may be anywhere: --data-root)
+  { engine: 'docker', re: /\/volumes\/[^/]+\/_data\/containers\/([0-9a-f]{64})\//, idKind: 'container' },
   { engine: 'containerd', re: /\/io\.containerd\.grpc\.v1\.cri\/sandboxes\/([0-9a-f]{64})\//, idKind: 'sandbox' },
   // rootful: /var/lib|run/containers/storage/overlay-containers; rootless: $XDG_RUNTIME_DIR/containers/overlay-containers
   { engine: 'podman-or-cri-o', re: /\/overlay-containers\/([0-9a-f]{64})\/userdata\//, idKind: 'container' },
@@ -56,6 +57,23 @@ function cgroupMatch(f: Facts): { engine: Engine; id: string; path: string } | n
   }
   return null;
 }
+
+/** /etc/hostname, /etc/hosts and /etc/resolv.conf each a mount of its own: an engine bind-mounted
+ *  them from its container directory (Docker, Podman, the CRI). Under gVisor every source reads
+ *  "none" (gofer mounts), so the layout is what is left of the engine's hand (observed here under
+ *  Docker 20.10 with runsc 20221219). */
+function engineFileLayout(f: Facts): string | null {
+  const points = new Set(mountEntries(f).map((e) => e.mountPoint));
+  const files = ['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'];
+  return files.every((p) => points.has(p)) ? `${files.join(', ')} each mounted on its own` : null;
+}
+
+/** Docker's and Podman's default hostname: the container id's first 12 hex digits. */
+const shortIdHostname = (f: Facts): string | null =>
+  f.markers.hostname.known && /^[0-9a-f]{12}$/.test(f.markers.hostname.value) ? f.markers.hostname.value : null;
+
+const dockerenvOnly = (f: Facts) => f.markers.dockerenv.known && f.markers.dockerenv.value && !f.markers.containerenv.known;
+const containerenvOnly = (f: Facts) => f.markers.containerenv.known && !(f.markers.dockerenv.known && f.markers.dockerenv.value);
 
 const containerenvEngine = (f: Facts) => (f.markers.containerenv.known ? f.markers.containerenv.value?.engine ?? null : null);
 
@@ -104,6 +122,24 @@ export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
     pattern: 'file exists (weak: images carry it)', reference: 'systemd src/basic/virt.c',
     match: (f) => (f.markers.dockerenv.known && f.markers.dockerenv.value ? '/.dockerenv' : null),
   },
+  {
+    id: 'docker-file-layout', indicates: 'docker', weight: 2, source: '/proc/self/mountinfo, /.dockerenv',
+    pattern: "/.dockerenv (and no /run/.containerenv) with /etc/hostname, /etc/hosts and /etc/resolv.conf each mounted on its own: Docker's layout, visible even where mount sources are hidden (gVisor)",
+    reference: 'moby daemon/container_operations_unix.go (hostname, hosts, resolv.conf bind mounts), daemon/initlayer (/.dockerenv); observed here under Docker 20.10 with runsc 20221219',
+    match: (f) => (dockerenvOnly(f) && !KUBERNETES_EVIDENCE(f) ? engineFileLayout(f) : null),
+  },
+  {
+    id: 'podman-file-layout', indicates: 'podman', weight: 2, source: '/proc/self/mountinfo, /run/.containerenv',
+    pattern: "/run/.containerenv (and no /.dockerenv) outside Kubernetes, with /etc/hostname, /etc/hosts and /etc/resolv.conf each mounted on its own: Podman's layout, visible even where mount sources are hidden (gVisor)",
+    reference: 'containers/podman libpod/container_internal_linux.go (hostname, hosts, resolv.conf, .containerenv)',
+    match: (f) => (containerenvOnly(f) && !KUBERNETES_EVIDENCE(f) ? engineFileLayout(f) : null),
+  },
+  ...([['docker', dockerenvOnly], ['podman', containerenvOnly]] as const).map(([engine, marker]): Signal<Engine> => ({
+    id: `${engine}-short-id-hostname`, indicates: engine, weight: 1, source: '/proc/sys/kernel/hostname',
+    pattern: `hostname of 12 hex digits (the default: the container id's first 12) beside ${engine === 'docker' ? '/.dockerenv' : '/run/.containerenv'}`,
+    reference: engine === 'docker' ? 'moby daemon/create.go (hostname defaults to the short id); ctrsploit env/where' : 'containers/podman pkg/specgen (hostname defaults to the short id)',
+    match: (f) => (marker(f) && !KUBERNETES_EVIDENCE(f) ? shortIdHostname(f) : null),
+  })),
   ...([['docker', 'docker'], ['podman', 'podman'], ['crio', 'cri-o']] as const).map(([value, engine]): Signal<Engine> => ({
     id: `${engine}-env`, indicates: engine, weight: 3, source: 'env container',
     pattern: `container=${value}`, reference: 'virt-what; systemd src/basic/virt.c',
@@ -113,6 +149,10 @@ export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
 
 export interface EngineVerdict {
   engine: Engine | 'unknown';
+  /** the winner's score and how sure that makes it (markers and layout alone, as under gVisor,
+   *  give medium at best; a mount source or cgroup path naming the engine gives high) */
+  score: number;
+  confidenceLabel: ConfidenceLabel;
   containerId: string | null;
   idKind: string | null;
   evidence: Evidence[];
@@ -126,8 +166,11 @@ export function classifyEngine(f: Facts): EngineVerdict {
   // a cgroup path names the container itself; mount sources may only name the pod sandbox
   const kubepodsId = f.cgroups.lines.known ? f.cgroups.lines.value.map((l) => KUBEPODS_CONTAINER.exec(l.path)?.[1]).find(Boolean) : undefined;
   const cgroupId = cm?.id ?? kubepodsId ?? null;
+  const conf = engine === 'unknown' ? { label: 'low' as const } : confidence(top!.score, scored.ranking[1]?.score ?? 0);
   return {
     engine,
+    score: engine === 'unknown' ? 0 : top!.score,
+    confidenceLabel: conf.label,
     containerId: cgroupId ?? mm?.id ?? null,
     idKind: cgroupId ? 'container' : mm?.idKind ?? null,
     evidence: scored.evidence.filter((e) => e.indicates === engine || engine === 'unknown'),

@@ -84,3 +84,26 @@ export function maskedFileOrigin(f: Facts): { masked: MountEntry; dev: MountEntr
   if (!masked || !dev) return null;
   return { masked, dev, fromContainerDev: masked.device === dev.device };
 }
+
+/**
+ * The /dev an OCI runtime mounts from the runtime-spec defaults every engine copies (moby
+ * oci/defaults.go DefaultLinuxSpec, runc libcontainer/specconv example.go, containerd oci
+ * mounts): /dev tmpfs mode=755,size=65536k; /dev/pts devpts newinstance,ptmxmode=0666; /dev/shm
+ * tmpfs size=65536k; /dev/mqueue. It stays in a privileged container (nothing masked), and
+ * neither bubblewrap, unshare, nspawn, LXC nor gVisor mounts it so (observed here: bwrap's /dev
+ * tmpfs has no size, nspawn's is 4096k, LXC's 492k, gVisor's has mode=0755 only). The /dev mount
+ * with both options and at least two of the other three.
+ */
+export function ociDevMounts(f: Facts): string | null {
+  const es = mountEntries(f);
+  const last = (mp: string) => [...es].reverse().find((e) => e.mountPoint === mp) ?? null;
+  const dev = last('/dev');
+  if (!dev || dev.fsType !== 'tmpfs' || !dev.superOptions.includes('size=65536k') || !dev.superOptions.includes('mode=755')) return null;
+  const parts = ['/dev tmpfs size=65536k,mode=755'];
+  const pts = last('/dev/pts');
+  if (pts?.fsType === 'devpts' && pts.superOptions.includes('ptmxmode=666')) parts.push('/dev/pts ptmxmode=666');
+  const shm = last('/dev/shm');
+  if (shm?.fsType === 'tmpfs' && shm.superOptions.includes('size=65536k')) parts.push('/dev/shm size=65536k');
+  if (last('/dev/mqueue')?.fsType === 'mqueue') parts.push('/dev/mqueue');
+  return parts.length >= 3 ? parts.join(', ') : null;
+}

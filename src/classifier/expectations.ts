@@ -209,7 +209,7 @@ function booleanKey(spec: {
   });
 }
 
-const SANDBOX_VALUES = [...SANDBOX_CLASSES, 'unknown', 'vm'] as const;
+const SANDBOX_VALUES = [...SANDBOX_CLASSES, 'container', 'unknown', 'vm'] as const;
 
 function checkSandbox(expected: string, _f: Facts, v: Verdict): Outcome {
   const cls = v.sandbox.class;
@@ -450,6 +450,17 @@ export const EXPECTATION_KEYS: readonly KeySpec<unknown>[] = [
   enumKey({
     key: 'engine', values: ENGINE_VALUES, description: 'the container engine; none when no engine made this',
     observes: 'verdict.engine.engine, with verdict.sandbox.class for none', check: checkEngine,
+  }),
+  enumKey({
+    key: 'privileged', values: BOOLEAN,
+    description: 'a privileged container: every capability in the bounding set, no seccomp filter, nothing masked, the host\'s devices in /dev',
+    observes: 'verdict.privileged (facts.process capabilities and seccomp, facts.mounts entries and sensitive)',
+    check: (expected, _f, v) => {
+      const p = v.privileged;
+      const seen = p.criteria.map((c) => `${c.id}: ${c.observed}`).join('; ');
+      if (p.privileged === null) return undetermined('unknown', 'whether the container is privileged', p.reason);
+      return compare(expected as string, String(p.privileged), seen, p.reason);
+    },
   }),
   enumKey({
     key: 'kubernetes', values: BOOLEAN, description: 'this runs in a Kubernetes pod',

@@ -4,7 +4,7 @@
 import type { Facts } from '../probes/index.js';
 import {
   cgroupPathMatching, cmdline, cmdlineHas, describeMount, envContainer, findMount, idMapText,
-  maskedFileOrigin, mountEntries, nsInitial, nsSummary, ociMasking, pid1Comm, rootMount, uname,
+  maskedFileOrigin, mountEntries, nsInitial, nsSummary, ociDevMounts, ociMasking, pid1Comm, rootMount, uname,
 } from './evidence.js';
 
 export const SANDBOX_CLASSES = [
@@ -174,7 +174,9 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
     pattern: 'an engine\'s or kubelet\'s files served from inside another engine\'s volume (docker:dind, kind nodes mount /var as a volume)',
     reference: 'docker-library/docker dind Dockerfile VOLUME /var/lib/docker; kubernetes-sigs/kind pkg/cluster/internal/providers/docker/provision.go (--volume /var)',
     match: (f) => {
-      const e = findMount(f, (m) => /\/docker\/volumes\/[^/]+\/_data\/(containers\/[0-9a-f]{64}|lib\/(containerd|kubelet|docker)|docker)\//.test(m.root));
+      // the outer daemon's data root is wherever --data-root put it (/var/lib/docker by
+      // default; a private dockerd here keeps it elsewhere): the volume layout is the sign
+      const e = findMount(f, (m) => /\/volumes\/[^/]+\/_data\/(containers\/[0-9a-f]{64}|lib\/(containerd|kubelet|docker)|docker)\//.test(m.root));
       return e ? `${e.mountPoint} from ${e.root}` : null;
     },
   },
@@ -211,11 +213,24 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
     match: ociMasking,
   },
 
+  {
+    id: 'no-oci-dev', indicates: 'namespace-sandbox', weight: -3, source: '/proc/self/mountinfo',
+    pattern: 'the OCI runtime-spec /dev (an OCI runtime made it, not a bare namespace tool)',
+    reference: 'moby oci/defaults.go DefaultLinuxSpec; runc libcontainer/specconv/example.go',
+    match: ociDevMounts,
+  },
+
   // ---- runc-class: an OCI runtime on the host kernel ----
   {
     id: 'oci-masked-paths', indicates: 'runc-class', weight: 3, source: '/proc/self/mountinfo',
     pattern: '/proc/kcore, /proc/keys, /proc/timer_list… masked', reference: 'moby oci/defaults.go; containerd oci/spec.go (maskedPaths)',
     match: ociMasking,
+  },
+  {
+    id: 'oci-dev-mounts', indicates: 'runc-class', weight: 3, source: '/proc/self/mountinfo',
+    pattern: '/dev as the OCI runtime-spec defaults mount it: tmpfs mode=755,size=65536k, with /dev/pts ptmxmode=666, /dev/shm size=65536k or /dev/mqueue (present even when nothing is masked, as in a privileged container)',
+    reference: 'moby oci/defaults.go DefaultLinuxSpec; runc libcontainer/specconv/example.go; containerd oci defaults (observed here under Docker 20.10 with runc 1.1.5, --privileged included, and under crun 1.8.1)',
+    match: ociDevMounts,
   },
   {
     id: 'engine-mount-sources', indicates: 'runc-class', weight: 3, source: '/proc/self/mountinfo',

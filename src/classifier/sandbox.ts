@@ -5,6 +5,7 @@
 import type { Facts } from '../probes/index.js';
 import { type Evidence, confidence, scoreSignals, type ConfidenceLabel } from './score.js';
 import { SANDBOX_SIGNALS, type SandboxClass } from './sandbox-signals.js';
+import { nsInitial } from './evidence.js';
 
 export const THRESHOLD = 4;
 const SPECIFIC: readonly SandboxClass[] = ['gvisor', 'kata', 'sysbox', 'lxc', 'nspawn', 'nested', 'namespace-sandbox'];
@@ -12,7 +13,8 @@ const SPECIFIC: readonly SandboxClass[] = ['gvisor', 'kata', 'sysbox', 'lxc', 'n
 export interface Candidate { class: SandboxClass; score: number; lostBecause: string }
 
 export interface SandboxVerdict {
-  class: SandboxClass | 'unknown';
+  /** 'container': in a pid and a mount namespace of its own, but no class reached the threshold */
+  class: SandboxClass | 'container' | 'unknown';
   score: number;
   confidence: number;
   confidenceLabel: ConfidenceLabel;
@@ -25,9 +27,26 @@ export function classifySandbox(f: Facts): SandboxVerdict {
   const scored = scoreSignals(SANDBOX_SIGNALS, f);
   const score = (c: SandboxClass) => scored.ranking.find((r) => r.candidate === c)?.score ?? 0;
   const specific = SPECIFIC.filter((c) => score(c) >= THRESHOLD).sort((a, b) => score(b) - score(a));
-  const winner: SandboxClass | 'unknown' = specific.length ? specific[0]
+  const decided: SandboxClass | 'unknown' = specific.length ? specific[0]
     : score('runc-class') >= THRESHOLD && score('runc-class') > score('none') ? 'runc-class'
       : score('none') >= THRESHOLD ? 'none' : 'unknown';
+  // below every threshold, a process in a pid and a mount namespace of its own is still in a
+  // container of some kind: say that, with the evidence, rather than "unknown"
+  const ownNamespaces = nsInitial(f, 'pid') === false && nsInitial(f, 'mnt') === false;
+  const winner: SandboxClass | 'container' | 'unknown' = decided === 'unknown' && ownNamespaces ? 'container' : decided;
+
+  if (winner === 'container') {
+    const best = scored.ranking.find((r) => r.score > 0);
+    // the namespaces' weight against "none" is what speaks for a container here
+    const nsScore = -score('none');
+    const conf = confidence(Math.max(0, nsScore), best?.score ?? 0);
+    return {
+      class: winner, score: nsScore, confidence: Math.min(conf.value, 0.6), confidenceLabel: conf.value >= 0.4 ? 'medium' : 'low',
+      evidence: scored.evidence,
+      candidates: scored.ranking.map((r) => ({ class: r.candidate, score: r.score, lostBecause: `score ${r.score} is below the threshold ${THRESHOLD}` })),
+      faults: scored.faults,
+    };
+  }
 
   const winScore = winner === 'unknown' ? 0 : score(winner);
   const others = scored.ranking.filter((r) => r.candidate !== winner);

@@ -152,11 +152,17 @@ export interface ProfileFingerprint {
   /** the differences from the verdict (or the closest profile) */
   differences: ProfileDifference[];
   reason: string;
+  /** the capability set the capability-gated rules were judged against: Docker and
+   *  containers/common build the filter from the spec's bounding set */
+  capabilitySet?: 'bounding' | 'effective';
 }
 
 export interface FingerprintFacts {
   arch: Arch;
+  /** the capability set the capability-gated rules are judged against (named by capabilitySet) */
   effectiveCaps: bigint | null;
+  /** which of the process's sets effectiveCaps is: the bounding set, as the engines use it */
+  capabilitySet?: 'bounding' | 'effective';
   kernelRelease: string | null;
 }
 
@@ -283,6 +289,16 @@ function compare(
  * holds for root in the container).
  */
 export function fingerprintSeccompProfile(results: SyscallResult[], facts: FingerprintFacts): ProfileFingerprint {
+  const fp = fingerprint(results, facts);
+  if (!facts.capabilitySet || facts.effectiveCaps === null) return fp;
+  return {
+    ...fp,
+    capabilitySet: facts.capabilitySet,
+    reason: `${fp.reason} (capability-gated rules judged against the ${facts.capabilitySet} set${facts.capabilitySet === 'bounding' ? ', from which the engine built the filter' : ''})`,
+  };
+}
+
+function fingerprint(results: SyscallResult[], facts: FingerprintFacts): ProfileFingerprint {
   if (facts.effectiveCaps === null)
     return { verdict: 'unknown', candidates: [], differences: [], reason: 'the capability set is unknown, and both known profiles depend on it' };
   const caps = facts.effectiveCaps;

@@ -7,6 +7,7 @@ import { classifySandbox, type SandboxVerdict } from './sandbox.js';
 import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-profile.js';
 import { archFromMachine } from '../probes/syscalls/table.js';
 import { classifyVm, type VmVerdict } from './vm.js';
+import { classifyPrivileged, type PrivilegedVerdict } from './privileged.js';
 
 export interface Verdict {
   headline: string;
@@ -23,6 +24,8 @@ export interface Verdict {
   hostNamespaces: { judged: boolean; shared: NamespaceType[]; reason: string };
   /** which known seccomp profile the blocked set matches; null without a syscall scan */
   seccompProfile: ProfileFingerprint | null;
+  /** privileged (every capability, no seccomp, nothing masked, the host's devices), and why */
+  privileged: PrivilegedVerdict;
 }
 
 const ENGINE_LABEL: Record<string, string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd', 'cri-o': 'CRI-O' };
@@ -70,10 +73,17 @@ function seccompProfile(f: Facts): ProfileFingerprint | null {
       reason: `Seccomp: 0 in /proc/self/status: no filter is installed${refused ? `; the ${refused} refusals seen come from the sandbox's own syscall implementation, not from seccomp` : ''}`,
     };
   }
-  const eff = f.process.capabilities.effective;
+  // Docker (moby profiles/seccomp setupSeccomp) and containers/common build the filter from the
+  // spec's capabilities.bounding, not from what a process ends up holding: a non-root process
+  // under Docker's defaults has CAP_SYS_CHROOT in its bounding set only, and chroot is allowed.
+  // The bounding set is what the process can still see of that spec; the effective set is the
+  // fallback when the bounding set cannot be read.
+  const bnd = f.process.capabilities.bounding, eff = f.process.capabilities.effective;
+  const set = bnd.known ? { caps: BigInt(bnd.value.mask), name: 'bounding' as const } : eff.known ? { caps: BigInt(eff.value.mask), name: 'effective' as const } : null;
   return fingerprintSeccompProfile(scan.value.results, {
     arch,
-    effectiveCaps: eff.known ? BigInt(eff.value.mask) : null,
+    effectiveCaps: set?.caps ?? null,
+    capabilitySet: set?.name,
     kernelRelease: f.kernel.uname.known ? f.kernel.uname.value.release : null,
   });
 }
@@ -88,6 +98,7 @@ export function classify(f: Facts): Verdict {
   const engine = classifyEngine(f);
   const kube = classifyKubernetes(f);
   const engineLabel = engine.engine !== 'unknown' ? ENGINE_LABEL[engine.engine] : null;
+  const privileged = classifyPrivileged(f, cls);
 
   const headlines: Record<string, string> = {
     gvisor: `gVisor sandbox${platform ? ` (platform ${platform.value}${platform.inferred ? ', inferred' : ''})` : ''}`,
@@ -99,10 +110,11 @@ export function classify(f: Facts): Verdict {
     'namespace-sandbox': tool?.value === 'bubblewrap' ? 'bubblewrap sandbox' : 'namespace sandbox (unshare-style)',
     'runc-class': `runc-class container${[tool?.value, engineLabel].some(Boolean) ? ` (${[tool?.value, engineLabel].filter(Boolean).join(', ')})` : ''}`,
     none: `no container: ${vm.kind === 'none' ? 'bare metal' : vm.kind === 'unknown' ? 'host (machine type unknown)' : vm.label}`,
+    container: `container (runtime not identified${engineLabel ? `; ${engineLabel}` : ''})`,
     unknown: 'unknown: the evidence is too weak to say',
   };
   return {
-    headline: headlines[cls],
+    headline: privileged.privileged ? `privileged ${headlines[cls]}` : headlines[cls],
     sandbox,
     platform,
     hypervisor,
@@ -113,5 +125,6 @@ export function classify(f: Facts): Verdict {
     kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor) },
     hostNamespaces: hostNamespaces(f, cls),
     seccompProfile: seccompProfile(f),
+    privileged,
   };
 }

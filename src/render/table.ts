@@ -30,6 +30,12 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   const sb = v.sandbox;
   const conf = `${sb.confidenceLabel} (${sb.confidence.toFixed(2)})`;
   const rows: Row[] = [['confidence', conf]];
+  // a privileged container is the first thing a user looks for after kubectl exec: say it, and why
+  const pv = v.privileged;
+  if (pv.privileged === true) rows.push([s.red('PRIVILEGED'), s.red(`${pv.reason}: ${pv.criteria.map((c) => c.observed).join('; ')}`)]);
+  else if (pv.privileged === null) rows.push(['privileged', s.yellow(`unknown: ${pv.reason}`)]);
+  else if (pv.criteria.filter((c) => c.holds).length >= 2 && !/^not (a container|applicable)/.test(pv.reason)) rows.push(['privileged', s.yellow(`no, but: ${pv.reason}`)]);
+  else rows.push(['privileged', `no${/^not /.test(pv.reason) ? ` (${pv.reason})` : ''}`]);
   const ev = [...sb.evidence].filter((e) => e.indicates === sb.class || explain).sort((a, b) => b.weight - a.weight);
   for (const e of explain ? ev : ev.slice(0, 6)) rows.push([`${e.weight > 0 ? '+' : ''}${e.weight} ${e.indicates}`, `${e.observed}  ${s.dim(`[${e.source}]`)}`]);
   if (v.platform) rows.push(['gVisor platform', `${v.platform.value}${v.platform.inferred ? ' (inferred)' : ''}: ${v.platform.evidence.join('; ')}`]);
@@ -37,10 +43,10 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   if (v.tool) rows.push(['tool', `${v.tool.value}: ${v.tool.evidence.join('; ')}`]);
   if (v.confidentialGuest) rows.push(['confidential guest', v.confidentialGuest]);
   rows.push(['machine underneath', `${v.vm.label}${v.vm.evidence.length ? `: ${v.vm.evidence.slice(0, 3).map((e) => e.observed).join('; ')}` : ''}`]);
-  rows.push(['engine', v.engine.engine === 'unknown' ? 'unknown' : `${v.engine.engine}${v.engine.containerId ? `, ${v.engine.idKind} ${v.engine.containerId.slice(0, 12)}` : ''}`]);
+  rows.push(['engine', v.engine.engine === 'unknown' ? 'unknown' : `${v.engine.engine} (${v.engine.confidenceLabel}: ${v.engine.evidence.filter((e) => e.indicates === v.engine.engine).map((e) => e.signal).join(', ')})${v.engine.containerId ? `, ${v.engine.idKind} ${v.engine.containerId.slice(0, 12)}` : ''}`]);
   for (const c of sb.candidates.slice(0, explain ? undefined : 3)) rows.push([`not ${c.class}`, s.dim(c.lostBecause)]);
   for (const fault of sb.faults) rows.push(['classifier fault', s.red(fault)]);
-  const head = sb.class === 'unknown' ? s.yellow(v.headline) : s.green(v.headline);
+  const head = pv.privileged ? s.red(v.headline) : sb.class === 'unknown' || sb.class === 'container' ? s.yellow(v.headline) : s.green(v.headline);
   return `${s.bold('Sandbox:')} ${s.bold(head)}\n` + section('', rows, s).replace(/^\n/, '');
 }
 

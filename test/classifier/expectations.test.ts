@@ -42,7 +42,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   it('rejects text that is not KEY=VALUE, listing the keys', () => {
     const e = error('sandbox');
     expect(e).toContain('"sandbox" is not KEY=VALUE');
-    expect(e).toContain('valid keys: sandbox, platform, hypervisor, seccomp, seccomp-profile, caps, no-new-privs, non-root, read-only-root, blocked, allowed, host-namespaces, sa-token, engine, kubernetes');
+    expect(e).toContain('valid keys: sandbox, platform, hypervisor, seccomp, seccomp-profile, caps, no-new-privs, non-root, read-only-root, blocked, allowed, host-namespaces, sa-token, engine, privileged, kubernetes');
   });
 
   it('rejects an unknown key, listing the keys', () => {
@@ -51,7 +51,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   });
 
   it('rejects an empty value, showing the grammar', () => {
-    expect(error('sandbox=')).toBe('sandbox needs a value: sandbox=gvisor|kata|sysbox|lxc|nspawn|nested|namespace-sandbox|runc-class|none|unknown|vm');
+    expect(error('sandbox=')).toBe('sandbox needs a value: sandbox=gvisor|kata|sysbox|lxc|nspawn|nested|namespace-sandbox|runc-class|none|container|unknown|vm');
   });
 
   it('rejects ⊆ and <= on keys other than caps', () => {
@@ -60,7 +60,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   });
 
   it.each([
-    ['sandbox=docker', 'unknown value "docker" for sandbox; valid: gvisor, kata, sysbox, lxc, nspawn, nested, namespace-sandbox, runc-class, none, unknown, vm'],
+    ['sandbox=docker', 'unknown value "docker" for sandbox; valid: gvisor, kata, sysbox, lxc, nspawn, nested, namespace-sandbox, runc-class, none, container, unknown, vm'],
     ['platform=hvf', 'unknown value "hvf" for platform; valid: systrap, ptrace, kvm'],
     ['hypervisor=vmware', 'unknown value "vmware" for hypervisor; valid: qemu, cloud-hypervisor, firecracker, dragonball, acrn'],
     ['seccomp=on', 'unknown value "on" for seccomp; valid: disabled, strict, filtering'],
@@ -110,7 +110,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   it('accepts every key with a valid value, and the key list documents each', () => {
     const samples = ['sandbox=vm', 'platform=ptrace', 'hypervisor=acrn', 'seccomp=strict', 'seccomp-profile=custom', 'caps⊆kill',
       'no-new-privs=false', 'non-root=true', 'read-only-root=true', 'blocked=mount,unshare', 'allowed=read', 'host-namespaces=none',
-      'sa-token=absent', 'engine=cri-o', 'kubernetes=false'];
+      'sa-token=absent', 'engine=cri-o', 'privileged=true', 'kubernetes=false'];
     expect(samples.map((t) => parsed(t).key)).toEqual(EXPECTATION_KEYS.map((k) => k.key));
     expect(describeExpectationKeys()).toContain('host-namespaces=none | LIST of cgroup, ipc, mnt, net, pid, time, user, uts');
     expect(describeExpectationKeys()[5]).toMatch(/^caps=none \| caps⊆LIST \(or caps<=LIST\)/);

@@ -1,0 +1,97 @@
+// Is the container privileged (`docker run --privileged`, a pod's `privileged: true`)? Four
+// criteria, each judged from facts and each reported with what it saw, so that the one word a
+// user looks for first comes with its reasons:
+//   capabilities  the bounding set holds CAP_SYS_ADMIN and every capability but at most four of
+//                 the kernel's (an engine grants only the capabilities it knows and the host
+//                 holds: Docker 20.10 knows none past CAP_AUDIT_READ, and this machine's init
+//                 lacks CAP_SYS_RESOURCE, so a real --privileged here shows 37 of 41)
+//   seccomp       no filter (Seccomp: 0 for the process, and for PID 1 when it can be read)
+//   masking       none of the /proc and /sys paths an OCI runtime masks is masked
+//   host devices  the host's device nodes are in /dev: a block device or a raw-memory node
+// Privileged when all four hold. Under gVisor or Kata the answer is "no": capabilities and
+// devices there belong to the sandbox's own kernel, not the host's.
+import { CAPABILITY_NAMES } from '../probes/capabilities.js';
+import type { Facts } from '../probes/index.js';
+import { ociMasking } from './evidence.js';
+
+export type PrivilegedCriterionId = 'capabilities' | 'seccomp' | 'no-masked-paths' | 'host-devices';
+
+export interface PrivilegedCriterion {
+  id: PrivilegedCriterionId;
+  /** null: could not be judged (the fact is unknown) */
+  holds: boolean | null;
+  observed: string;
+}
+
+export interface PrivilegedVerdict {
+  /** null: undetermined (a criterion could not be judged and none fails) */
+  privileged: boolean | null;
+  criteria: PrivilegedCriterion[];
+  reason: string;
+}
+
+/** capabilities a privileged container may lack: those its engine or host does not know */
+export const PRIVILEGED_MAX_MISSING_CAPS = 4;
+
+function capabilities(f: Facts): PrivilegedCriterion {
+  const bnd = f.process.capabilities.bounding;
+  if (!bnd.known) return { id: 'capabilities', holds: null, observed: `bounding set unknown: ${bnd.reason}` };
+  const missing = CAPABILITY_NAMES.filter((n) => !bnd.value.names.includes(n));
+  const n = bnd.value.names.length;
+  const user = f.namespaces.entries.user;
+  if (user.known && user.value.isInitial === false) {
+    return { id: 'capabilities', holds: false, observed: `bounding set ${n} of ${CAPABILITY_NAMES.length}, but in a user namespace of its own: they do not reach the host` };
+  }
+  const holds = bnd.value.names.includes('sys_admin') && missing.length <= PRIVILEGED_MAX_MISSING_CAPS;
+  return {
+    id: 'capabilities', holds,
+    observed: `bounding set ${n} of ${CAPABILITY_NAMES.length}${missing.length && missing.length <= 8 ? ` (missing ${missing.join(' ')})` : ''}`,
+  };
+}
+
+function seccomp(f: Facts): PrivilegedCriterion {
+  const own = f.process.seccomp, pid1 = f.process.pid1Seccomp;
+  if (!own.known) return { id: 'seccomp', holds: null, observed: `seccomp mode unknown: ${own.reason}` };
+  const pid1Mode = pid1.known ? pid1.value.mode : null;
+  const holds = own.value === 'disabled' && (pid1Mode === null || pid1Mode === 'disabled');
+  return { id: 'seccomp', holds, observed: `seccomp ${own.value}${pid1Mode && pid1Mode !== own.value ? `, PID 1 ${pid1Mode}` : ''}` };
+}
+
+function masking(f: Facts): PrivilegedCriterion {
+  if (!f.mounts.entries.known) return { id: 'no-masked-paths', holds: null, observed: `mount table unknown: ${f.mounts.entries.reason}` };
+  const m = ociMasking(f);
+  return { id: 'no-masked-paths', holds: m === null, observed: m ?? 'no /proc or /sys path masked' };
+}
+
+function hostDevices(f: Facts): PrivilegedCriterion {
+  const devs = f.mounts.sensitive.filter((s) => s.kind === 'block-device' || s.kind === 'raw-memory').map((s) => s.path);
+  return { id: 'host-devices', holds: devs.length > 0, observed: devs.length ? `in /dev: ${devs.join(' ')}` : 'no host block or memory device in /dev' };
+}
+
+const WORDS: Record<PrivilegedCriterionId, [string, string]> = {
+  capabilities: ['every capability', 'not every capability'],
+  seccomp: ['no seccomp filter', 'a seccomp filter'],
+  'no-masked-paths': ['nothing masked', 'OCI masked paths'],
+  'host-devices': ["the host's devices in /dev", "no host device in /dev"],
+};
+
+export function classifyPrivileged(f: Facts, sandboxClass: string): PrivilegedVerdict {
+  const criteria = [capabilities(f), seccomp(f), masking(f), hostDevices(f)];
+  if (sandboxClass === 'gvisor' || sandboxClass === 'kata') {
+    return { privileged: false, criteria, reason: `not applicable: ${sandboxClass} runs its own kernel, so capabilities and devices are the sandbox's, not the host's` };
+  }
+  if (sandboxClass === 'none') {
+    return { privileged: false, criteria, reason: 'not a container' };
+  }
+  const failing = criteria.filter((c) => c.holds === false);
+  const open = criteria.filter((c) => c.holds === null);
+  const held = criteria.filter((c) => c.holds === true).map((c) => WORDS[c.id][0]);
+  if (failing.length === 0 && open.length === 0) return { privileged: true, criteria, reason: held.join(', ') };
+  if (failing.length) {
+    return {
+      privileged: false, criteria,
+      reason: `${failing.map((c) => `${WORDS[c.id][1]} (${c.observed})`).join('; ')}${held.length ? `; it has ${held.join(', ')}` : ''}`,
+    };
+  }
+  return { privileged: null, criteria, reason: `could not judge: ${open.map((c) => c.observed).join('; ')}` };
+}
