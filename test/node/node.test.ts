@@ -118,6 +118,21 @@ describe('sbx-detect node on this machine (live, read-only)', () => {
   }, 30_000);
 });
 
+// systeminformation is not used by the tool (README, "sbx-detect node"): it execs lscpu and cat and
+// talks to Docker's socket behind the Host's back, so --root and snapshots could not hold its
+// answers. Here it is an independent oracle for the two facts it reads right on this machine.
+describe('sbx-detect node agrees with systeminformation where that is right', () => {
+  it('CPU flags and the OS release', async () => {
+    const si = await import('systeminformation');
+    const facts = await gatherNodeFacts((await import('../../src/readers/live.js')).createLiveHost(), { helper: false, timeoutMs: 5000 });
+    const siFlags = (await si.cpuFlags()).split(/\s+/);
+    for (const flag of ['vmx', 'svm', 'lm', 'sse4_1', 'hypervisor']) expect([flag, facts.cpu.known && facts.cpu.value.flags.includes(flag)]).toEqual([flag, siFlags.includes(flag)]);
+    const os = await si.osInfo();
+    expect(facts.os.known && facts.os.value).toContain(os.distro);
+    expect(facts.release).toMatchObject({ known: true, value: os.kernel });
+  }, 20_000);
+});
+
 describe('node fixtures (fixtures/nodes/, each with its ORIGIN)', () => {
   const judge = async (name: string) => {
     const facts = await gatherNodeFacts(createSnapshotHost(join(FIXTURES, name)), { helper: true, timeoutMs: 5000 });
