@@ -4,7 +4,8 @@
 // both read this file.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseCase, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, resolveCaps, type CaseDecl, type RuntimeName } from '../runtimes/index.js';
+import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoundingCaps, resolveCaps, type CaseDecl, type RuntimeName } from '../runtimes/index.js';
+import { DIND_OUTER_FLAGS, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
 import { customProfile, EPERM } from '../runtimes/docker-seccomp.js';
 import { GUEST_HOSTNAME } from '../runtimes/qemu.js';
 
@@ -12,8 +13,9 @@ export const PROJECT_DIR = DEFAULT_PROJECT_DIR;
 export const BUNDLE = join(PROJECT_DIR, 'dist/sbx-detect.cjs');
 export const SEA = join(PROJECT_DIR, 'dist/sbx-detect');
 
-/** How the built artifact is started inside the environment. */
-export type Artifact = 'bundle' | 'sea';
+/** How the built artifact is started inside the environment: the bundle, the single executable,
+ *  or the bundle on this machine collecting through the engine's `exec -i` (--via). */
+export type Artifact = 'bundle' | 'sea' | 'via';
 let seaPath = SEA;
 /** The single executable to run (default dist/sbx-detect; see run.ts ensureSea). */
 export function useSea(path: string): void {
@@ -23,7 +25,7 @@ export function useSea(path: string): void {
 /** What the tool must report, derived from what the case configured. */
 export interface Expectations {
   /** verdict.sandbox.class */
-  class: 'runc-class' | 'gvisor' | 'namespace-sandbox' | 'nspawn' | 'lxc' | 'kata' | 'none';
+  class: 'runc-class' | 'gvisor' | 'namespace-sandbox' | 'nspawn' | 'lxc' | 'kata' | 'nested' | 'none';
   /** verdict.platform.value (gVisor) */
   platform?: string;
   /** verdict.hypervisor.value (Kata) */
@@ -44,13 +46,21 @@ export interface Expectations {
   nonRoot: boolean;
   /** the OCI runtime, from the signal rows oci-mask-runc / oci-mask-crun in verdict.sandbox.evidence */
   ociRuntime?: 'runc' | 'crun';
+  /** verdict.engine.engine */
+  engine?: 'docker' | 'podman' | 'containerd' | 'cri-o' | 'unknown';
+  /** verdict.privileged.privileged */
+  privileged?: boolean;
+  /** facts.process.pid1Seccomp mode, where PID 1 is not the tool (docker exec) */
+  pid1Seccomp?: 'disabled' | 'filtering';
+  /** verdict.hostNamespaces.shared, sorted */
+  sharedNamespaces?: string[];
 }
 
 interface CaseBase {
   /** unique, short: the row of the matrix table */
   id: string;
   /** the runtime as the table names it */
-  runtime: RuntimeName | 'qemu' | 'host';
+  runtime: RuntimeName | 'qemu' | 'host' | EngineName;
   /** the artifacts run in it; the bundle always */
   artifacts: Artifact[];
   expect: Expectations;
@@ -64,7 +74,9 @@ export interface RuntimeCase extends CaseBase { kind: 'runtime'; runtime: Runtim
 export interface QemuCase extends CaseBase { kind: 'qemu'; runtime: 'qemu'; isolation: 'container' }
 /** This machine itself, no sandbox started. */
 export interface HostCase extends CaseBase { kind: 'host'; runtime: 'host' }
-export type MatrixCase = RuntimeCase | QemuCase | HostCase;
+/** A real container engine (test/runtimes/engine.ts): the recon image run as a user runs it. */
+export interface EngineCase extends CaseBase { kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string }
+export type MatrixCase = RuntimeCase | QemuCase | HostCase | EngineCase;
 
 /** The harness's capability names -> the tool's ('CAP_SYS_ADMIN' -> 'sys_admin'), sorted. */
 export function toolCapNames(caps: readonly string[]): string[] {
@@ -132,6 +144,10 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
     { uid: 0, gid: 0, caps: 'all-host', readOnlyRoot: false, noNewPrivileges: false },
     { class: 'runc-class', ociRuntime: 'runc', seccomp: 'disabled', seccompProfile: 'none' },
     { note: 'root with every capability in the host bounding set, no seccomp' }),
+  runtimeCase('runc-bare', 'runc',
+    { uid: 0, gid: 0, caps: 'all-host', readOnlyRoot: true, noNewPrivileges: false, maskedPaths: [], hostRoot: true },
+    { class: 'runc-class', seccomp: 'disabled', seccompProfile: 'none' },
+    { note: 'bare runc: nothing masked, every capability in the host bounding set, no seccomp, the host\'s root filesystem bound read-only (#12: once "unknown")' }),
   runtimeCase('crun-docker-default', 'crun',
     { seccomp: 'docker-default' },
     { class: 'runc-class', ociRuntime: 'crun', seccomp: 'filtering', seccompProfile: 'docker-default' },
@@ -164,6 +180,86 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
     { class: 'lxc', seccomp: 'disabled', seccompProfile: 'none' },
     { capture: 'lxc', note: 'lxc-execute, uid 20000, no capabilities, no seccomp, read-only root' }),
 ];
+
+// ---- real engines: the recon image (scripts/build-image-rootfs.sh, imported with the
+// Dockerfile's USER 20000:20000 and ENTRYPOINT) run by Docker 20.10, Podman 4.3 and a Docker inside
+// Docker. Each expectation follows from the flags and the engine's documented defaults.
+
+const names = (caps: readonly string[]) => toolCapNames(caps);
+/** Docker 20.10 grants "every capability" (--privileged, --cap-add ALL) from the list it knows,
+ *  CAP_CHOWN … CAP_AUDIT_READ (bit 37; moby 20.10 oci/caps), less what the host's bounding set
+ *  lacks (this machine: CAP_SYS_RESOURCE). */
+function dockerAllCaps(): string[] {
+  const host = new Set(hostBoundingCaps());
+  return CAP_NAMES.slice(0, 38).filter((c) => host.has(c));
+}
+
+function engineCase(
+  id: string, engine: EngineName, runArgs: string[], ex: Expectations, extra: { note: string; mode?: 'inside' | 'via' },
+): EngineCase {
+  const mode = extra.mode ?? 'inside';
+  const cmd = engine === 'podman' ? 'podman run' : engine === 'dind' ? 'docker run (inner daemon)' : 'docker run';
+  return {
+    kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: ex, note: extra.note,
+    decl: { name: id, engine, runArgs, mode }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
+  };
+}
+
+/** uid 20000 from the image's USER: a non-root process holds nothing effective, the bounding set is the engine's */
+const imageUser = { uid: 20000, gid: 20000, capsEffective: [] as string[], nonRoot: true };
+
+/** cgroup v1 here (hybrid): Docker 20.10 keeps the host's cgroup namespace on v1 by default, and
+ *  never makes a user (no userns-remap) or a time namespace */
+const DOCKER_SHARED_NS = ['cgroup', 'time', 'user'];
+
+export function engineCases(): EngineCase[] {
+  const dockerDefault = names(DOCKER_DEFAULT_CAPS);
+  // runsc removes CAP_NET_RAW from the container unless it is given --net-raw (runsc/config
+  // flags.go: "when false, raw sockets are disabled by removing CAP_NET_RAW from containers")
+  const runscDefault = dockerDefault.filter((c) => c !== 'net_raw');
+  return [
+    engineCase('docker-default', 'docker', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false, sharedNamespaces: DOCKER_SHARED_NS,
+    }, { note: "the image's uid 20000, Docker's default capabilities (bounding) and seccomp profile" }),
+    engineCase('docker-hardened', 'docker', ['-u', '20000:20000', '--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: [],
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: true, readOnlyRoot: true, privileged: false,
+    }, { note: "the seed's hardened StatefulSet as Docker flags, and the Dockerfile's own example run; default seccomp" }),
+    engineCase('docker-privileged', 'docker', ['--privileged'], {
+      ...imageUser, class: 'runc-class', engine: 'docker', capsBounding: names(dockerAllCaps()),
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: true,
+    }, { note: "a real --privileged, as the image's uid 20000 (as root it fails here: runc cannot apply CAP_SYS_RESOURCE, outside this machine's bounding set)" }),
+    engineCase('docker-all-caps-root', 'docker',
+      ['--user', '0', '--cap-add', 'ALL', '--cap-drop', 'SYS_RESOURCE', '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined', '--security-opt', 'systempaths=unconfined'], {
+        uid: 0, gid: 0, nonRoot: false, class: 'runc-class', engine: 'docker', capsEffective: names(dockerAllCaps()), capsBounding: names(dockerAllCaps()),
+        seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      }, { note: "root's closest equivalent of --privileged that starts here: every capability, no seccomp, nothing masked, but no host devices, so not privileged" }),
+    engineCase('docker-pid-host', 'docker', ['--pid', 'host', '--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsEffective: dockerDefault, capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false, sharedNamespaces: [...DOCKER_SHARED_NS, 'pid'].sort(),
+    }, { note: "root with the host's pid namespace, Docker's defaults otherwise" }),
+    engineCase('docker-runsc', 'docker', ['--runtime', 'runsc'], {
+      ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+    }, { note: 'runsc 20221219 registered in daemon.json with --network=none; gVisor ignores the profile without --oci-seccomp' }),
+    engineCase('docker-runsc-oci-seccomp', 'docker', ['--runtime', 'runsc-seccomp', '--user', '20000:20000'], {
+      ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, pid1Seccomp: 'filtering',
+    }, {
+      mode: 'via',
+      note: "runsc --oci-seccomp with Docker's default profile: Node aborts when it is the container's first process (uv_thread_create), so the bundle here collects through docker exec -i; the exec'd helper runs without the filter PID 1 has",
+    }),
+    engineCase('podman-default', 'podman', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+    }, { note: 'Podman 4.3 with runc and cgroupfs (crun refuses the hybrid cgroups here); capabilities from containers.conf' }),
+    engineCase('docker-in-docker', 'dind', [], {
+      ...imageUser, class: 'nested', engine: 'docker', capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+    }, { note: `the host's dockerd inside a container of the private one (${DIND_OUTER_FLAGS.filter((f) => f !== '-v' && !f.startsWith('/')).join(' ')}), the tool in a container of that inner daemon` }),
+  ];
+}
 
 /** The guest's capability bounding set: every capability its 6.1 kernel knows (CAP_LAST_CAP 40). */
 export const QEMU_CASE: QemuCase = {
@@ -214,10 +310,13 @@ export function hostCase(): HostCase {
 }
 
 export function allCases(): MatrixCase[] {
-  return [hostCase(), ...RUNTIME_CASES, QEMU_CASE];
+  return [hostCase(), ...RUNTIME_CASES, ...engineCases(), QEMU_CASE];
 }
 
 /** The argv that runs `artifact` with `args` inside the environment. */
 export function toolArgv(artifact: Artifact, args: string[]): string[] {
-  return artifact === 'bundle' ? ['node', BUNDLE, ...args] : [seaPath, ...args];
+  return artifact === 'sea' ? [seaPath, ...args] : ['node', BUNDLE, ...args];
 }
+
+/** The single executable in use (see useSea). */
+export const currentSea = () => seaPath;

@@ -4,12 +4,14 @@
 // every fact the case declared. QEMU: ONE boot runs every guest-side command.
 // In CI (CI=true) an environment that cannot start FAILS, naming the runtime; elsewhere the test
 // is skipped with the reason in its title. Never a silent pass.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopEngines } from '../runtimes/engine.js';
 import { allAvailability, type RuntimeName } from '../runtimes/index.js';
 import { qemuAvailable } from '../runtimes/qemu.js';
 import { ensureBuilt } from '../support/built.js';
 import { schemaErrors } from '../support/schema.js';
-import { hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase } from './cases.js';
+import { engineCases, hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase } from './cases.js';
 import { checkReport, ensureSea, parseReport, runCase, runQemuCases, type QemuRuns, type ToolRun } from './run.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -45,7 +47,7 @@ function itIn(rt: RuntimeName, title: string, fn: () => Promise<void>, timeout: 
   else it.skip(`${title} — SKIPPED: ${rt} cannot start here: ${a.reason}`, () => {});
 }
 
-const title = (a: Artifact) => (a === 'bundle' ? 'node dist/sbx-detect.cjs --json' : 'the single executable --json');
+const title = (a: Artifact) => (a === 'bundle' ? 'node dist/sbx-detect.cjs --json' : a === 'via' ? 'node dist/sbx-detect.cjs --via "docker exec -i C" --json' : 'the single executable --json');
 
 describe('this machine itself (no sandbox)', () => {
   const c = hostCase();
@@ -62,6 +64,30 @@ for (const c of RUNTIME_CASES) {
     }
   });
 }
+
+// Real engines (test/runtimes/engine.ts): one private dockerd, Podman and a Docker-in-Docker,
+// started on the first case and stopped after the last; the host's /dev/null must be untouched
+// (runsc without -i once chowned it).
+describe('real engines: the recon image under Docker, Podman and Docker-in-Docker', () => {
+  const devNull = statSync('/dev/null');
+  afterAll(async () => {
+    await stopEngines();
+    const after = statSync('/dev/null');
+    expect({ uid: after.uid, gid: after.gid, mode: after.mode }, 'the host\'s /dev/null changed during the engine runs').toEqual({ uid: devNull.uid, gid: devNull.gid, mode: devNull.mode });
+  }, 120_000);
+  for (const c of engineCases()) {
+    for (const a of c.artifacts) {
+      it(`${c.id}: ${c.flags} — ${title(a)}: ${c.expect.privileged ? 'privileged ' : ''}${c.expect.class}${c.expect.engine ? `, engine ${c.expect.engine}` : ''}`, async (ctx) => {
+        const run = await runCase(c, a);
+        if (run.skipped && !CI) {
+          ctx.skip(`${c.runtime} cannot start here: ${run.skipped}`);
+          return;
+        }
+        assertMatches(c, run);
+      }, 300_000);
+    }
+  }
+});
 
 describe(`qemu: ${QEMU_CASE.id} (one TCG boot for every guest-side command)`, () => {
   if (!qemu.ok) {

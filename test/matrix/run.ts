@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInRuntime, type RunResult } from '../runtimes/index.js';
+import { runInEngine, type EngineName } from '../runtimes/engine.js';
 import { bootGuestAndRun, qemuAvailable } from '../runtimes/qemu.js';
 import { buildSea } from '../../scripts/build-sea.mjs';
-import { BUNDLE, PROJECT_DIR, SEA, toolArgv, useSea, type Artifact, type Expectations, type MatrixCase, type QemuCase } from './cases.js';
+import { BUNDLE, currentSea, engineCases, PROJECT_DIR, SEA, toolArgv, useSea, type Artifact, type EngineCase, type Expectations, type MatrixCase, type QemuCase } from './cases.js';
 
 /**
  * The single executable to test: dist/sbx-detect when it is at least as new as the bundle (as
@@ -75,8 +76,25 @@ export const SNAPSHOT_ARGS = ['snapshot', '-o', '-'];
 export async function runCase(c: Exclude<MatrixCase, QemuCase>, what: Artifact | 'snapshot'): Promise<ToolRun> {
   const argv = what === 'snapshot' ? toolArgv('bundle', SNAPSHOT_ARGS) : toolArgv(what, JSON_ARGS);
   if (c.kind === 'host') return toToolRun(c, what, { ...(await runHost(argv)), argv });
-  const r = await runInRuntime({ ...c.decl, name: `${c.decl.name}-${what}`, command: argv });
+  if (c.kind === 'engine') return toToolRun(c, what, await runEngineCase(c, what));
+  let r: RunResult;
+  try {
+    r = await runInRuntime({ ...c.decl, name: `${c.decl.name}-${what}`, command: argv });
+  } catch (e) {
+    // a declaration the machine cannot serve (Docker's profile not installed, …): that row says
+    // why, the others still run
+    r = { stdout: '', stderr: '', code: null, signal: null, ms: 0, skipped: (e as Error).message };
+  }
   return toToolRun(c, what, r);
+}
+
+/** The engines the matrix's engine cases need: started together, once. */
+export const ENGINES_NEEDED: EngineName[] = [...new Set(engineCases().map((c) => c.decl.engine))];
+
+/** An engine case: the image's entrypoint gets the tool's arguments, or the bundle here collects over exec -i. */
+function runEngineCase(c: EngineCase, what: Artifact | 'snapshot'): Promise<RunResult> {
+  const args = what === 'snapshot' ? SNAPSHOT_ARGS : JSON_ARGS;
+  return runInEngine(c.decl, args, { seaPath: currentSea(), bundle: BUNDLE, all: ENGINES_NEEDED });
 }
 
 export interface QemuRuns {
@@ -139,6 +157,10 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   add('read-only root', ex.readOnlyRoot, known(report.facts.mounts.readOnlyRoot));
   const eff = uid && typeof uid === 'object' ? uid.effective : null;
   add('non-root', ex.nonRoot, eff === null ? 'unknown' : eff !== 0);
+  if (ex.engine !== undefined) add('verdict.engine', ex.engine, v.engine.engine);
+  if (ex.privileged !== undefined) add('verdict.privileged', ex.privileged, v.privileged?.privileged ?? 'absent');
+  if (ex.pid1Seccomp !== undefined) add('PID 1 seccomp', ex.pid1Seccomp, p.pid1Seccomp?.known ? p.pid1Seccomp.value.mode : `unknown (${p.pid1Seccomp?.reason})`);
+  if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
   return checks;
 }
 

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_DEFAULT_CAPS } from '../runtimes/index.js';
-import { allCases, PROJECT_DIR, toolArgv, toolCapNames, type MatrixCase, type QemuCase } from './cases.js';
+import { allCases, PROJECT_DIR, toolArgv, toolCapNames, type EngineCase, type MatrixCase, type QemuCase } from './cases.js';
+import { stopEngines } from '../runtimes/engine.js';
 import { blockedCount, checkReport, ensureSea, ociRuntimeOf, parseReport, runCase, runQemuCases, SNAPSHOT_ARGS, type ToolRun } from './run.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -52,12 +53,12 @@ function row(c: MatrixCase, run: ToolRun): Row {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderTable(rows: Row[]): string {
-  const head = ['runtime (case)', 'artifact', 'verdict (class, confidence)', 'platform / hypervisor / tool', 'seccomp (profile)', 'blocked', 'non-root', 'capabilities', 'time', 'declared facts'];
+  const head = ['runtime (case)', 'artifact', 'verdict (class, confidence)', 'platform / hypervisor / tool', 'engine', 'seccomp (profile)', 'blocked', 'non-root', 'capabilities', 'time', 'declared facts'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const name = `${r.c.runtime} (${r.c.id})`;
     if (!r.report) {
-      lines.push(`| ${cell(name)} | ${r.run.artifact} | **${cell(r.error ?? 'no report')}** | | | | | | ${r.run.ms ?? '-'} ms | ✗ |`);
+      lines.push(`| ${cell(name)} | ${r.run.artifact} | **${cell(r.error ?? 'no report')}** | | | | | | | ${r.run.ms ?? '-'} ms | ✗ |`);
       continue;
     }
     const v = r.report.verdict, p = r.report.facts.process;
@@ -69,7 +70,14 @@ export function renderTable(rows: Row[]): string {
     const nonRoot = uid === null ? 'unknown' : uid === 0 ? 'no (uid 0)' : `yes (uid ${uid})`;
     const time = `${r.run.ms ?? '-'} ms (tool ${r.report.elapsedMs ?? '-'} ms)`;
     const ok = r.failures.length ? `✗ ${r.failures.length}: ${r.failures.join('; ')}` : '✓';
-    lines.push(`| ${[name, r.run.artifact, `${v.sandbox.class}${oci ? ` (${oci})` : ''}, ${v.sandbox.confidenceLabel} (${v.sandbox.confidence})`, refine, `${sc} (${prof})`, String(blockedCount(r.report) ?? '-'), nonRoot, capsShort(r.report), time, ok].map(cell).join(' | ')} |`);
+    const priv = v.privileged?.privileged ? '**privileged** ' : '';
+    const engine = v.engine.engine === 'unknown' ? '-' : v.engine.engine;
+    lines.push(`| ${[name, r.run.artifact, `${priv}${v.sandbox.class}${oci ? ` (${oci})` : ''}, ${v.sandbox.confidenceLabel} (${v.sandbox.confidence})`, refine, engine, `${sc} (${prof})`, String(blockedCount(r.report) ?? '-'), nonRoot, capsShort(r.report), time, ok].map(cell).join(' | ')} |`);
+  }
+  const engineRows = [...new Map(rows.filter((r) => r.c.kind === 'engine').map((r) => [r.c.id, r.c as EngineCase])).values()];
+  if (engineRows.length) {
+    lines.push('', 'Engine cases, as run (`sea`: the recon image\'s own entrypoint, the single executable, with `--json`; `via`: the bundle here with `--via "docker exec -i C" --json`):', '');
+    for (const c of engineRows) lines.push(`- \`${c.id}\`: \`${c.flags}\` — ${c.note}`);
   }
   return lines.join('\n');
 }
@@ -101,10 +109,14 @@ export async function runMatrix(o: MatrixOptions): Promise<{ rows: Row[]; totalM
   // QEMU first, in the background: its one boot takes longest and needs no other runtime
   const qemuCases = cases.filter((c): c is QemuCase => c.kind === 'qemu');
   const qemu = qemuCases.length ? runQemuCases(qemuCases, { snapshot: !!o.capture }) : null;
-  for (const c of cases) {
-    if (c.kind === 'qemu') continue;
-    for (const a of c.artifacts) keep(c, await runCase(c, a));
-    if (o.capture && c.capture) keep(c, await runCase(c, 'snapshot'));
+  try {
+    for (const c of cases) {
+      if (c.kind === 'qemu') continue;
+      for (const a of c.artifacts) keep(c, await runCase(c, a));
+      if (o.capture && c.capture) keep(c, await runCase(c, 'snapshot'));
+    }
+  } finally {
+    await stopEngines();
   }
   let qemuBootMs: number | null = null;
   if (qemu) {
@@ -142,6 +154,13 @@ export async function main(argv: string[]): Promise<number> {
   const save = argv.includes('--save') ? argv[argv.indexOf('--save') + 1] : undefined;
   const capture = argv.includes('--capture');
   const log = (s: string) => process.stderr.write(`matrix: ${s}\n`);
+  // interrupted: stop the engines (dockerd, Podman's containers) before going
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping the engines`);
+      void stopEngines().finally(() => process.exit(130));
+    });
+  }
   const m = await runMatrix({ only, save, capture, log });
   if (capture) log(`captures written: ${writeCaptures(m.rows, m.captures).join(', ')}`);
   const bad = m.rows.filter((r) => !r.report || r.failures.length).length;

@@ -37,7 +37,15 @@ export interface DockerProfile {
 }
 
 export function loadDockerProfile(path = DOCKER_DEFAULT_PROFILE_PATH): DockerProfile {
-  return JSON.parse(readFileSync(path, 'utf8')) as DockerProfile;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    // a fresh clone without the runtime packages: say what is missing and how to get it (#12)
+    throw new Error(`Docker's default seccomp profile is missing: ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ` +
+      'It comes with the Debian package golang-github-docker-docker-dev: apt-get install golang-github-docker-docker-dev, or run bash scripts/setup-runtimes.sh, which installs every runtime the matrix uses.');
+  }
+  return JSON.parse(text) as DockerProfile;
 }
 
 /** Any of 'x86_64', 'amd64', 'SCMP_ARCH_X86_64', … -> [libseccomp native name, OCI arch]. */

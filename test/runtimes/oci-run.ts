@@ -23,7 +23,7 @@ export async function runOci(decl: CaseDecl, spec: OciRuntimeSpec): Promise<RunR
   try {
     const bundle = writeBundle(decl, tmp, rootPath(tmp), id);
     const argv = [
-      ...inPrivateMountNs({ tmp, writable, dropUnifiedCgroup: spec.dropUnifiedCgroup }),
+      ...inPrivateMountNs({ tmp, writable, dropUnifiedCgroup: spec.dropUnifiedCgroup, hostRoot: decl.hostRoot }),
       ...spec.runArgv(state, bundle, id),
     ];
     const r = await run(argv, { timeoutMs: timeoutOf(decl), stdin: decl.stdin });

@@ -17,6 +17,8 @@ export interface PrivateRootOpts {
   dropUnifiedCgroup?: boolean;
   /** Bind the root at all (false for commands that only need the namespace, e.g. cleanup). */
   bindRoot?: boolean;
+  /** The host's root filesystem itself, bound read-only (no overlay): a bare runtime's view. */
+  hostRoot?: boolean;
 }
 /** Path of the root the runtime should use. */
 export function rootPath(tmp: string): string {
@@ -38,9 +40,11 @@ export function inPrivateMountNs(o: PrivateRootOpts): string[] {
       `mkdir ${t}/ovl/empty ${t}/ovl/upper ${t}/ovl/work ${t}/ovl/root`,
     );
     lines.push(
-      o.writable
-        ? `mount -t overlay sbx-root -o lowerdir=/,upperdir=${t}/ovl/upper,workdir=${t}/ovl/work ${root}`
-        : `mount -t overlay sbx-root -o ro,lowerdir=/:${t}/ovl/empty ${root}`,
+      o.hostRoot
+        ? `mount --bind / ${root} && mount -o remount,bind,ro ${root}`
+        : o.writable
+          ? `mount -t overlay sbx-root -o lowerdir=/,upperdir=${t}/ovl/upper,workdir=${t}/ovl/work ${root}`
+          : `mount -t overlay sbx-root -o ro,lowerdir=/:${t}/ovl/empty ${root}`,
     );
   }
   // runsc chowns its stdio to the sandbox user (nobody), and Go's os/exec gives a child whose

@@ -67,6 +67,9 @@ export interface CaseDecl {
   cwd?: string;
   /** /tmp and /dev/shm mounted noexec. */
   noexecTmp?: boolean;
+  /** The host's root filesystem bound read-only as the container's root, instead of an overlay
+   *  (OCI runtimes; needs readOnlyRoot). */
+  hostRoot?: boolean;
   /** No /sys at all (OCI runtimes, bwrap). */
   noSys?: boolean;
   /** Options for the fresh /proc, e.g. ['hidepid=2'] (OCI runtimes). */

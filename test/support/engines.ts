@@ -29,6 +29,8 @@ export interface Engine {
   start(name: string, image: string, extra?: string[], command?: string[]): Promise<string>;
   exec(container: string, argv: string[], stdin?: string): Promise<RunResult>;
   stop(): Promise<void>;
+  /** the daemon's pid (dockerd), for a synchronous last-resort kill when the process exits */
+  pid?: number;
 }
 
 const q = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -42,20 +44,21 @@ function busyboxRoot(dir: string): void {
 }
 
 /** Builds the three image roots under `work` and returns their directories. */
-export function buildImageRoots(work: string): Record<'sbx-busybox' | 'sbx-recon' | 'sbx-recon-sh', string> {
+export function buildImageRoots(work: string, opts: { bin?: string } = {}): Record<'sbx-busybox' | 'sbx-recon' | 'sbx-recon-sh', string> {
   const bb = join(work, 'busybox');
   busyboxRoot(bb);
   const recon = join(work, 'recon');
-  execFileSync('bash', [join(PROJECT, 'scripts/build-image-rootfs.sh'), recon], { stdio: 'ignore' });
+  execFileSync('bash', [join(PROJECT, 'scripts/build-image-rootfs.sh'), ...(opts.bin ? ['--bin', opts.bin] : []), recon], { stdio: 'ignore' });
   const reconSh = join(work, 'recon-sh');
   cpSync(recon, reconSh, { recursive: true, verbatimSymlinks: true });
   busyboxRoot(reconSh);
   return { 'sbx-busybox': bb, 'sbx-recon': recon, 'sbx-recon-sh': reconSh };
 }
 
-async function importImage(cli: string[], name: string, root: string): Promise<void> {
+/** `docker import` (or podman's) of a root directory; `changes` are extra -c Dockerfile lines. */
+export async function importImage(cli: string[], name: string, root: string, changes: string[] = []): Promise<void> {
   const tar = execFileSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 30 });
-  const r = await run([...cli, 'import', '-c', 'ENV PATH=/usr/local/bin:/bin', '-', name], { stdin: tar, timeoutMs: 120_000 });
+  const r = await run([...cli, 'import', '-c', 'ENV PATH=/usr/local/bin:/bin', ...changes.flatMap((c) => ['-c', c]), '-', name], { stdin: tar, timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${cli[0]} import ${name} failed: ${r.stderr}`);
 }
 
@@ -111,6 +114,7 @@ export async function startDocker(images: Record<string, string>): Promise<Engin
   const started: string[] = [];
   return {
     name: 'docker',
+    pid,
     cli,
     via: (c) => [...cli, 'exec', '-i', c].map(q).join(' '),
     async start(name, image, extra = [], command = ['/bin/sleep', '3600']) {

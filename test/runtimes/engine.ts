@@ -1,0 +1,199 @@
+// Container engines as matrix runtimes: Docker (a private dockerd with runc, runsc and
+// runsc --oci-seccomp), Podman, and Docker-in-Docker (the host's own dockerd run inside a
+// container of the private one, as docker:dind does it). Started once per process on first use,
+// stopped by stopEngines() (callers call it on every exit path; a process exit kills the daemons
+// as a last resort), and everything they imported goes with their private data roots.
+//
+// Images are made here, never pulled (no registry is reachable): the recon image root that
+// scripts/build-image-rootfs.sh assembles, imported with the Dockerfile's USER and ENTRYPOINT, so
+// `docker run IMAGE --json` runs it exactly as the recon image would be run; sbx-recon-sh (the
+// same plus busybox) for collecting over `docker exec -i` with --via.
+//
+// Lab facts (README "Real engines"): dockerd starts without systemd with --iptables=false
+// --bridge=none and containers run with --network none; Podman needs --runtime runc
+// --cgroup-manager cgroupfs and --ulimit nofile=1024:1024 here; every run passes -i, because
+// runsc 20221219 chowns the files it gets as stdio and Docker hands it the host's /dev/null
+// otherwise.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildImageRoots, importImage, startDocker, startPodman, type Engine } from '../support/engines.js';
+import { run } from './common.js';
+import type { RunResult } from './types.js';
+
+export type EngineName = 'docker' | 'podman' | 'dind';
+
+export interface EngineDecl {
+  /** unique among the engine cases: names the container */
+  name: string;
+  engine: EngineName;
+  /** `docker run` / `podman run` flags, before the image */
+  runArgs: string[];
+  /**
+   * 'inside': the image's own entrypoint (the single executable) is the container's first
+   * process, given the tool's arguments; 'via': a container of sbx-recon-sh sleeps, and the
+   * bundle on this machine collects through `exec -i` (where Node cannot start inside)
+   */
+  mode: 'inside' | 'via';
+}
+
+/** The recon image: USER and ENTRYPOINT as the Dockerfile's final stage sets them. */
+export const RECON_IMAGE = 'sbx-recon-image';
+const RECON_CHANGES = ['USER 20000:20000', 'ENTRYPOINT ["/usr/local/bin/sbx-detect"]'];
+/** The outer Docker-in-Docker container: the host's dockerd, as docker:dind runs its own. */
+const DIND_IMAGE = 'sbx-dind-host';
+/** docker:dind needs --privileged; this machine refuses that for root (CAP_SYS_RESOURCE is outside
+ *  its bounding set), so the outer container gets the closest equivalent that starts. */
+export const DIND_OUTER_FLAGS = [
+  '--cap-add', 'ALL', '--cap-drop', 'SYS_RESOURCE', '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined',
+  '--security-opt', 'systempaths=unconfined', '--cgroupns', 'host', '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+  '-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro', '-v', '/var/lib/docker',
+];
+
+interface Lab {
+  work: string;
+  docker: Engine | string;
+  podman: Engine | string;
+  /** the outer DinD container's name, or why it could not start */
+  dind: { container: string } | { error: string } | null;
+  roots: Record<string, string>;
+}
+
+let lab: Promise<Lab> | null = null;
+let live: Lab | null = null;
+const PIDS = new Set<number>();
+process.once('exit', () => {
+  for (const pid of PIDS) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch { /* gone */ }
+  }
+});
+
+/** Every engine binary this module needs, or the first one missing with its package. */
+export function engineStaticCheck(engine: EngineName): string | null {
+  if (process.getuid?.() !== 0) return 'the engines need root';
+  const need: [string, string][] = engine === 'podman' ? [['/usr/bin/podman', 'podman']] : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
+  for (const [bin, pkg] of need) if (!existsSync(bin)) return `${bin} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
+  return null;
+}
+
+function dindRoot(dir: string): void {
+  for (const d of ['usr', 'etc', 'var/lib', 'run', 'tmp', 'proc', 'sys', 'dev', 'root']) mkdirSync(join(dir, d), { recursive: true });
+  chmodSync(join(dir, 'tmp'), 0o1777);
+  for (const l of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${l}`, join(dir, l));
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
+  const work = mkdtempSync(join(tmpdir(), 'sbx-engines-'));
+  const roots: Record<string, string> = buildImageRoots(work, { bin: seaPath });
+  const wantDocker = which.has('docker') || which.has('dind');
+  const [docker, podman] = await Promise.all([
+    wantDocker ? (engineStaticCheck('docker') ?? startDocker({ 'sbx-recon-sh': roots['sbx-recon-sh']! })) : 'not needed',
+    which.has('podman') ? (engineStaticCheck('podman') ?? startPodman({})) : 'not needed',
+  ]);
+  if (typeof docker !== 'string' && docker.pid) PIDS.add(docker.pid);
+  for (const e of [docker, podman]) if (typeof e !== 'string') await importImage(e.cli, RECON_IMAGE, roots['sbx-recon']!, RECON_CHANGES);
+  let dind: Lab['dind'] = null;
+  if (which.has('dind') && typeof docker !== 'string') {
+    try {
+      const dr = join(work, 'dind-root');
+      dindRoot(dr);
+      await importImage(docker.cli, DIND_IMAGE, dr);
+      const c = await docker.start('sbx-matrix-dind', DIND_IMAGE, DIND_OUTER_FLAGS, ['/usr/sbin/dockerd', '--iptables=false', '--bridge=none', '--ip-masq=false']);
+      const up = await waitFor(async () => (await docker.exec(c, ['docker', 'version'])).code === 0, 40_000);
+      if (!up) throw new Error(`the inner dockerd did not answer within 40 s: ${(await run([...docker.cli, 'logs', '--tail', '5', c])).stderr}`);
+      const tar = execFileSync('tar', ['-C', roots['sbx-recon']!, '-c', '.'], { maxBuffer: 1 << 30 });
+      const imp = await run([...docker.cli, 'exec', '-i', c, 'docker', 'import', ...RECON_CHANGES.flatMap((x) => ['-c', x]), '-', RECON_IMAGE], { stdin: tar, timeoutMs: 120_000 });
+      if (imp.code !== 0) throw new Error(`docker import inside the DinD container failed: ${imp.stderr}`);
+      dind = { container: c };
+    } catch (e) {
+      dind = { error: (e as Error).message };
+    }
+  }
+  return { work, docker, podman, dind, roots };
+}
+
+/** Starts the engines `which` needs (once per process); the image holds `seaPath`. */
+export function ensureEngines(seaPath: string, which: EngineName[]): Promise<Lab> {
+  if (!lab) {
+    lab = startLab(seaPath, new Set(which));
+    void lab.then((l) => { live = l; });
+  }
+  return lab;
+}
+
+/** Stops every engine started here and removes their data (images included). */
+export async function stopEngines(): Promise<void> {
+  if (!lab) return;
+  const l = await lab;
+  lab = null;
+  live = null;
+  const stops: Promise<void>[] = [];
+  // the outer DinD container goes with the private dockerd's containers (docker.stop removes them)
+  for (const e of [l.docker, l.podman]) if (typeof e !== 'string') stops.push(e.stop());
+  await Promise.all(stops);
+  if (typeof l.docker !== 'string' && l.docker.pid) PIDS.delete(l.docker.pid);
+  rmSync(l.work, { recursive: true, force: true });
+}
+
+/** Why `engine` cannot run a case here, or null. Starts the engines if needed. */
+export async function engineUnavailable(seaPath: string, engine: EngineName, all: EngineName[]): Promise<string | null> {
+  const s = engineStaticCheck(engine);
+  if (s) return s;
+  const l = await ensureEngines(seaPath, all);
+  if (engine === 'podman') return typeof l.podman === 'string' ? l.podman : null;
+  if (typeof l.docker === 'string') return l.docker;
+  if (engine === 'dind') return !l.dind ? 'Docker-in-Docker was not started' : 'error' in l.dind ? l.dind.error : null;
+  return null;
+}
+
+let seq = 0;
+
+/**
+ * Runs the case: `argv` is the tool's arguments (inside: given to the image's entrypoint; via:
+ * given to the bundle on this machine after --via). `bundle` is the bundle's path for via.
+ */
+export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaPath: string; bundle: string; all: EngineName[] }): Promise<RunResult> {
+  const why = await engineUnavailable(opts.seaPath, decl.engine, opts.all);
+  if (why) return { stdout: '', stderr: '', code: null, signal: null, ms: 0, skipped: `${decl.engine}: ${why}` };
+  const l = live!;
+  const docker = l.docker as Engine;
+  const eng = decl.engine === 'podman' ? (l.podman as Engine) : docker;
+  const name = `sbx-m-${decl.name}-${process.pid}-${++seq}`;
+  if (decl.mode === 'via') {
+    const c = await eng.start(name, 'sbx-recon-sh', decl.runArgs);
+    try {
+      const argvVia = [process.execPath, opts.bundle, '--via', eng.via(c), ...argv];
+      const r = await run(argvVia, { timeoutMs: 180_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+      return { ...r, argv: argvVia };
+    } finally {
+      await run([...eng.cli, 'rm', '-f', c], { timeoutMs: 60_000 });
+    }
+  }
+  // inside: `run --rm -i`, stdin a pipe (run() never hands a host device)
+  const prefix = decl.engine === 'dind'
+    ? [...docker.cli, 'exec', '-i', (l.dind as { container: string }).container, 'docker', 'run']
+    : decl.engine === 'podman' ? [...eng.cli, 'run', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096'] : [...eng.cli, 'run'];
+  const full = [...prefix, '--rm', '-i', '--network', 'none', '--name', name, ...decl.runArgs, RECON_IMAGE, ...argv];
+  const r = await run(full, { timeoutMs: 180_000 });
+  return { ...r, argv: full };
+}
+
+/** containers.conf's default_capabilities: what Podman grants (the engine's own declaration). */
+export function podmanDefaultCaps(): string[] {
+  const conf = readFileSync('/usr/share/containers/containers.conf', 'utf8');
+  const m = /^default_capabilities\s*=\s*\[([^\]]*)\]/m.exec(conf);
+  if (!m) throw new Error('/usr/share/containers/containers.conf has no default_capabilities');
+  return [...m[1]!.matchAll(/"([A-Z_]+)"/g)].map((x) => `CAP_${x[1]}`);
+}
