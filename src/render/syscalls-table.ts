@@ -45,7 +45,7 @@ function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
   if (capDenied.length) rows.push(['needs a capability the process lacks', `${capDenied.map((r) => `${r.name}${mark(r)}[${r.gate}]`).join(' ')}`]);
   if (refused.length) rows.push([s.red('refused by gVisor for everyone'), refused.map((r) => `${r.name}${mark(r)}=${r.errno}`).join(' ')]);
   if (filtered.length) rows.push([s.red('blocked by the seccomp filter'), filtered.map((r) => `${r.name}=${r.errno ?? r.observed}`).join(' ')]);
-  if (either) rows.push(['?', s.dim(`${either} answer(s) marked ? are also the filter's default answer: gVisor or the filter gave them, the canaries cannot tell which`)]);
+  if (either) rows.push(['?', s.dim(`${either} answer(s) marked ? are what the canaries got too: gVisor's own answer, or the filter's default one (an ENOSYS default looks like a filter that allows, gVisor answering) — the canaries cannot tell which`)]);
   return rows;
 }
 

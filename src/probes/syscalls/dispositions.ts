@@ -297,7 +297,7 @@ function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFact
     const either = gv.filter && failed && gv.defaultErrno === errno;
     const answeredBy = either ? 'sandbox-or-filter' as const : 'sandbox' as const;
     const who = either
-      ? `; a seccomp filter is in force and its default answer (${gv.defaultText}) is ${errno} too: either may have answered`
+      ? `; a seccomp filter is in force and the canaries got ${errno} too (its default answer, or gVisor's own if it allows by default): either may have answered`
       : gv.filter
         ? `; a seccomp filter is in force, but its default answer (${gv.defaultText}) is not ${errno}: gVisor answered, unless a rule of the filter for this very call returns ${errno}`
         : '';
