@@ -13,7 +13,8 @@ const SPECIFIC: readonly SandboxClass[] = ['gvisor', 'kata', 'sysbox', 'lxc', 'n
 export interface Candidate { class: SandboxClass; score: number; lostBecause: string }
 
 export interface SandboxVerdict {
-  /** 'container': in a pid and a mount namespace of its own, but no class reached the threshold */
+  /** 'container': in a pid namespace of its own (and not the initial mount namespace), but no
+   *  class reached the threshold */
   class: SandboxClass | 'container' | 'unknown';
   score: number;
   confidence: number;
@@ -32,7 +33,8 @@ export function classifySandbox(f: Facts): SandboxVerdict {
       : score('none') >= THRESHOLD ? 'none' : 'unknown';
   // below every threshold, a process in a pid and a mount namespace of its own is still in a
   // container of some kind: say that, with the evidence, rather than "unknown"
-  const ownNamespaces = nsInitial(f, 'pid') === false && nsInitial(f, 'mnt') === false;
+  // (the mount namespace's inode is fixed only on recent kernels: unknown counts, initial does not)
+  const ownNamespaces = nsInitial(f, 'pid') === false && nsInitial(f, 'mnt') !== true;
   const winner: SandboxClass | 'container' | 'unknown' = decided === 'unknown' && ownNamespaces ? 'container' : decided;
 
   if (winner === 'container') {

@@ -36,7 +36,8 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   else if (pv.privileged === null) rows.push(['privileged', s.yellow(`unknown: ${pv.reason}`)]);
   else if (pv.criteria.filter((c) => c.holds).length >= 2 && !/^not (a container|applicable)/.test(pv.reason)) rows.push(['privileged', s.yellow(`no, but: ${pv.reason}`)]);
   else rows.push(['privileged', `no${/^not /.test(pv.reason) ? ` (${pv.reason})` : ''}`]);
-  const ev = [...sb.evidence].filter((e) => e.indicates === sb.class || explain).sort((a, b) => b.weight - a.weight);
+  // 'container' has no signal rows of its own: what spoke for and against the others is its evidence
+  const ev = [...sb.evidence].filter((e) => e.indicates === sb.class || explain || (sb.class === 'container' && e.weight !== 0)).sort((a, b) => b.weight - a.weight);
   for (const e of explain ? ev : ev.slice(0, 6)) rows.push([`${e.weight > 0 ? '+' : ''}${e.weight} ${e.indicates}`, `${e.observed}  ${s.dim(`[${e.source}]`)}`]);
   if (v.platform) rows.push(['gVisor platform', `${v.platform.value}${v.platform.inferred ? ' (inferred)' : ''}: ${v.platform.evidence.join('; ')}`]);
   if (v.hypervisor) rows.push(['Kata hypervisor', `${v.hypervisor.value}: ${v.hypervisor.evidence.join('; ')}`]);
