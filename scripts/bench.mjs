@@ -4,6 +4,9 @@
 //   npm run bench -- --in runc,runsc [--runs N]   the same inside real runtimes (test/matrix/bench.ts)
 //   npm run bench -- --via [--runs N] [--fleet N] [--parallel P]   --via over docker exec against the
 //                                                 tool inside, bytes, round trips, a fleet (test/matrix/bench-via.ts)
+//   npm run bench -- --peer PATH [--runs N] [--runtimes runc,runsc] [--nofile 1024,20000,1048576] [--freeze N]
+//                                                 amicontained beside sbx-detect in the same containers, and
+//                                                 where sbx-detect's time goes there (test/matrix/bench-peer.ts)
 // Figures go in the README; nothing here asserts a threshold (see DEVELOPERS: no timed tests).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +17,11 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv.includes('--via')) {
   const { importTestEntry } = await import('./bundle-test-entry.mjs');
   const { main } = await importTestEntry('test/matrix/bench-via.ts');
+  process.exit(await main(process.argv.slice(2)));
+}
+if (process.argv.includes('--peer')) {
+  const { importTestEntry } = await import('./bundle-test-entry.mjs');
+  const { main } = await importTestEntry('test/matrix/bench-peer.ts');
   process.exit(await main(process.argv.slice(2)));
 }
 if (process.argv.includes('--in')) {
