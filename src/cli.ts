@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   const declared = args.declared ? (await import('./kubectl/declared.js')).compareDeclaredFile(args.declared, facts, verdict) : null;
   if (declared && 'error' in declared) return usage(`--declared ${args.declared}: ${declared.error}`);
   if (args.json) {
-    const { expectationsJson, pssJson, checkFailureLines } = await import('./render/checks.js');
+    const { expectationsJson, pssJson, checkFailureLines } = await import('./render/checks-json.js'); // not checks.js: no `table` for --json
     const report = buildReport(facts, verdict, {
       version: VERSION, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started),
       collection: host.collection?.(),

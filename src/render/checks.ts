@@ -37,30 +37,5 @@ export function renderPssTable(report: PssReport, s: Style): string {
   return `${s.bold(`Pod Security Standard: ${report.level}`)} ${head} ${s.dim(`(exit ${report.exitCode})`)}\n${grid(rows, [12, 26, 30, 40])}`;
 }
 
-/** The "expectations" member of the JSON document. */
-export function expectationsJson(check: ExpectationCheck) {
-  return { exitCode: check.exitCode, results: check.results.map((r) => ({ ...r })) };
-}
-
-/** The "podSecurity" member of the JSON document. */
-export function pssJson(report: PssReport) {
-  return {
-    standard: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
-    level: report.level,
-    status: report.status,
-    exitCode: report.exitCode,
-    rules: report.rules.map((r) => ({ ...r })),
-  };
-}
-
-/** One stderr line per check that did not hold, for CI logs while stdout carries the JSON. */
-export function checkFailureLines(expected: ExpectationCheck | null, pss: PssReport | null): string {
-  const lines: string[] = [];
-  for (const r of expected?.results ?? []) {
-    if (r.status !== 'pass') lines.push(`sbx-detect: --expect ${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}: ${r.status}, observed ${r.observed} (${r.reason})`);
-  }
-  for (const r of pss?.rules ?? []) {
-    if (r.status === 'fail' || r.status === 'undetermined') lines.push(`sbx-detect: --pss ${pss!.level} ${r.id}: ${r.status} (${r.evidence}; ${r.reason})`);
-  }
-  return lines.map((l) => l + '\n').join('');
-}
+// the JSON members and the stderr lines live apart, so `--json` never loads `table` (start-up, #16)
+export { checkFailureLines, expectationsJson, pssJson } from './checks-json.js';
