@@ -26,6 +26,19 @@ await build({
 });
 console.log('built dist/sbx-detect.cjs');
 
+// V8's code cache for bin/sbx-detect (bin/run-bundle.cjs): made after a training run of the bundle
+// (a report of this machine, read-only, no helper), so it holds the functions a report calls.
+// Made by this node; another Node rejects it and compiles from source. Not fatal without it.
+{
+  const { spawnSync } = await import('node:child_process');
+  const { rmSync } = await import('node:fs');
+  rmSync(join(outDir, 'sbx-detect.cjs.cache'), { force: true });
+  const r = spawnSync(process.execPath, [join(here, 'bin/run-bundle.cjs'), '--make-cache', join(outDir, 'sbx-detect.cjs'), '--json', '--no-helper'],
+    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+  console.log(r.status === 0 && existsSync(join(outDir, 'sbx-detect.cjs.cache')) ? 'built dist/sbx-detect.cjs.cache (V8 code cache)'
+    : `no code cache for the bundle (training run: ${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-300)}`);
+}
+
 if (!process.argv.includes('--no-helper')) {
   const helperBuild = join(here, 'src/helper/build.mjs');
   if (existsSync(helperBuild)) {
@@ -48,7 +61,7 @@ if (!process.argv.includes('--no-sea') && process.platform === 'linux' && proces
   const helper = join(outDir, 'sbx-helper');
   const arm = join(outDir, 'sbx-helper-aarch64');
   const sea = await buildSea({
-    outDir, bundle: join(outDir, 'sbx-detect.cjs'), helper: existsSync(helper) ? helper : null, helperAarch64: existsSync(arm) ? arm : null, quiet: true,
+    outDir, bundle: join(outDir, 'sbx-detect.cjs'), codeCache: join(outDir, 'sbx-detect.cjs.cache'), helper: existsSync(helper) ? helper : null, helperAarch64: existsSync(arm) ? arm : null, quiet: true,
   });
   console.log(`built ${sea.path} (${(sea.size / 1048576).toFixed(1)} MiB, helper ${sea.helperEmbedded ? 'embedded' : 'not embedded'})`);
 }

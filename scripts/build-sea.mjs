@@ -20,6 +20,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Key of the helper asset; src/readers/helper-location.ts reads the same key. */
 export const SEA_ASSET_KEY = 'sbx-helper';
+/** Keys of the bundle and its code cache when the main script is the loader below. */
+const SEA_BUNDLE_KEY = 'sbx-bundle.cjs';
+const SEA_CACHE_KEY = 'sbx-bundle.cjs.cache';
+/**
+ * The single executable's main script when a code cache is given: runs the bundle as Node would
+ * run it as the main script (same require, module, __filename, __dirname), compiled with the cache
+ * (its first 20 bytes are the bundle's SHA-1, checked when it was made: both come from one build).
+ * A cache V8 rejects costs only the compile it would have saved.
+ */
+const SEA_LOADER = `'use strict';
+const sea = require('node:sea');
+const source = sea.getAsset(${JSON.stringify(SEA_BUNDLE_KEY)}, 'utf8');
+const cachedData = Buffer.from(sea.getAsset(${JSON.stringify(SEA_CACHE_KEY)})).subarray(20);
+const script = new (require('node:vm').Script)(require('node:module').wrap(source), { filename: __filename, cachedData });
+script.runInThisContext().call(module.exports, module.exports, require, module, __filename, __dirname);
+`;
 /** The fuse Node's binary carries for SEA blobs (Node docs, "Single executable applications"). */
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -31,7 +47,7 @@ export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  *   node: the node binary to copy (default: the one running this script; must be linux-x64).
  * @returns {Promise<{ path: string, size: number, useCodeCache: boolean, helperEmbedded: boolean }>}
  */
-export async function buildSea({ outDir, bundle, helper = null, helperAarch64 = null, useCodeCache = true, node = process.execPath, output = 'sbx-detect', quiet = false }) {
+export async function buildSea({ outDir, bundle, helper = null, helperAarch64 = null, useCodeCache = true, codeCache = null, node = process.execPath, output = 'sbx-detect', quiet = false }) {
   const log = quiet ? () => {} : (m) => console.log(m);
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`build-sea: builds a linux-x64 single executable from this node; this is ${process.platform}-${process.arch}`);
@@ -58,13 +74,25 @@ export async function buildSea({ outDir, bundle, helper = null, helperAarch64 = 
   const partial = join(outDir, `.${output}.partial-${process.pid}`);
   try {
     const blob = join(work, 'sea-prep.blob');
+    // With codeCache (dist/sbx-detect.cjs.cache, made by bin/run-bundle.cjs after a training run
+    // of the bundle, by this same node), the main script is a small loader that compiles the
+    // bundle (an asset) with that cache, which holds the functions a report calls; Node's own
+    // useCodeCache holds only what compiling the top level makes. Measured in the README.
+    let main = bundle;
+    const seaAssets = {};
+    if (codeCache && existsSync(codeCache)) {
+      main = join(work, 'sea-main.cjs');
+      writeFileSync(main, SEA_LOADER);
+      seaAssets[SEA_BUNDLE_KEY] = bundle;
+      seaAssets[SEA_CACHE_KEY] = resolve(codeCache);
+    }
     const config = {
-      main: bundle,
+      main,
       output: blob,
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
       useCodeCache,
-      ...(helper ? { assets: { [SEA_ASSET_KEY]: helper, ...(helperAarch64 ? { [`${SEA_ASSET_KEY}-aarch64`]: resolve(helperAarch64) } : {}) } } : {}),
+      assets: { ...seaAssets, ...(helper ? { [SEA_ASSET_KEY]: helper, ...(helperAarch64 ? { [`${SEA_ASSET_KEY}-aarch64`]: resolve(helperAarch64) } : {}) } : {}) },
     };
     const configPath = join(work, 'sea-config.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
