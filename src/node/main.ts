@@ -6,7 +6,10 @@
 import yargsParser from 'yargs-parser';
 import { checkNodeExpectations, judgeNode, type NodeExpectation, parseNodeExpectation } from '../classifier/node-readiness.js';
 import { SANDBOX_IDS } from '../classifier/node-requirements.js';
-import { gatherNodeFacts } from '../probes/node/index.js';
+import { gatherNodeFacts, nodePrefetchPass } from '../probes/node/index.js';
+import { helperBytesForArch } from '../readers/helper-location.js';
+import { createRemoteHost } from '../readers/remote/remote-host.js';
+import { splitCommand } from '../readers/remote/split-command.js';
 import type { Host } from '../readers/host.js';
 import { createLiveHost } from '../readers/live.js';
 import { openSnapshotRoot } from '../readers/snapshot.js';
@@ -31,15 +34,20 @@ Options
   --root DIR            read a node mounted elsewhere (a snapshot directory, or /host inside
                         kubectl debug node/NAME); /dev/kvm is then not asked
   --no-helper           do not ask /dev/kvm (files only)
+  --via "CMD ARGS…"     check another node through a command that runs a program there with stdin
+                        and stdout attached (e.g. "ssh node1", "nsenter -t 1 -a"); only the static
+                        helper enters it, as for the pod check
+  --helper-path PATH    with --via: a helper already on that node
   --timeout SECONDS     for the /dev/kvm child (default 30)
 
-Exit: 0 report (every --expect holds), 1 an --expect fails, 2 usage, 3 an --expect undetermined, 4 internal error.
+Exit: 0 report (every --expect holds), 1 an --expect fails, 2 usage, 3 an --expect undetermined, 4 internal error,
+5 --via could not reach the node.
 `;
 
 export async function nodeMain(argv: string[], version: string): Promise<number> {
   const r = yargsParser.detailed(argv, {
     boolean: ['json', 'explain', 'helper', 'help'],
-    string: ['root', 'expect'],
+    string: ['root', 'expect', 'via', 'helper-path'],
     number: ['timeout'],
     default: { json: false, explain: false, helper: true, timeout: 30 },
     alias: { help: ['h'] },
@@ -54,11 +62,14 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
     process.stdout.write(NODE_HELP);
     return 0;
   }
-  const known = new Set(['_', '$0', 'json', 'explain', 'helper', 'help', 'h', 'root', 'expect', 'timeout']);
+  const known = new Set(['_', '$0', 'json', 'explain', 'helper', 'help', 'h', 'root', 'expect', 'timeout', 'via', 'helper-path', 'helperPath']);
   const extra = Object.keys(a).filter((k) => !known.has(k));
   if (extra.length) return usage(`unknown option --${extra[0]}`);
   if ((a._ as unknown[]).length) return usage(`unexpected argument "${String((a._ as unknown[])[0])}"`);
   if (Array.isArray(a.root)) return usage('--root is given once');
+  if (Array.isArray(a.via) || Array.isArray(a['helper-path'])) return usage('--via and --helper-path are given once');
+  if (typeof a.via === 'string' && typeof a.root === 'string') return usage('--via and --root exclude each other');
+  if (typeof a['helper-path'] === 'string' && typeof a.via !== 'string') return usage('--helper-path applies to --via only');
   const timeout = a.timeout as number;
   if (!(timeout > 0)) return usage('--timeout needs a positive number of seconds');
   const expectations: NodeExpectation[] = [];
@@ -69,17 +80,30 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
   }
   const started = performance.now();
   let host: Host;
-  if (typeof a.root === 'string') {
+  const nodeOptions = { helper: a.helper !== false, timeoutMs: timeout * 1000 };
+  if (typeof a.via === 'string') {
+    const via = splitCommand(a.via);
+    if ('error' in via) return usage(`--via "${a.via}": ${via.error}`);
+    const remote = createRemoteHost({
+      via, label: a.via, helperPath: a['helper-path'] as string | undefined, timeoutMs: nodeOptions.timeoutMs, helperFor: (arch) => helperBytesForArch(arch),
+    });
+    const collected = await remote.prefetch(nodePrefetchPass(nodeOptions));
+    if (!collected.ok) {
+      process.stderr.write(`sbx-detect node: cannot collect through --via "${a.via}": ${collected.error}\n`);
+      return 5;
+    }
+    host = remote;
+  } else if (typeof a.root === 'string') {
     const opened = openSnapshotRoot(a.root);
     if (typeof opened === 'string') return usage(`--root ${a.root}: ${opened}`);
     host = opened;
   } else host = createLiveHost();
 
-  const facts = await gatherNodeFacts(host, { helper: a.helper !== false, timeoutMs: timeout * 1000 });
+  const facts = await gatherNodeFacts(host, nodeOptions);
   const verdict = judgeNode(facts);
   const checks = expectations.length ? checkNodeExpectations(expectations, facts, verdict) : null;
   if (a.json) {
-    const report = buildNodeReport(facts, verdict, { version, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started) }, checks?.results);
+    const report = buildNodeReport(facts, verdict, { version, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started), collection: host.collection?.() }, checks?.results);
     process.stdout.write(renderNodeJson(report));
     for (const c of checks?.results ?? []) if (c.status !== 'pass') process.stderr.write(`sbx-detect node: ${c.status === 'fail' ? 'FAIL' : 'undetermined'} ${c.expectation}: ${c.observed}\n`);
   } else {

@@ -1,13 +1,14 @@
 // The `sbx-detect node --json` document: every fact the node check read (known with its source,
 // or unknown with the reason) and, per sandbox, the verdict with each item. Nothing is computed
 // here. schema/node-report.schema.json is generated from NodeReport (npm run schema).
+import type { Collection } from '../readers/host.js';
 import type { NodeExpectationResult, NodeVerdict } from '../classifier/node-readiness.js';
 import type { NodeFacts } from '../probes/node/index.js';
 
 export const NODE_SCHEMA_VERSION = 1;
 export const NODE_SCHEMA_ID = 'https://sbx-detect.dev/schema/node-report-v1.schema.json';
 
-export interface NodeReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number }
+export interface NodeReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number; collection?: Collection }
 
 /** The `sbx-detect node --json` document. */
 export interface NodeReport {
@@ -15,9 +16,11 @@ export interface NodeReport {
   schemaVersion: number;
   tool: { name: 'sbx-detect'; version: string; command: 'node' };
   generatedAt: string;
-  /** "/" for this machine, or the --root directory */
+  /** "/" for this machine, the --root directory, or via:CMD */
   root: string;
   elapsedMs?: number;
+  /** present when the node was checked through --via: the channel, helper, round trips, bytes */
+  collection?: Collection;
   verdict: NodeVerdict;
   facts: NodeFacts;
   /** present only with --expect */
@@ -32,6 +35,7 @@ export function buildNodeReport(facts: NodeFacts, verdict: NodeVerdict, meta: No
     generatedAt: meta.generatedAt,
     root: meta.root,
     elapsedMs: meta.elapsedMs,
+    ...(meta.collection && { collection: meta.collection }),
     verdict,
     facts,
     ...(checks && { checks: { expectations: checks } }),

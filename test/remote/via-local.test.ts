@@ -44,6 +44,24 @@ describe('--via env: this machine as the target', () => {
     }
   }, 60_000);
 
+  it('sbx-detect node --via gives the node check the tool gives here, the KVM answer included', () => {
+    ensureSeaBuilt();
+    const strip = (r: Record<string, unknown>) => {
+      for (const k of ['generatedAt', 'root', 'elapsedMs', 'collection']) delete r[k];
+      return r;
+    };
+    const local = spawnSync(process.execPath, [BUNDLE, 'node', '--json'], { encoding: 'utf8', cwd: tmpdir() });
+    const via = spawnSync(process.execPath, [BUNDLE, 'node', '--json', '--via', 'env'], { encoding: 'utf8', cwd: tmpdir() });
+    expect(local.status, local.stderr).toBe(0);
+    expect(via.status, via.stderr).toBe(0);
+    const v = JSON.parse(via.stdout);
+    expect(v.collection).toMatchObject({ method: 'remote', channel: 'env', helper: { how: 'uploaded', removedOwnCopy: true } });
+    expect(strip(v)).toEqual(strip(JSON.parse(local.stdout)));
+    const unreachable = spawnSync(process.execPath, [BUNDLE, 'node', '--via', '/nonexistent/ssh node1'], { encoding: 'utf8' });
+    expect(unreachable.status).toBe(5);
+    expect(unreachable.stderr).toMatch(/cannot collect through --via/);
+  }, 60_000);
+
   it('usage errors: --helper-path without --via, a --via that does not split, --via with --root', () => {
     const run = (args: string[]) => spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8' });
     expect(run(['--helper-path', '/x']).stderr).toMatch(/--helper-path applies to --via only/);

@@ -7,7 +7,7 @@ import {
   type Binary, type CgroupMode, type CpuInfo, type DeviceFact, findBinary, type PackageVersions, type ModuleFacts, parseCpuinfo, probeCgroupMode, probeDevice,
   probeModules, probeOsRelease, probePackages, probeRelease,
 } from './host-files.js';
-import { type KvmAnswer, probeKvm } from './kvm.js';
+import { type KvmAnswer, kvmPlan, probeKvm } from './kvm.js';
 
 /** Programs looked up by name in the service PATH (each sandbox's table says which it needs). */
 export const PROGRAMS = [
@@ -58,7 +58,8 @@ export function debugLogDir(value: string): string {
   return i <= 0 ? '/' : v.slice(0, i);
 }
 
-export async function gatherNodeFacts(host: Host, opts: NodeOptions): Promise<NodeFacts> {
+/** Every fact but /dev/kvm's answer: synchronous file reads only. */
+export function gatherNodeFileFacts(host: Host): Omit<NodeFacts, 'kvm'> {
   const release = probeRelease(host);
   const devices: Record<string, Fact<DeviceFact>> = {};
   for (const d of DEVICES) devices[d] = probeDevice(host, d);
@@ -78,7 +79,6 @@ export async function gatherNodeFacts(host: Host, opts: NodeOptions): Promise<No
     if (hv && !(hv in programs)) programs[hv] = findBinary(host, hv);
   }
   if (kataDefaults.hypervisorPath && !(kataDefaults.hypervisorPath in programs)) programs[kataDefaults.hypervisorPath] = findBinary(host, kataDefaults.hypervisorPath);
-  const kvmDevice = devices['/dev/kvm'];
   return {
     os: probeOsRelease(host),
     release,
@@ -89,11 +89,26 @@ export async function gatherNodeFacts(host: Host, opts: NodeOptions): Promise<No
     modules: probeModules(host, MODULES, release),
     nested: { kvm_intel: nestedParam(host, 'kvm_intel'), kvm_amd: nestedParam(host, 'kvm_amd') },
     devices,
-    kvm: await probeKvm(host, opts, kvmDevice.known ? kvmDevice.value.exists : null),
     programs,
     registrations,
     kataDefaults,
     dirs,
   };
+}
+
+const kvmDeviceExists = (files: Omit<NodeFacts, 'kvm'>): boolean | null => {
+  const d = files.devices['/dev/kvm'];
+  return d.known ? d.value.exists : null;
+};
+
+export async function gatherNodeFacts(host: Host, opts: NodeOptions): Promise<NodeFacts> {
+  const files = gatherNodeFileFacts(host);
+  return { ...files, kvm: await probeKvm(host, opts, kvmDeviceExists(files)) };
+}
+
+/** One pass for a remote host (--via): every file read, and the helper plan it leads to
+ *  (readers/remote/remote-host.ts runs it in rounds until nothing new is asked). */
+export function nodePrefetchPass(opts: NodeOptions): (host: Host) => string[] | null {
+  return (host) => kvmPlan(opts, kvmDeviceExists(gatherNodeFileFacts(host)));
 }
 

@@ -35,11 +35,17 @@ export function readKvmLine(line: Record<string, unknown> | undefined): Fact<Kvm
   return known({ apiVersion: line.api_version, caps }, src);
 }
 
+/** The helper plan that asks /dev/kvm, or null when it is not asked. */
+export function kvmPlan(opts: { helper: boolean; timeoutMs: number }, deviceExists: boolean | null): string[] | null {
+  if (deviceExists === false || !opts.helper) return null;
+  return [`timeout_ms ${Math.min(5000, opts.timeoutMs)}`, KVM_REQUEST];
+}
+
 export async function probeKvm(host: Host, opts: { helper: boolean; timeoutMs: number }, deviceExists: boolean | null): Promise<Fact<KvmAnswer>> {
   const src = 'sbx-helper kvm (/dev/kvm ioctls)';
   if (deviceExists === false) return unknown('no /dev/kvm to ask', '/dev/kvm');
   if (!opts.helper) return unknown('not asked: --no-helper', src);
-  const answer = await host.runHelper([`timeout_ms ${Math.min(5000, opts.timeoutMs)}`, KVM_REQUEST], { timeoutMs: opts.timeoutMs });
+  const answer = await host.runHelper(kvmPlan(opts, deviceExists)!, { timeoutMs: opts.timeoutMs });
   if (!answer.ok) {
     // --root reads another node's files; its /dev/kvm cannot be asked from here
     const why = answer.error.code === 'NOT_RECORDED' ? 'not asked: a --root directory holds files only (its /dev/kvm cannot be opened from here)' : answer.error.message;
