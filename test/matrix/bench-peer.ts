@@ -5,14 +5,14 @@
 // per runtime and RLIMIT_NOFILE (`--ulimit nofile=N:N`), Docker's defaults otherwise (root,
 // default capabilities and seccomp profile; --docker-args adds flags such as "--cpus 0.05 -m 100m").
 // Per round, interleaved: `node -e 0`, the peer (GODEBUG=asyncpreemptoff=1, see --freeze), the
-// single executable `sbx-detect --json`, and the bundle under Node with test/matrix/bench-phases.cjs
-// preloaded (where its time goes). Each is `docker exec -i C sbx-timer -- CMD`: the whole run is
+// single executable `sbx-detect --json`, and bin/sbx-detect (the bundle with its code cache) under
+// Node with test/matrix/bench-phases.cjs preloaded (where its time goes). Each is `docker exec -i C sbx-timer -- CMD`: the whole run is
 // timed from here (docker exec included), the in-container part by sbx-timer (test/matrix/
 // sbx-timer.c, static) inside. Medians over --runs; figures only, no thresholds.
 // --freeze N: also runs the peer N times without GODEBUG in each container, each cut at 20 s,
 // and counts the runs that did not finish.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE, PROJECT } from '../support/built.js';
@@ -35,8 +35,8 @@ const COMMANDS = {
   peer: { label: 'amicontained', argv: ['/usr/local/bin/amicontained'], env: ['GODEBUG=asyncpreemptoff=1'] },
   sea: { label: 'sbx-detect --json', argv: ['/usr/local/bin/sbx-detect', '--json'], env: [] },
   phases: {
-    label: 'node sbx-detect.cjs --json (phases)',
-    argv: ['/usr/local/bin/node', '-r', `${LIB}/bench-phases.cjs`, `${LIB}/sbx-detect.cjs`, '--json'],
+    label: 'bin/sbx-detect --json (phases)',
+    argv: ['/usr/local/bin/node', '-r', `${LIB}/bench-phases.cjs`, `${LIB}/bin/sbx-detect`, '--json'],
     env: [],
   },
 } as const;
@@ -75,9 +75,18 @@ export async function main(argv: string[]): Promise<number> {
   put(timer, 'usr/local/bin/sbx-timer');
   put(peer, 'usr/local/bin/amicontained');
   put(process.execPath, 'usr/local/bin/node');
-  put(BUNDLE, `${LIB}/sbx-detect.cjs`, 0o644);
-  put(join(PROJECT, 'dist/sbx-helper'), `${LIB}/sbx-helper`);
+  // bin/ and dist/ as in the package: bin/sbx-detect runs the bundle with its code cache
+  for (const f of ['sbx-detect', 'run-bundle.cjs', 'package.json']) put(join(PROJECT, 'bin', f), `${LIB}/bin/${f}`, f === 'sbx-detect' ? 0o755 : 0o644);
+  put(BUNDLE, `${LIB}/dist/sbx-detect.cjs`, 0o644);
+  if (existsSync(`${BUNDLE}.cache`)) put(`${BUNDLE}.cache`, `${LIB}/dist/sbx-detect.cjs.cache`, 0o644);
+  put(join(PROJECT, 'dist/sbx-helper'), `${LIB}/dist/sbx-helper`);
   put(join(PROJECT, 'test/matrix/bench-phases.cjs'), `${LIB}/bench-phases.cjs`, 0o644);
+
+  // runc sets the container's RLIMIT_NOFILE within dockerd's hard limit: raise ours (root) so the
+  // private dockerd, started from here, inherits one high enough (util-linux prlimit)
+  const want = Math.max(...nofiles);
+  const r = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${want}:${want}`], { encoding: 'utf8' });
+  if (r.status !== 0) console.error(`prlimit --nofile=${want} failed (${r.stderr.trim()}): containers above the current limit will not start`);
 
   const engine = await startDocker({ 'sbx-bench': root });
   if (typeof engine === 'string') {
@@ -96,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     return { whole, inside: Number(m[1]) / 1e6, maxrssKb: Number(m[2]), status: m[3], stdout: r.stdout, stderr: r.stderr };
   };
 
-  type Row = { runtime: string; nofile: number; s: Record<Key, Timed[]>; phases: Phases[]; elapsed: number[]; helperMs: number[]; platform: string; freeze?: string };
+  type Row = { runtime: string; nofile: number; s: Record<Key, Timed[]>; phases: Phases[]; elapsed: number[]; helperMs: number[]; platform: string; peerHung: number; freeze?: string };
   const rows: Row[] = [];
   try {
     const version = execFileSync(peer, ['version'], { encoding: 'utf8' }).match(/version\s*:\s*(\S+)/)?.[1] ?? '?';
@@ -104,11 +113,21 @@ export async function main(argv: string[]): Promise<number> {
       `${extraText ? `, docker run ${extraText}` : ''}\n`);
     for (const runtime of runtimes) {
       for (const nofile of nofiles) {
-        const c = await engine.start(`bench-peer-${runtime}-${nofile}`, 'sbx-bench', ['--runtime', runtime, '--ulimit', `nofile=${nofile}:${nofile}`, ...extra]);
-        const row: Row = { runtime, nofile, s: { node: [], peer: [], sea: [], phases: [] }, phases: [], elapsed: [], helperMs: [], platform: '' };
+        let c: string;
+        try {
+          c = await engine.start(`bench-peer-${runtime}-${nofile}`, 'sbx-bench', ['--runtime', runtime, '--ulimit', `nofile=${nofile}:${nofile}`, ...extra]);
+        } catch (err) {
+          console.error(`skipped: ${runtime} nofile ${nofile}: ${String(err).slice(0, 400)}`);
+          continue;
+        }
+        const row: Row = { runtime, nofile, s: { node: [], peer: [], sea: [], phases: [] }, phases: [], elapsed: [], helperMs: [], platform: '', peerHung: 0 };
         for (let i = 0; i < runs; i++) {
           for (const k of Object.keys(COMMANDS) as Key[]) {
-            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv);
+            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv, k === 'peer' ? 30 : 120);
+            if (k === 'peer' && r.status === 'timeout') {
+              row.peerHung++; // a freeze even with GODEBUG=asyncpreemptoff=1: counted, not timed
+              continue;
+            }
             if (r.status !== 'exit:0') throw new Error(`${COMMANDS[k].label} in ${c}: ${r.status}: ${r.stderr.slice(-400)}`);
             row.s[k].push(r);
             if (k === 'sea' || k === 'phases') {
@@ -135,7 +154,8 @@ export async function main(argv: string[]): Promise<number> {
           row.freeze = `${done}/${freeze} finished, ${hung} hung (cut at 20 s)`;
         }
         rows.push(row);
-        process.stderr.write(`done: ${runtime} nofile ${nofile}\n`);
+        const m = (k: Key) => s3(median(row.s[k].map((x) => x.inside)));
+        process.stderr.write(`done: ${runtime} nofile ${nofile}: inside node ${m('node')} amicontained ${m('peer')} sbx-detect ${m('sea')} (s)\n`);
       }
     }
   } finally {
@@ -153,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
       `${(med(r, 'sea', 'inside') / med(r, 'peer', 'inside')).toFixed(2)}× | ${s3(med(r, 'peer', 'whole'))} | ${s3(med(r, 'sea', 'whole'))} | ` +
       `${(med(r, 'sea', 'whole') / med(r, 'peer', 'whole')).toFixed(2)}× | ${rss('peer')} / ${rss('sea')} |`);
   }
-  console.log('\nWhere sbx-detect\'s time goes inside (the bundle under Node with test/matrix/bench-phases.cjs preloaded; medians in ms; ' +
+  console.log('\nWhere sbx-detect\'s time goes inside (bin/sbx-detect under Node with test/matrix/bench-phases.cjs preloaded; medians in ms; ' +
     '`elapsedMs` and the helper\'s own time are those of the single executable\'s report):\n');
   console.log('| runtime | RLIMIT_NOFILE | node -e 0 | Node start-up | module load | arguments | file probes | helper (spawn to close) | classify, render | exit | whole, in-container | single executable: elapsedMs / helper |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -171,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log('\namicontained without GODEBUG=asyncpreemptoff=1:\n');
     for (const r of rows) console.log(`- ${r.runtime}, RLIMIT_NOFILE ${r.nofile}: ${r.freeze}`);
   }
+  for (const r of rows) if (r.peerHung) console.log(`\n${r.runtime}, RLIMIT_NOFILE ${r.nofile}: amicontained (with GODEBUG=asyncpreemptoff=1) hung in ${r.peerHung} of ${runs} runs (cut at 30 s, not in the medians)`);
   console.log(`\nverdicts: ${[...new Set(rows.map((r) => `${r.runtime}: ${r.platform}`))].join('; ')}`);
   return 0;
 }

@@ -1,9 +1,10 @@
-// Preloaded by the benchmarks (`node -r bench-phases.cjs dist/sbx-detect.cjs --json`) to tell
+// Preloaded by the benchmarks (`node -r bench-phases.cjs bin/sbx-detect --json`) to tell
 // where one run's time goes, without changing the tool. At exit it writes one stderr line,
 //   SBX_PHASES {"boot":…,"loadStart":…,"loadEnd":…,"firstFs":…,"helper":[[start,end],…],"exit":…}
 // in milliseconds since the process started (performance.timeOrigin):
 //   preload    Node's own start-up: this preload runs (Node's bootstrap is done)
-//   loadStart  the bundle is about to be compiled and run (null in the single executable, which
+//   loadStart  the first script (bin/sbx-detect, or the bundle) is about to be compiled and run
+//              (null in the single executable, which
 //              does not go through Module#_compile: there firstFs - preload is load and parse)
 //   loadEnd    the bundle's top level has run (compiled, every module evaluated but those imported
 //              lazily); main() has started and waits on its first promise
