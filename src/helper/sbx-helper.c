@@ -304,6 +304,22 @@ static void reap_child(pid_t pid, struct child_outcome *o, long long deadline, i
   }
 }
 
+/* Waits for data on fd until the deadline, then reads it. Returns the bytes read, 0 at EOF,
+ * -1 on an error, -2 when the deadline passed first. */
+static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
+  for (;;) {
+    long long left = deadline - now_ms();
+    if (left <= 0) return -2;
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int r = poll(&pfd, 1, (int)left);
+    if (r < 0 && errno != EINTR) return -1;
+    if (r <= 0) continue;
+    ssize_t n = read(fd, buf, size);
+    if (n < 0 && errno == EINTR) continue;
+    return n;
+  }
+}
+
 /* Forks, runs fn in the child, collects its output with a deadline, kills and reaps it. */
 static struct child_outcome run_child(child_fn fn, void *arg) {
   struct child_outcome o;
@@ -332,30 +348,11 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
   close(p[1]);
   long long deadline = now_ms() + timeout_ms;
   size_t cap = 0;
-  int eof = 0;
-  while (!eof) {
-    long long left = deadline - now_ms();
-    if (left <= 0) {
-      o.timed_out = 1;
-      break;
-    }
-    struct pollfd pfd = {.fd = p[0], .events = POLLIN};
-    int r = poll(&pfd, 1, (int)left);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (r == 0) continue;
+  for (;;) {
     char chunk[65536];
-    ssize_t n = read(p[0], chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (n == 0) {
-      eof = 1;
-      break;
-    }
+    ssize_t n = read_by(p[0], chunk, sizeof chunk, deadline);
+    if (n == -2) o.timed_out = 1;
+    if (n <= 0) break;
     if (o.output_len + (size_t)n + 1 > cap) {
       if (o.output_len + (size_t)n + 1 > MAX_CHILD_OUTPUT) continue; /* drop the excess */
       size_t ncap = cap ? cap * 2 : 4096;
@@ -570,30 +567,15 @@ static void run_batch(void) {
     close(p[1]);
     /* each answer is one line; the current probe gets timeout_ms from the previous answer */
     long long deadline = now_ms() + timeout_ms;
-    char line[1024];
+    char line[1024]; /* an answer is a struct frag: under 512 bytes */
     size_t len = 0;
-    int eof = 0, ready = 0, first = 1, overlong = 0, succeeded = 0;
-    while (!eof && !succeeded && current < batch_n) {
-      long long left = deadline - now_ms();
-      if (left <= 0) {
-        o.timed_out = 1;
-        break;
-      }
-      struct pollfd pfd = {.fd = p[0], .events = POLLIN};
-      int r = poll(&pfd, 1, (int)left);
-      if (r < 0 && errno != EINTR) break;
-      if (r <= 0) continue;
+    int ready = 0, first = 1, succeeded = 0;
+    while (!succeeded && current < batch_n) {
       char chunk[4096];
-      ssize_t n = read(p[0], chunk, sizeof chunk);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      if (n == 0) {
-        eof = 1;
-        break;
-      }
-      for (ssize_t i = 0; i < n; i++) {
+      ssize_t n = read_by(p[0], chunk, sizeof chunk, deadline);
+      if (n == -2) o.timed_out = 1;
+      if (n <= 0) break;
+      for (ssize_t i = 0; i < n && !succeeded && current < batch_n; i++) {
         char c = chunk[i];
         if (first) {
           first = 0;
@@ -604,26 +586,16 @@ static void run_batch(void) {
         }
         if (c != '\n') {
           if (len < sizeof line - 1) line[len++] = c;
-          else overlong = 1;
           continue;
         }
-        line[len] = 0;
-        struct child_outcome done;
-        memset(&done, 0, sizeof done);
-        done.ready = ready;
-        char text[sizeof line + 1];
-        memcpy(text, line, len);
-        text[len] = '\n', text[len + 1] = 0;
-        if (overlong) done.ready = 0; /* a garbled answer is reported as incomplete */
-        done.output = malloc(len + 2);
-        if (done.output) memcpy(done.output, text, len + 2), done.output_len = len + 1;
+        line[len] = 0, len = 0;
+        if (!ready) continue; /* not an answer: the child never finished its setup (said below) */
+        int k = current++;
+        printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld,%s}\n", batch[k].id, batch[k].nr, line);
         /* a call that succeeded ends the child (child_batch): the next probe is not its to answer */
-        const char *ret = strstr(text, "\"ret\":");
-        if (ret && strtoll(ret + 6, NULL, 10) >= 0 && current < batch_n && !batch[current].query) succeeded = 1;
-        if (current < batch_n) out_batch_answer(current++, &done);
-        len = 0, overlong = 0;
+        const char *ret = strstr(line, "\"ret\":");
+        if (ret && strtoll(ret + 6, NULL, 10) >= 0 && !batch[k].query) succeeded = 1;
         deadline = now_ms() + timeout_ms;
-        if (succeeded) break;
       }
     }
     close(p[0]);
