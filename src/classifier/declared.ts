@@ -19,6 +19,7 @@ import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Facts } from '../probes/index.js';
 import { INIT_NAMESPACE_INODES } from '../probes/namespaces.js';
 import type { SeccompMode } from '../probes/process.js';
+import { runsOwnKernelName } from './pss.js';
 import { SANDBOX_CLASSES, type SandboxClass } from './sandbox-signals.js';
 import type { Verdict } from './verdict.js';
 
@@ -248,10 +249,6 @@ const origin = <T>(d: DeclaredValue<T>) => (d.from === 'pod' ? ' (pod)' : '');
 /** Kubernetes writes NET_BIND_SERVICE (some write CAP_NET_BIND_SERVICE); /proc names net_bind_service. */
 export const capName = (s: string) => s.toLowerCase().replace(/^cap_/, '');
 
-/** The sandbox whose own kernel stands between the pod and the host (as pss.ts reasons). */
-function boundaryOf(v: Verdict): string | null {
-  return v.sandbox.class === 'gvisor' ? 'gVisor' : v.sandbox.class === 'kata' ? 'Kata' : null;
-}
 
 function sandboxRow(d: DeclaredSandbox, v: Verdict): ComparisonRow {
   const detailOf = (cls: string) => (cls === 'gvisor' ? v.platform : cls === 'kata' ? v.hypervisor : v.tool);
@@ -287,7 +284,7 @@ function privilegedRow(d: DeclaredSpec, f: Facts, v: Verdict, ctx: CollectionCon
   const bnd = f.process.capabilities.bounding;
   if (!bnd.known) open.push(`bounding set: ${bnd.reason}`);
   else if (CAPABILITY_NAMES.filter((n) => !bnd.value.names.includes(n)).length <= 3) signs.push('every capability');
-  if (!boundaryOf(v)) {
+  if (!runsOwnKernelName(v)) {
     for (const [path, fact] of [['/sys', f.mounts.sysWritable], ['/proc/sys', f.mounts.procSysWritable]] as const) {
       if (!fact.known) open.push(`${path}: ${fact.reason}`);
       else if (fact.value) signs.push(`${path} writable`);
@@ -326,7 +323,7 @@ function noNewPrivsRow(ape: boolean, f: Facts, v: Verdict, ctx: CollectionContex
   if (ctx.processFactsNotTarget) return row('allowPrivilegeEscalation', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
   const nnp = f.process.noNewPrivs;
   if (!nnp.known) {
-    const sb = boundaryOf(v);
+    const sb = runsOwnKernelName(v);
     const missing = f.process.missingLines.known && f.process.missingLines.value.includes('NoNewPrivs');
     if (sb && missing && !ape) return row('allowPrivilegeEscalation', declared, `no NoNewPrivs line (${sb})`, 'match', `enforced by the sandbox boundary: ${sb}'s /proc/self/status has no NoNewPrivs line, and an escalation would stay inside ${sb === 'gVisor' ? 'the sentry' : 'the guest VM'} (as --pss reasons)`);
     return row('allowPrivilegeEscalation', declared, 'unknown', 'undetermined', `no_new_privs could not be read (${nnp.source}: ${nnp.reason})`);
@@ -396,7 +393,7 @@ function seccompRow(d: DeclaredSpec, f: Facts, v: Verdict, ctx: CollectionContex
   if (mode === null) return row('seccompProfile', declared, 'unknown', 'undetermined', `the seccomp mode could not be read (${own.source}: ${own.known ? '' : own.reason})`);
   const fp = v.seccompProfile && !ctx.profileNotTarget && mode === 'filtering' ? v.seccompProfile : null;
   const enforced = `${mode}${fp ? ` (${fp.verdict === 'custom' && fp.closest ? `custom ~${fp.closest}` : fp.verdict})` : ''}`;
-  const sb = boundaryOf(v);
+  const sb = runsOwnKernelName(v);
   if (declaredType === 'Unconfined') {
     if (mode === 'disabled') return row('seccompProfile', declared, enforced, 'match', `${source}: no filter`);
     return row('seccompProfile', declared, enforced, 'mismatch', `${source}: a filter is in force although the profile is Unconfined`);
@@ -411,7 +408,7 @@ function hostNamespaceRows(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Collectio
   for (const [field, type, want] of [['hostPID', 'pid', d.hostPID], ['hostIPC', 'ipc', d.hostIPC], ['hostNetwork', 'net', d.hostNetwork]] as const) {
     const declared = want ? 'true' : 'false (default)';
     if (ctx.processFactsNotTarget) { out.push(row(field, declared, 'unknown', 'undetermined', ctx.processFactsNotTarget)); continue; }
-    const sb = boundaryOf(v);
+    const sb = runsOwnKernelName(v);
     if (sb) {
       out.push(want
         ? row(field, declared, `${sb}'s own ${type} namespace`, 'undetermined', `${sb} runs its own kernel: the host's ${type} namespace cannot be seen from inside`)

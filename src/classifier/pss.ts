@@ -226,7 +226,8 @@ export const PSS_RULES: readonly PssRule[] = [
   capabilityRule('restricted', RESTRICTED_ALLOWED_CAPABILITIES),
 ];
 
-function runsOwnKernelName(v: Verdict): string | null {
+/** gVisor or Kata: the sandbox whose own kernel stands between the pod and the host; else null. */
+export function runsOwnKernelName(v: Verdict): string | null {
   return boundary(v)?.name ?? null;
 }
 
