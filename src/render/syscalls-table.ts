@@ -49,22 +49,33 @@ function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
   return rows;
 }
 
+const profileRow = (p: ProfileFingerprint): [string, string] => ['profile', `${p.verdict}${p.closest ? ` (closest: ${p.closest})` : ''}: ${p.reason}`];
+
+/** Probes ended by a signal or a timeout: the same rows inside gVisor and elsewhere. */
+function signalRows(rows: [string, string][], scan: SyscallScan, s: Style): void {
+  for (const d of ['killed', 'trapped', 'timeout'] as const) {
+    const list = scan.results.filter((r) => r.disposition === d);
+    if (list.length) rows.push([s.red(d), list.map((r) => `${r.name}${r.signal ? `(${r.signal})` : ''}`).join(' ')]);
+  }
+}
+
+/** The last rows of either reading: ambiguous answers, probes not run, the helper's problems. */
+function closingRows(rows: [string, string][], scan: SyscallScan, s: Style): void {
+  const amb = scan.results.filter((r) => r.disposition === 'ambiguous');
+  if (amb.length) rows.push(['ambiguous', amb.map((r) => `${r.name}${r.observed ? `=${r.observed}` : ''}`).join(' ')]);
+  const np = scan.results.filter((r) => r.disposition === 'not-probed');
+  if (np.length) rows.push(['not probed', `${np.length}: ${np.map((r) => r.name).join(' ')}`]);
+  for (const p of scan.helperProblems) rows.push([s.yellow('helper problem'), p]);
+}
+
 export function renderSyscallSection(f: SyscallFacts, profile: ProfileFingerprint | null, s: Style, section: Section): string {
   if (!f.known) return section('Syscalls', [['scan', `unknown (${f.reason})`]], s);
   const scan = f.value;
   if (scan.gvisor) {
     const rows = gvisorRows(scan, s);
-    if (profile) rows.push(['profile', `${profile.verdict}${profile.closest ? ` (closest: ${profile.closest})` : ''}: ${profile.reason}`]);
-    const by = (d: string) => scan.results.filter((r) => r.disposition === d);
-    for (const d of ['killed', 'trapped', 'timeout'] as const) {
-      const list = by(d);
-      if (list.length) rows.push([s.red(d), list.map((r) => `${r.name}${r.signal ? `(${r.signal})` : ''}`).join(' ')]);
-    }
-    const amb = by('ambiguous');
-    if (amb.length) rows.push(['ambiguous', amb.map((r) => `${r.name}${r.observed ? `=${r.observed}` : ''}`).join(' ')]);
-    const np = by('not-probed');
-    if (np.length) rows.push(['not probed', `${np.length}: ${np.map((r) => r.name).join(' ')}`]);
-    for (const p of scan.helperProblems) rows.push([s.yellow('helper problem'), p]);
+    if (profile) rows.push(profileRow(profile));
+    signalRows(rows, scan, s);
+    closingRows(rows, scan, s);
     return section('Syscalls', rows, s);
   }
   const c = scan.counts;
@@ -75,7 +86,7 @@ export function renderSyscallSection(f: SyscallFacts, profile: ProfileFingerprin
         : `${scan.defaultAction.kind} (${scan.defaultAction.agreeing}/${scan.defaultAction.of} canaries)`],
   ];
   if (profile) {
-    rows.push(['profile', `${profile.verdict}${profile.closest ? ` (closest: ${profile.closest})` : ''}: ${profile.reason}`]);
+    rows.push(profileRow(profile));
     for (const d of profile.differences.slice(0, 8)) rows.push(['  differs', `${d.name}: ${JSON.stringify(d).slice(0, 120)}`]);
   }
   const by = (d: string) => scan.results.filter((r) => r.disposition === d);
@@ -85,16 +96,9 @@ export function renderSyscallSection(f: SyscallFacts, profile: ProfileFingerprin
   const absent = notImpl.filter((r) => r.kernelHasCall !== true).map((r) => r.name);
   if (filtered.length) rows.push([s.red('ENOSYS (filtered)'), `${filtered.join(' ')}  ${s.dim('(the running kernel has these: a filter or sandbox answered)')}`]);
   if (absent.length) rows.push(['ENOSYS (absent)', `${absent.join(' ')}  ${s.dim('(the kernel predates or lacks them)')}`]);
-  for (const d of ['killed', 'trapped', 'timeout'] as const) {
-    const list = by(d);
-    if (list.length) rows.push([s.red(d), list.map((r) => `${r.name}${r.signal ? `(${r.signal})` : ''}`).join(' ')]);
-  }
+  signalRows(rows, scan, s);
   const capDenied = by('capability-denied');
   if (capDenied.length) rows.push(['capability-denied', `${capDenied.map((r) => `${r.name}${r.gate ? `[${r.gate}]` : ''}`).join(' ')}  ${s.dim('(refused for lack of a capability: not a filter)')}`]);
-  const amb = by('ambiguous');
-  if (amb.length) rows.push(['ambiguous', amb.map((r) => `${r.name}${r.observed ? `=${r.observed}` : ''}`).join(' ')]);
-  const np = by('not-probed');
-  if (np.length) rows.push(['not probed', `${np.length}: ${np.map((r) => r.name).join(' ')}`]);
-  for (const p of scan.helperProblems) rows.push([s.yellow('helper problem'), p]);
+  closingRows(rows, scan, s);
   return section('Syscalls', rows, s);
 }
