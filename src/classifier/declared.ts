@@ -19,6 +19,7 @@ import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Facts } from '../probes/index.js';
 import { INIT_NAMESPACE_INODES } from '../probes/namespaces.js';
 import type { SeccompMode } from '../probes/process.js';
+import { kernelAtLeast, parseKernelVersion } from '../probes/syscalls/table.js';
 import { runsOwnKernelName } from './pss.js';
 import { SANDBOX_CLASSES, type SandboxClass } from './sandbox-signals.js';
 import type { Verdict } from './verdict.js';
@@ -419,9 +420,10 @@ function hostNamespaceRows(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Collectio
     if (!e.known) { out.push(row(field, declared, 'unknown', 'undetermined', `${e.source}: ${e.reason}`)); continue; }
     let initial = e.value.isInitial;
     let how = 'judged by the kernel\'s fixed initial inode number';
-    if (initial === null && type === 'net' && fixedNetInode(f)) {
+    const release = fixedNetInodeRelease(f);
+    if (initial === null && type === 'net' && release) {
       initial = e.value.inode === INIT_NAMESPACE_INODES.net;
-      how = `kernel ${(f.kernel.uname as { value: { release: string } }).value.release} (6.18 or later) gives the initial net namespace the fixed inode ${INIT_NAMESPACE_INODES.net} (seen on 6.18 here); older kernels allocate it like any other`;
+      how = `kernel ${release} (6.18 or later) gives the initial net namespace the fixed inode ${INIT_NAMESPACE_INODES.net} (seen on 6.18 here); older kernels allocate it like any other`;
     }
     const enforced = `${type}:[${e.value.inode}] ${initial === true ? 'the host\'s' : initial === false ? 'its own' : '?'}`;
     if (initial === null) { out.push(row(field, declared, enforced, 'undetermined', `this kernel (before 6.18) gives the initial ${type} namespace no fixed inode number, so a number says nothing`)); continue; }
@@ -430,11 +432,13 @@ function hostNamespaceRows(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Collectio
   return out;
 }
 
-/** A Linux kernel 6.18 or later: the initial net namespace has a fixed inode number. */
-function fixedNetInode(f: Facts): boolean {
+/** The release of a Linux kernel 6.18 or later, where the initial net namespace has a fixed
+ *  inode number; null on an older or unknown kernel. */
+function fixedNetInodeRelease(f: Facts): string | null {
   const u = f.kernel.uname;
-  const m = u.known ? /^(\d+)\.(\d+)/.exec(u.value.release) : null;
-  return !!m && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 18));
+  if (!u.known) return null;
+  const v = parseKernelVersion(u.value.release);
+  return v && kernelAtLeast(v, '6.18') ? u.value.release : null;
 }
 
 function tokenRow(want: boolean, f: Facts, ctx: CollectionContext): ComparisonRow {
