@@ -4,11 +4,10 @@
 import type { Collection } from '../readers/host.js';
 import type { NodeExpectationResult, NodeVerdict } from '../classifier/node-readiness.js';
 import type { NodeFacts } from '../probes/node/index.js';
+import type { ReportMeta } from './json.js';
 
 export const NODE_SCHEMA_VERSION = 1;
 export const NODE_SCHEMA_ID = 'https://sbx-detect.dev/schema/node-report-v1.schema.json';
-
-export interface NodeReportMeta { version: string; generatedAt: string; root: string; elapsedMs?: number; collection?: Collection }
 
 /** The `sbx-detect node --json` document. */
 export interface NodeReport {
@@ -27,7 +26,7 @@ export interface NodeReport {
   checks?: { expectations: NodeExpectationResult[] };
 }
 
-export function buildNodeReport(facts: NodeFacts, verdict: NodeVerdict, meta: NodeReportMeta, checks?: NodeExpectationResult[]): NodeReport {
+export function buildNodeReport(facts: NodeFacts, verdict: NodeVerdict, meta: ReportMeta, checks?: NodeExpectationResult[]): NodeReport {
   return {
     $schema: NODE_SCHEMA_ID,
     schemaVersion: NODE_SCHEMA_VERSION,
