@@ -2,6 +2,8 @@
 // its weight (negative rows count against a class), the fact it reads, and where the fact is
 // documented. Marker files are weak on purpose: images carry them (signals.md §0.8).
 import type { Facts } from '../probes/index.js';
+import { isGvisorUname } from '../probes/kernel.js';
+import { GVISOR_UNAME } from '../probes/syscalls/gvisor-table.js';
 import {
   cgroupPathMatching, cmdline, cmdlineHas, describeMount, envContainer, findMount, idMapText,
   maskedFileOrigin, mountEntries, nsInitial, nsSummary, ociDevMounts, ociMasking, pid1Comm, rootMount, uname,
@@ -26,7 +28,6 @@ export interface Signal<C extends string = SandboxClass> {
   match: (f: Facts) => string | null;
 }
 
-const GVISOR_VERSION = '#1 SMP Sun Jan 10 15:06:54 PST 2016';
 const KATA_CMDLINE = /^(systemd\.unit=kata-containers\.target|agent\.[a-z_]+(=.*)?|cryptomgr\.notests)$/;
 /** a cgroup path segment an engine or the kubelet names: kubepods…, docker-<id>.scope, docker/<id>,
  *  libpod-<id>, crio-<id>, cri-containerd-<id>, containerd(.service) */
@@ -37,11 +38,11 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
   // ---- gVisor: a user-space kernel with a fixed identity (signals.md §2.1) ----
   {
     id: 'gvisor-uname', indicates: 'gvisor', weight: 5, source: 'uname(2)',
-    pattern: `release 4.4.0 or *-gvisor with version "${GVISOR_VERSION}"`,
+    pattern: `release ${GVISOR_UNAME.release} or *-gvisor with version "${GVISOR_UNAME.version}"`,
     reference: 'google/gvisor pkg/sentry/kernel/version/version.go',
     match: (f) => {
       const u = uname(f);
-      return u && (u.release === '4.4.0' || u.release.endsWith('-gvisor')) && u.version === GVISOR_VERSION ? `${u.release} ${u.version}` : null;
+      return u && isGvisorUname(u) ? `${u.release} ${u.version}` : null;
     },
   },
   {

@@ -58,6 +58,11 @@ export function probeKernel(host: Host): KernelFacts {
  */
 export function kernelInterfaceOf(uname: Fact<Uname>): 'gvisor' | 'linux' | null {
   if (!uname.known) return null;
-  const u = uname.value;
-  return (u.release === GVISOR_UNAME.release || u.release.endsWith('-gvisor')) && u.version === GVISOR_UNAME.version ? 'gvisor' : 'linux';
+  return isGvisorUname(uname.value) ? 'gvisor' : 'linux';
+}
+
+/** gVisor's constant uname: release 4.4.0 (or *-gvisor) with its fixed version string. The
+ *  classifier's gvisor-uname signal and the syscall reading both ask this. */
+export function isGvisorUname(u: Uname): boolean {
+  return (u.release === GVISOR_UNAME.release || u.release.endsWith('-gvisor')) && u.version === GVISOR_UNAME.version;
 }
