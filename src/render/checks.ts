@@ -14,7 +14,8 @@ function paint(status: Status, s: Style): string {
   return s.dim('n/a');
 }
 
-function grid(rows: string[][], widths: number[]): string {
+/** A bordered table with a rule under the header, each column wrapped at its width. */
+export function grid(rows: string[][], widths: number[]): string {
   return table(rows, {
     border: getBorderCharacters('norc'),
     columns: widths.map((width) => ({ width, wrapWord: true })),

@@ -1,7 +1,7 @@
 // Declared ⇄ enforced, presented: a table for one pod, a cell for the fleet summary, and one
 // line per row that does not match. Every value comes from compareDeclared (classifier/declared.ts).
-import { getBorderCharacters, table } from 'table';
 import type { ComparisonStatus, DeclaredComparison } from '../classifier/declared.js';
+import { grid } from './checks.js';
 import type { Style } from './style.js';
 
 export const MARK: Record<ComparisonStatus, string> = { match: '✓', mismatch: '✗', undetermined: '?' };
@@ -15,12 +15,7 @@ export function renderDeclaredTable(c: DeclaredComparison, s: Style, title = 'De
   for (const r of c.rows) rows.push([paint(r.status, s), r.field, r.declared, r.enforced, r.reason]);
   const head = c.status === 'match' ? s.green('✓ every field matches') : c.status === 'mismatch' ? s.red(`✗ ${c.mismatches.join(', ')}`) : s.yellow('? not every field could be decided');
   const who = c.spec.pod ? ` ${s.dim(`(${c.spec.namespace ?? 'default'}/${c.spec.pod}, container ${c.spec.container})`)}` : '';
-  const grid = table(rows, {
-    border: getBorderCharacters('norc'),
-    columns: [3, 24, 28, 28, 36].map((width) => ({ width, wrapWord: true })),
-    drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
-  });
-  return `${s.bold(title)}${who} ${head}\n${grid}`;
+  return `${s.bold(title)}${who} ${head}\n${grid(rows, [3, 24, 28, 28, 36])}`;
 }
 
 /** The fleet summary's cell: ✓, or the fields that do not match (then those undetermined). */
