@@ -1,7 +1,6 @@
 // `sbx-detect node`: the real check on this machine (and with runsc registered in Docker and
 // containerd inside a private mount namespace, so nothing of the host's changes), the node
 // fixtures (fixtures/nodes/, each with its ORIGIN), the parsers, the schema and the exit codes.
-import Ajv2020 from 'ajv/dist/2020.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +15,11 @@ import type { NodeReport } from '../../src/render/node-json.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { generateNodeReportSchema } from '../../scripts/gen-schema.mjs';
 import { BUNDLE, ensureBuilt, PROJECT } from '../support/built.js';
+import { schemaValidator } from '../support/schema.js';
 
 const FIXTURES = join(PROJECT, 'fixtures/nodes');
 const SCHEMA = join(PROJECT, 'schema/node-report.schema.json');
-const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
-const schemaErrors = (r: unknown) => (validate(r) ? [] : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message}`));
+const schemaErrors = schemaValidator(SCHEMA);
 
 function runNode(args: string[], wrap?: (argv: string[]) => string[]) {
   const argv = [process.execPath, BUNDLE, 'node', ...args];
