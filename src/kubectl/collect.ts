@@ -5,7 +5,6 @@
 // read from /proc/1/… (the remote host's selfPid), while the helper's own probes — CPUID,
 // syslog, mmap, the syscall scan — run in the debug container and are labelled as its own.
 import { randomBytes } from 'node:crypto';
-import type { DeclaredComparison } from '../classifier/declared.js';
 import { checkExpectations, type Expectation, type ExpectationCheck } from '../classifier/expectations.js';
 import { checkPodSecurity, type PssLevel, type PssReport } from '../classifier/pss.js';
 import { classify, type Verdict } from '../classifier/verdict.js';
@@ -74,9 +73,8 @@ export interface PodResult {
   podSecurity?: PssReport | null;
   /** the baseline "privileged" rule, always judged for the summary */
   privileged?: 'yes' | 'no' | '?';
-  /** declared ⇄ enforced: the pod's spec held against the report (kubectl/declared.ts) */
-  declared?: DeclaredComparison;
-  /** why the pod's spec could not be read for that */
+  /** why the pod's spec could not be read for declared ⇄ enforced (the comparison itself is
+   *  report.declared, kubectl/declared.ts) */
   declaredError?: string;
 }
 

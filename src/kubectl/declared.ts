@@ -45,7 +45,6 @@ export function attachDeclared(r: PodResult, target: PodTarget, o: DeclaredOptio
     return r;
   }
   const c = compareDeclared(spec, r.facts, r.verdict, contextOf(r));
-  r.declared = c;
   r.report.declared = c;
   if (o.strict) r.exitCode = worst(r.exitCode, c.exitCode);
   return r;

@@ -75,7 +75,7 @@ async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptio
       if (result.expected) parts.push(renderExpectationsTable(result.expected, style));
       if (result.podSecurity) parts.push(renderPssTable(result.podSecurity, style));
     }
-    if (result.declared) parts.push(renderDeclaredTable(result.declared, style));
+    if (result.report.declared) parts.push(renderDeclaredTable(result.report.declared, style));
     const note = debugNote(result);
     if (note) parts.push(style.dim(note));
     process.stdout.write(parts.join('\n') + '\n');
@@ -165,7 +165,7 @@ async function writeFailures(results: PodResult[], strict: boolean): Promise<voi
     if (r.error) lines.push(`${ME}: ${who}: ${r.error}`);
     if (r.declaredError) lines.push(`${ME}: ${who}: ${r.declaredError}`);
     // with --strict the comparison is a check: each row that does not match is one line
-    if (strict && r.declared) for (const l of declaredLines(r.declared)) lines.push(`${ME}: ${who}: declared ⇄ enforced: ${l}`);
+    if (strict && r.report?.declared) for (const l of declaredLines(r.report.declared)) lines.push(`${ME}: ${who}: declared ⇄ enforced: ${l}`);
     const checks = checkFailureLines(r.expected ?? null, r.podSecurity ?? null);
     for (const l of checks.split('\n').filter(Boolean)) lines.push(l.replace(/^sbx-detect: /, `${ME}: ${who}: `));
   }

@@ -33,7 +33,7 @@ export function summaryRow(r: PodResult): string[] {
   const caps = eff.known ? capsCell(eff.value.names) : '?';
   const checks = r.expected || r.podSecurity ? (r.exitCode === 0 ? 'pass' : r.exitCode === 1 ? 'FAIL' : 'undetermined') : '-';
   const self = p.debug?.targetPid === null ? mark : '';
-  return [...id, arch, v.sandbox.class, platform, seccomp, nonRoot + self, caps + self, (r.privileged ?? '?') + self, declaredCell(r.declared), checks];
+  return [...id, arch, v.sandbox.class, platform, seccomp, nonRoot + self, caps + self, (r.privileged ?? '?') + self, declaredCell(r.report?.declared), checks];
 }
 
 export function renderSummary(results: PodResult[], s: Style): string {
@@ -56,10 +56,10 @@ export function renderSummary(results: PodResult[], s: Style): string {
       + 'uid, capabilities, namespaces, cgroup and mounts are the target\'s, read from /proc/1 of its process namespace'
       + (debugged.some((r) => r.pod.debug?.targetPid === null) ? ' (where the pod shares one process namespace, those are the debug container\'s own too, marked * as well)' : ''));
   }
-  const differ = results.filter((r) => r.declared && r.declared.status !== 'match');
+  const differ = results.filter((r) => r.report?.declared && r.report.declared.status !== 'match');
   if (differ.length) {
     notes.push('', 'declared ⇄ enforced (✗ the spec says otherwise, ? could not be decided):');
-    for (const r of differ) for (const l of declaredLines(r.declared!)) notes.push(`  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${l}`);
+    for (const r of differ) for (const l of declaredLines(r.report!.declared!)) notes.push(`  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${l}`);
   }
   const unread = results.filter((r) => r.declaredError);
   if (unread.length) notes.push('', ...unread.map((r) => `  ${r.pod.namespace}/${r.pod.name} (${r.pod.container}): ${r.declaredError}`));
