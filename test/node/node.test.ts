@@ -2,7 +2,7 @@
 // containerd inside a private mount namespace, so nothing of the host's changes), the node
 // fixtures (fixtures/nodes/, each with its ORIGIN), the parsers, the schema and the exit codes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -138,7 +138,9 @@ describe('node fixtures (fixtures/nodes/, each with its ORIGIN)', () => {
   };
 
   it('every fixture says where its files came from', () => {
-    for (const d of ['k3s-guide', 'containerd-v2', 'cgroupv2-docker']) expect(existsSync(join(FIXTURES, d, 'ORIGIN.md'))).toBe(true);
+    const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(dirs).toEqual(expect.arrayContaining(['k3s-guide', 'containerd-v2', 'cgroupv2-docker']));
+    for (const d of dirs) expect([d, existsSync(join(FIXTURES, d, 'ORIGIN.md'))]).toEqual([d, true]);
   });
 
   it('k3s-guide: ready for both handlers — gVisor KVM under runsc, Kata QEMU under kata — from the K3s template', async () => {
