@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { THRESHOLD } from '../../src/classifier/sandbox.js';
 import { BUNDLE, ensureBuilt } from '../support/built.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -26,7 +27,7 @@ describe('no class reaches its threshold: container (runtime not identified)', (
     expect(schemaErrors(report)).toEqual([]);
     const v = report.verdict;
     expect(v.sandbox.class).toBe('container');
-    expect(v.sandbox.candidates.every((c: { score: number }) => c.score < 4)).toBe(true);
+    expect(v.sandbox.candidates.every((c: { score: number }) => c.score < THRESHOLD)).toBe(true);
     expect(v.sandbox.evidence.map((e: { signal: string }) => e.signal)).toContain('private-pid-ns');
     expect(v.headline).toBe('privileged container (runtime not identified)');
     expect(v.privileged.privileged).toBe(true);
