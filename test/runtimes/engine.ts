@@ -14,11 +14,10 @@
 // --cgroup-manager cgroupfs and --ulimit nofile=1024:1024 here; every run passes -i, because
 // runsc 20221219 chowns the files it gets as stdio and Docker hands it the host's /dev/null
 // otherwise.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImageRoots, importImage, startDocker, startPodman, type Engine } from '../support/engines.js';
+import { buildImageRoots, importImage, startDocker, startPodman, waitFor, type Engine } from '../support/engines.js';
 import { run } from './common.js';
 import type { RunResult } from './types.js';
 
@@ -61,7 +60,6 @@ interface Lab {
 }
 
 let lab: Promise<Lab> | null = null;
-let live: Lab | null = null;
 const PIDS = new Set<number>();
 process.once('exit', () => {
   for (const pid of PIDS) {
@@ -85,15 +83,6 @@ function dindRoot(dir: string): void {
   for (const l of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${l}`, join(dir, l));
 }
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return false;
-}
-
 async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
   const work = mkdtempSync(join(tmpdir(), 'sbx-engines-'));
   const roots: Record<string, string> = buildImageRoots(work, { bin: seaPath });
@@ -113,9 +102,8 @@ async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
       const c = await docker.start('sbx-matrix-dind', DIND_IMAGE, DIND_OUTER_FLAGS, ['/usr/sbin/dockerd', '--iptables=false', '--bridge=none', '--ip-masq=false']);
       const up = await waitFor(async () => (await docker.exec(c, ['docker', 'version'])).code === 0, 40_000);
       if (!up) throw new Error(`the inner dockerd did not answer within 40 s: ${(await run([...docker.cli, 'logs', '--tail', '5', c])).stderr}`);
-      const tar = execFileSync('tar', ['-C', roots['sbx-recon']!, '-c', '.'], { maxBuffer: 1 << 30 });
-      const imp = await run([...docker.cli, 'exec', '-i', c, 'docker', 'import', ...RECON_CHANGES.flatMap((x) => ['-c', x]), '-', RECON_IMAGE], { stdin: tar, timeoutMs: 120_000 });
-      if (imp.code !== 0) throw new Error(`docker import inside the DinD container failed: ${imp.stderr}`);
+      // the inner dockerd's CLI, reached through the outer container: the same import as outside
+      await importImage([...docker.cli, 'exec', '-i', c, 'docker'], RECON_IMAGE, roots['sbx-recon']!, RECON_CHANGES);
       dind = { container: c };
     } catch (e) {
       dind = { error: (e as Error).message };
@@ -126,10 +114,7 @@ async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
 
 /** Starts the engines `which` needs (once per process); the image holds `seaPath`. */
 export function ensureEngines(seaPath: string, which: EngineName[]): Promise<Lab> {
-  if (!lab) {
-    lab = startLab(seaPath, new Set(which));
-    void lab.then((l) => { live = l; });
-  }
+  lab ??= startLab(seaPath, new Set(which));
   return lab;
 }
 
@@ -138,7 +123,6 @@ export async function stopEngines(): Promise<void> {
   if (!lab) return;
   const l = await lab;
   lab = null;
-  live = null;
   const stops: Promise<void>[] = [];
   // the outer DinD container goes with the private dockerd's containers (docker.stop removes them)
   for (const e of [l.docker, l.podman]) if (typeof e !== 'string') stops.push(e.stop());
@@ -167,7 +151,7 @@ let seq = 0;
 export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaPath: string; bundle: string; all: EngineName[] }): Promise<RunResult> {
   const why = await engineUnavailable(opts.seaPath, decl.engine, opts.all);
   if (why) return { stdout: '', stderr: '', code: null, signal: null, ms: 0, skipped: `${decl.engine}: ${why}` };
-  const l = live!;
+  const l = await ensureEngines(opts.seaPath, opts.all);
   const docker = l.docker as Engine;
   const eng = decl.engine === 'podman' ? (l.podman as Engine) : docker;
   const name = `sbx-m-${decl.name}-${process.pid}-${++seq}`;

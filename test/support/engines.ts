@@ -62,7 +62,8 @@ export async function importImage(cli: string[], name: string, root: string, cha
   if (r.code !== 0) throw new Error(`${cli[0]} import ${name} failed: ${r.stderr}`);
 }
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+/** Polls `check` until it holds or `ms` have passed. */
+export async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return true;
