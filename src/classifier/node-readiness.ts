@@ -6,7 +6,7 @@ import type { Fact } from '../probes/fact.js';
 import type { Handler } from '../probes/node/configs.js';
 import { CONTAINERD_CRI_PLUGINS } from '../probes/node/configs.js';
 import { releaseNumbers } from '../probes/node/host-files.js';
-import type { NodeFacts } from '../probes/node/index.js';
+import { debugLogDir, type NodeFacts } from '../probes/node/index.js';
 import { KVM_API_VERSION } from '../probes/node/kvm.js';
 import {
   FIXES, GVISOR_KVM_REFERENCE, GVISOR_PLATFORM_OF, GVISOR_RELEASES, KATA_CGROUP_REFERENCE, KATA_CHECK_REFERENCE, KATA_CONFIG_REFERENCE, KATA_CPU,
@@ -261,12 +261,12 @@ function gvisor(f: NodeFacts, id: 'gvisor-ptrace' | 'gvisor-systrap' | 'gvisor-k
     const { usable, problems } = handlerProgramProblems(f, h);
     if (p.platform === null) problems.push(`platform: ${p.why}`);
     if (h.gvisor?.debugLog) {
-      const dir = Object.keys(f.dirs).find((d) => h.gvisor!.debugLog!.startsWith(d)) ?? null;
-      const exists = dir ? f.dirs[dir] : null;
+      const dir = debugLogDir(h.gvisor.debugLog);
+      const exists = f.dirs[dir] ?? null;
       if (exists && exists.known && !exists.value) {
         items.push(item({
           id: `debug-log-${h.name}`, what: `debug-log directory of handler ${h.name}`, status: 'missing', blocking: false,
-          observed: `debug-log = "${h.gvisor.debugLog}": ${dir} does not exist`, source: exists.source, reference: FIXES.mkdir.reference, fix: FIXES.mkdir.text(dir!),
+          observed: `debug-log = "${h.gvisor.debugLog}": ${dir} does not exist`, source: exists.source, reference: FIXES.mkdir.reference, fix: FIXES.mkdir.text(dir),
         }));
       } else if (exists && exists.known) {
         items.push(item({ id: `debug-log-${h.name}`, what: `debug-log directory of handler ${h.name}`, status: 'ok', blocking: false, observed: `debug-log = "${h.gvisor.debugLog}": ${dir} exists`, source: exists.source, reference: FIXES.mkdir.reference }));
