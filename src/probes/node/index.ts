@@ -70,8 +70,8 @@ export function gatherNodeFileFacts(host: Host): Omit<NodeFacts, 'kvm'> {
   const dirs: Record<string, Fact<boolean>> = {};
   for (const h of registrations.handlers) {
     if (h.gvisor && !(h.gvisor.runsc in programs)) programs[h.gvisor.runsc] = findBinary(host, h.gvisor.runsc);
-    if (h.gvisor?.debugLog) {
-      const dir = debugLogDir(h.gvisor.debugLog);
+    const dir = h.gvisor?.debugLog ? debugLogDir(h.gvisor.debugLog) : null;
+    if (dir !== null && !(dir in dirs)) {
       const st = host.stat(dir);
       dirs[dir] = st.ok ? known(st.value.type === 'dir', dir) : st.error.code === 'ENOENT' ? known(false, dir) : fromReadError(st.error);
     }
