@@ -8,6 +8,7 @@ import { CONTAINERD_CRI_PLUGINS } from '../probes/node/configs.js';
 import { releaseNumbers } from '../probes/node/host-files.js';
 import { debugLogDir, type NodeFacts } from '../probes/node/index.js';
 import { KVM_API_VERSION } from '../probes/node/kvm.js';
+import { type CheckExitCode, exitCodeFor } from './expectations.js';
 import {
   FIXES, GVISOR_KVM_REFERENCE, GVISOR_PLATFORM_OF, GVISOR_RELEASES, KATA_CGROUP_REFERENCE, KATA_CHECK_REFERENCE, KATA_CONFIG_REFERENCE, KATA_CPU,
   KATA_HYPERVISORS, KATA_MODULES, RUNTIME_CLASS_OVERHEAD, SANDBOX_IDS, SANDBOX_TITLES, type SandboxId, SYSBOX_PROGRAMS, SYSBOX_REFERENCE, SYSBOX_SHIFTFS,
@@ -395,7 +396,7 @@ export function parseNodeExpectation(text: string): NodeExpectation | string {
   return `unknown key "${m[1]}"; keys: ready=${SANDBOX_IDS.join('|')}, handler=NAME`;
 }
 
-export function checkNodeExpectations(list: NodeExpectation[], f: NodeFacts, v: NodeVerdict): { results: NodeExpectationResult[]; exitCode: 0 | 1 | 3 } {
+export function checkNodeExpectations(list: NodeExpectation[], f: NodeFacts, v: NodeVerdict): { results: NodeExpectationResult[]; exitCode: CheckExitCode } {
   const results = list.map((e): NodeExpectationResult => {
     const expectation = `${e.key}=${e.value}`;
     if (e.key === 'ready') {
@@ -415,6 +416,5 @@ export function checkNodeExpectations(list: NodeExpectation[], f: NodeFacts, v: 
       ? { expectation, status: 'undetermined', observed: hs.map((h) => `${h.engine}: ${show(h.programFound, () => '')}`).join('; ') }
       : { expectation, status: 'fail', observed: hs.map((h) => `${h.engine} ${h.file}: ${h.program} not found`).join('; ') };
   });
-  const exitCode = results.some((r) => r.status === 'fail') ? 1 : results.some((r) => r.status === 'undetermined') ? 3 : 0;
-  return { results, exitCode };
+  return { results, exitCode: exitCodeFor(results.map((r) => r.status)) };
 }
