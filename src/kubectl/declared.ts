@@ -21,9 +21,9 @@ export interface DeclaredOptions extends DeclarationInput {
 
 /** RuntimeClass name → handler; null with the reason when they may not be read (RBAC: they are
  *  cluster-scoped), and each pod's runtimeClassName is then mapped by its own name. */
-export async function readRuntimeClasses(k: Kubectl): Promise<{ handlers: Map<string, string> | null; unread?: string }> {
+export async function readRuntimeClasses(k: Kubectl): Promise<DeclarationInput> {
   const r = await kubectlJson(k, ['get', 'runtimeclasses', '-o', 'json']);
-  return r.ok ? { handlers: runtimeClassHandlers(r.value) } : { handlers: null, unread: r.error };
+  return r.ok ? { handlers: runtimeClassHandlers(r.value) } : { handlers: null, handlersUnread: r.error };
 }
 
 /** What the collection path changes about whose facts these are. */

@@ -52,19 +52,20 @@ export async function kubectlMain(argv: string[], version: string): Promise<numb
     version,
   };
   const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));
-  const declared = (rc: Awaited<ReturnType<typeof readRuntimeClasses>>): DeclaredOptions => ({ handlers: rc.handlers, handlersUnread: rc.unread, overrides, strict: args.strict });
-  return args.pod ? onePod(args, kubectl, options, style, declared) : fleet(args, kubectl, options, style, declared);
+  const choices: DeclaredChoices = { overrides, strict: args.strict };
+  return args.pod ? onePod(args, kubectl, options, style, choices) : fleet(args, kubectl, options, style, choices);
 }
 
-type DeclaredFrom = (rc: Awaited<ReturnType<typeof readRuntimeClasses>>) => DeclaredOptions;
+/** DeclaredOptions but the RuntimeClasses, which are read beside the pods. */
+type DeclaredChoices = Pick<DeclaredOptions, 'overrides' | 'strict'>;
 
-async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, declaredFrom: DeclaredFrom): Promise<number> {
+async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, choices: DeclaredChoices): Promise<number> {
   const [target, rc] = await Promise.all([getPod(kubectl, args.pod!, args.namespace, args.container), readRuntimeClasses(kubectl)]);
   if ('error' in target) {
     process.stderr.write(`${ME}: ${target.error}\n`);
     return EXIT.unreachable;
   }
-  const result = await safely(target, null, options, declaredFrom(rc));
+  const result = await safely(target, null, options, { ...rc, ...choices });
   if (args.json) {
     process.stdout.write(jsonLine(result));
   } else if (result.report) {
@@ -84,14 +85,14 @@ async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptio
   return result.exitCode;
 }
 
-async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, declaredFrom: DeclaredFrom): Promise<number> {
+async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, style: Style, choices: DeclaredChoices): Promise<number> {
   const started = performance.now();
   const [listing, arches, rc] = await Promise.all([
     listPods(kubectl, { namespace: args.namespace, allNamespaces: args.allNamespaces, selector: args.selector }, args.container),
     nodeArchitectures(kubectl),
     readRuntimeClasses(kubectl),
   ]);
-  const declared = declaredFrom(rc);
+  const declared: DeclaredOptions = { ...rc, ...choices };
   if ('error' in listing) {
     process.stderr.write(`${ME}: ${listing.error}\n`);
     return EXIT.unreachable;
