@@ -9,9 +9,7 @@ import { gatherFacts, prefetchPass } from './probes/index.js';
 import { createRecordingHost, createReplayHost, loadArchiveFile } from './readers/archive.js';
 import type { Host } from './readers/host.js';
 import { createLiveHost } from './readers/live.js';
-import { helperBytesForArch } from './readers/helper-location.js';
-import { createRemoteHost } from './readers/remote/remote-host.js';
-import { splitCommand } from './readers/remote/split-command.js';
+import { collectVia } from './readers/remote/remote-host.js';
 import { openSnapshotRoot } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
 import { progressReporter } from './render/progress.js';
@@ -49,17 +47,13 @@ export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let host: Host;
   if (args.via) {
-    const via = splitCommand(args.via);
-    if ('error' in via) return usage(`--via "${args.via}": ${via.error}`);
-    const remote = createRemoteHost({
-      via, label: args.via, helperPath: args.helperPath, timeoutMs: nativeOptions.timeoutMs, helperFor: (arch) => helperBytesForArch(arch),
-    });
-    const collected = await remote.prefetch(prefetchPass(nativeOptions));
-    if (!collected.ok) {
-      process.stderr.write(`sbx-detect: cannot collect through --via "${args.via}": ${collected.error}\n`);
+    const r = await collectVia(args.via, { helperPath: args.helperPath, timeoutMs: nativeOptions.timeoutMs }, prefetchPass(nativeOptions));
+    if ('usage' in r) return usage(r.usage);
+    if ('unreachable' in r) {
+      process.stderr.write(`sbx-detect: ${r.unreachable}\n`);
       return EXIT.unreachable;
     }
-    host = remote;
+    host = r.host;
   } else if (args.replay) {
     // untrusted input: read capped and checked against schema/snapshot.schema.json, or refused
     const archive = loadArchiveFile(args.replay);

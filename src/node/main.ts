@@ -7,9 +7,7 @@ import yargsParser from 'yargs-parser';
 import { checkNodeExpectations, judgeNode, type NodeExpectation, parseNodeExpectation } from '../classifier/node-readiness.js';
 import { SANDBOX_IDS } from '../classifier/node-requirements.js';
 import { gatherNodeFacts, nodePrefetchPass } from '../probes/node/index.js';
-import { helperBytesForArch } from '../readers/helper-location.js';
-import { createRemoteHost } from '../readers/remote/remote-host.js';
-import { splitCommand } from '../readers/remote/split-command.js';
+import { collectVia } from '../readers/remote/remote-host.js';
 import type { Host } from '../readers/host.js';
 import { createLiveHost } from '../readers/live.js';
 import { openSnapshotRoot } from '../readers/snapshot.js';
@@ -82,17 +80,13 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
   let host: Host;
   const nodeOptions = { helper: a.helper !== false, timeoutMs: timeout * 1000 };
   if (typeof a.via === 'string') {
-    const via = splitCommand(a.via);
-    if ('error' in via) return usage(`--via "${a.via}": ${via.error}`);
-    const remote = createRemoteHost({
-      via, label: a.via, helperPath: a['helper-path'] as string | undefined, timeoutMs: nodeOptions.timeoutMs, helperFor: (arch) => helperBytesForArch(arch),
-    });
-    const collected = await remote.prefetch(nodePrefetchPass(nodeOptions));
-    if (!collected.ok) {
-      process.stderr.write(`sbx-detect node: cannot collect through --via "${a.via}": ${collected.error}\n`);
+    const r = await collectVia(a.via, { helperPath: a['helper-path'] as string | undefined, timeoutMs: nodeOptions.timeoutMs }, nodePrefetchPass(nodeOptions));
+    if ('usage' in r) return usage(r.usage);
+    if ('unreachable' in r) {
+      process.stderr.write(`sbx-detect node: ${r.unreachable}\n`);
       return 5;
     }
-    host = remote;
+    host = r.host;
   } else if (typeof a.root === 'string') {
     const opened = openSnapshotRoot(a.root);
     if (typeof opened === 'string') return usage(`--root ${a.root}: ${opened}`);

@@ -11,7 +11,8 @@
 import type { Collection, HelperAnswer, Host, Read, StatInfo, Uname } from '../host.js';
 import { readError } from '../host.js';
 import { type ConnectOptions, RemoteSession, type Round } from './session.js';
-import { type AnswerValue, decodeAnswer, fromBytes, type Question, questionKey, questionLine, unaskable } from './wire.js';
+import { splitCommand } from './split-command.js';
+import { type AnswerValue, decodeAnswer, fromBytes, type Question, questionKey, questionLine, questionName, unaskable } from './wire.js';
 
 /** Rounds after the first; the probes need three levels today. A hostile target that keeps
  *  inventing new paths is cut off here, and what it left unanswered is unknown. */
@@ -47,7 +48,7 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
     const key = questionKey(q);
     const hit = cache.get(key);
     if (hit) return hit;
-    const name = q.kind === 'uname' ? 'uname' : q.kind === 'env' ? `$${q.name}` : q.path;
+    const name = questionName(q);
     const why = unaskable(q);
     if (why) {
       const r = readError('EINVAL', name, `EINVAL: ${name}: ${why}`);
@@ -80,7 +81,7 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
       cache.set(questionKey(q), decodeAnswer(q, line));
     }
     for (const q of byId.values()) {
-      const name = q.kind === 'uname' ? 'uname' : q.kind === 'env' ? `$${q.name}` : q.path;
+      const name = questionName(q);
       cache.set(questionKey(q), round.broken
         ? readError('CHANNEL', name, `CHANNEL: no answer for ${name}: ${round.broken}`)
         : readError('NO_ANSWER', name, `NO_ANSWER: the helper did not answer for ${name}`));
@@ -174,6 +175,21 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
 function remapSelf(q: Question, pid: number): Question {
   if (q.kind === 'env' || q.kind === 'uname' || !(q.path === '/proc/self' || q.path.startsWith('/proc/self/'))) return q;
   return { ...q, path: `/proc/${pid}${q.path.slice('/proc/self'.length)}` };
+}
+
+/**
+ * `--via "CMD ARGS…"` as the CLI commands take it: split the string, connect, and run `pass` in
+ * rounds. A string that does not split is a usage error; a target that cannot be reached (or
+ * cannot run the helper) is `unreachable`, with the reason.
+ */
+export async function collectVia(
+  text: string, opts: { helperPath?: string; timeoutMs: number }, pass: Pass,
+): Promise<{ host: RemoteHost } | { usage: string } | { unreachable: string }> {
+  const via = splitCommand(text);
+  if ('error' in via) return { usage: `--via "${text}": ${via.error}` };
+  const host = createRemoteHost({ via, label: text, ...opts });
+  const collected = await host.prefetch(pass);
+  return collected.ok ? { host } : { unreachable: `cannot collect through --via "${text}": ${collected.error}` };
 }
 
 function sameLines(a: string[], b: string[]): boolean {

@@ -10,6 +10,7 @@
 // trip fewer, and no shell needed). Every failure comes back as a reason.
 import { randomBytes } from 'node:crypto';
 import { type Next, LineChannel } from './channel.js';
+import { helperBytesForArch } from '../helper-location.js';
 import { describeValue } from './wire.js';
 
 export const PROTOCOL = 1;
@@ -32,8 +33,9 @@ export interface ConnectOptions {
   via: string[];
   /** a helper already inside the target (--helper-path); else one is uploaded */
   helperPath?: string;
-  /** the helper binary for an architecture (`uname -m` of the target), or why there is none */
-  helperFor(arch: string): Promise<Uint8Array | string>;
+  /** the helper binary for an architecture (`uname -m` of the target), or why there is none;
+   *  default: the one built for it, beside the bundle or in the single executable */
+  helperFor?(arch: string): Promise<Uint8Array | string>;
   /** the first round of questions, sent as the helper's arguments */
   firstRound: string[];
   timeoutMs: number;
@@ -105,7 +107,7 @@ export class RemoteSession {
       const archLine = await firstLineStartingWith(channel, 'sbx-arch ', deadline());
       if ('end' in archLine) return fail(channel, `the target gave no architecture (${archLine.end})${noShellHint(channel)}`);
       const arch = archLine.line.slice('sbx-arch '.length).trim();
-      const helper = await opts.helperFor(arch);
+      const helper = await (opts.helperFor ?? helperBytesForArch)(arch);
       if (typeof helper === 'string') {
         channel.write('none\n'); // the script stops and removes nothing it had not made
         return fail(channel, helper);

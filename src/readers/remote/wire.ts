@@ -49,9 +49,10 @@ export function errnoName(n: number): string {
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const what = (q: Question) => (q.kind === 'uname' ? 'uname' : q.kind === 'env' ? `$${q.name}` : q.path);
+/** How a question is named in a read error: its path, `$NAME`, or `uname`. */
+export const questionName = (q: Question) => (q.kind === 'uname' ? 'uname' : q.kind === 'env' ? `$${q.name}` : q.path);
 const bad = (q: Question, why: string): Read<never> =>
-  readError('BAD_ANSWER', what(q), `BAD_ANSWER: the helper's answer for ${q.kind} ${what(q)} ${why}`);
+  readError('BAD_ANSWER', questionName(q), `BAD_ANSWER: the helper's answer for ${q.kind} ${questionName(q)} ${why}`);
 
 /** Is every char a byte (the helper escapes every byte outside printable ASCII as \u00XX)? */
 const isByteString = (s: unknown): s is string => typeof s === 'string' && !/[^\x00-\xff]/.test(s);
@@ -63,7 +64,7 @@ const FILE_TYPES: Record<number, FileType> = {
 
 /** Decodes one answer object for question q. `line` has already passed JSON.parse. */
 export function decodeAnswer(q: Question, line: Record<string, unknown>): Read<AnswerValue> {
-  const path = what(q);
+  const path = questionName(q);
   if (line.req !== q.kind) return bad(q, `is a "${describeValue(line.req)}" answer`);
   if (line.refused !== undefined) {
     return readError('NOT_CAPTURED', path, `NOT_CAPTURED: ${path} holds secrets; the helper does not send their contents across the channel`);
