@@ -68,9 +68,10 @@ function engineFileLayout(f: Facts): string | null {
   return files.every((p) => points.has(p)) ? `${files.join(', ')} each mounted on its own` : null;
 }
 
-/** Docker's and Podman's default hostname: the container id's first 12 hex digits. */
+/** Docker's and Podman's default hostname: the container id's first 12 hex digits
+ *  (the UTS hostname, read once by probes/kubernetes.ts). */
 const shortIdHostname = (f: Facts): string | null =>
-  f.markers.hostname.known && /^[0-9a-f]{12}$/.test(f.markers.hostname.value) ? f.markers.hostname.value : null;
+  f.kubernetes.hostname.known && /^[0-9a-f]{12}$/.test(f.kubernetes.hostname.value) ? f.kubernetes.hostname.value : null;
 
 const dockerenvOnly = (f: Facts) => f.markers.dockerenv.known && f.markers.dockerenv.value && !f.markers.containerenv.known;
 const containerenvOnly = (f: Facts) => f.markers.containerenv.known && !(f.markers.dockerenv.known && f.markers.dockerenv.value);

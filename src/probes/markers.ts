@@ -17,8 +17,6 @@ export interface MarkerFacts {
   openvz: Fact<boolean>;
   gvisorFiles: string[]; // which of the gVisor-only /proc files exist
   wslEnv: Fact<string>;
-  /** the UTS hostname (/proc/sys/kernel/hostname): engines default it to the container id's first 12 hex digits */
-  hostname: Fact<string>;
 }
 
 const exists = (host: Host, path: string): Fact<boolean> => {
@@ -61,6 +59,5 @@ export function probeMarkers(host: Host): MarkerFacts {
     openvz: vz.known && bc.known ? known(vz.value && !bc.value, '/proc/vz') : unknown('cannot tell whether /proc/vz exists', '/proc/vz'),
     gvisorFiles: GVISOR_ONLY_FILES.filter((p) => host.stat(p).ok),
     wslEnv: wsl ? known(wsl, 'env WSL_DISTRO_NAME') : unknown('not set', 'env WSL_DISTRO_NAME'),
-    hostname: parseRead(host.readFile('/proc/sys/kernel/hostname'), '/proc/sys/kernel/hostname', line),
   };
 }
