@@ -1,14 +1,13 @@
 // Declared versus enforced for `kubectl sbx` (and `sbx-detect --declared`): the cluster's
 // RuntimeClasses read once, each pod's own JSON (from the listing) turned into its declaration,
 // and the comparison (src/classifier/declared.ts) attached to the pod's result and report.
+import { readFileSync, statSync } from 'node:fs';
 import {
   compareDeclared, type CollectionContext, type DeclarationInput, declarationFromPod, type DeclaredComparison,
   type HandlerOverride, runtimeClassHandlers,
 } from '../classifier/declared.js';
 import type { Facts } from '../probes/index.js';
 import type { Verdict } from '../classifier/verdict.js';
-import { MAX_READ_BYTES } from '../readers/host.js';
-import { readCapped } from '../readers/live.js';
 import type { PodResult } from './collect.js';
 import { type Kubectl, kubectlJson } from './kubectl.js';
 import type { PodTarget } from './pods.js';
@@ -58,13 +57,18 @@ export function worst<T extends number>(a: T, b: 0 | 1 | 3): T | 0 | 1 | 3 {
 
 /** `sbx-detect --declared FILE`: a Pod (`kubectl get pod P -o json`), or a List holding one Pod
  *  and any RuntimeClasses (`kubectl get pod P runtimeclass NAME -o json`). Untrusted input:
- *  capped while read (a pipe or /dev/stdin has no size to check first), parsed, every field checked by declarationFromPod. */
+ *  capped, parsed, every field checked by declarationFromPod. */
 export function compareDeclaredFile(path: string, facts: Facts, verdict: Verdict): DeclaredComparison | { error: string } {
-  const read = readCapped(path);
-  if (!read.ok) return { error: read.error.code === 'TRUNCATED' ? `larger than ${MAX_READ_BYTES >> 20} MiB: not a pod` : read.error.code };
+  let text: string;
+  try {
+    if (statSync(path).size > 16 << 20) return { error: 'larger than 16 MiB: not a pod' };
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { error: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(read.value);
+    doc = JSON.parse(text);
   } catch {
     return { error: 'not JSON (kubectl get pod POD -o json)' };
   }
