@@ -1,8 +1,7 @@
 // `sbx-detect --replay SNAP --declared pod.json` (#15): the declared ⇄ enforced comparison
 // offline, through the built bundle, against snapshots captured inside real runtimes
 // (fixtures/captures: runc as root with Docker's defaults, runsc hardened).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +72,5 @@ describe('sbx-detect --declared', () => {
     const snap = run(['snapshot', '-o', join(work, 's.json'), '--declared', file('p.json', SEED_POD)]);
     expect(snap.status).toBe(2);
     expect(snap.stderr).toContain('--declared applies to a report');
-  });
+  }, 60_000); // six runs of the bundle, each replaying a capture: past the 5 s default under load
 });
