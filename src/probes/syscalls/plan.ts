@@ -122,7 +122,7 @@ export function probeVerb(row: SyscallRow): 'sys' | 'sysb' | 'sysq' {
   if (QUERY_ONLY[row.name] && row.args) return 'sysq';
   const e = row.expect;
   if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return 'sys'; // an allowed call succeeds or signals
-  if (FRESH_CHILD[row.call ?? row.name] || FRESH_CHILD[row.name]) return 'sys';
+  if (FRESH_CHILD[row.call ?? row.name]) return 'sys'; // an argument variant (clone.newns) goes by its call
   return 'sysb';
 }
 

@@ -69,10 +69,6 @@ export class LineChannel {
     return this.stderr.trim();
   }
 
-  exitStatus() {
-    return this.exit;
-  }
-
   write(data: string | Buffer): void {
     if (!this.child || this.ended) return;
     const b = typeof data === 'string' ? Buffer.from(data) : data;
