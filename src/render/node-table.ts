@@ -2,11 +2,9 @@
 // the handlers that point at it, every item), then the fixes and RuntimeClasses to apply.
 import { getBorderCharacters, table } from 'table';
 import type { CheckItem, NodeExpectationResult, NodeVerdict, SandboxReadiness } from '../classifier/node-readiness.js';
-import type { Fact } from '../probes/fact.js';
 import type { NodeFacts } from '../probes/node/index.js';
 import type { Style } from './style.js';
-
-const show = <T>(f: Fact<T>, fmt: (v: T) => string = (v) => String(v)): string => (f.known ? fmt(f.value) : `unknown (${f.reason})`);
+import { show } from './table.js';
 
 function grid(rows: [string, string][]): string {
   return table(rows, {
