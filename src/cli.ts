@@ -9,7 +9,6 @@ import { gatherFacts, prefetchPass } from './probes/index.js';
 import { createRecordingHost, createReplayHost, loadArchiveFile } from './readers/archive.js';
 import type { Host } from './readers/host.js';
 import { createLiveHost } from './readers/live.js';
-import { collectVia } from './readers/remote/remote-host.js';
 import { openSnapshotRoot } from './readers/snapshot.js';
 import { buildReport, renderJson } from './render/json.js';
 import { progressReporter } from './render/progress.js';
@@ -47,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let host: Host;
   if (args.via) {
+    const { collectVia } = await import('./readers/remote/remote-host.js'); // only --via pays for it
     const r = await collectVia(args.via, { helperPath: args.helperPath, timeoutMs: nativeOptions.timeoutMs }, prefetchPass(nativeOptions));
     if ('usage' in r) return usage(r.usage);
     if ('unreachable' in r) {

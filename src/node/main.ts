@@ -7,7 +7,6 @@ import yargsParser from 'yargs-parser';
 import { checkNodeExpectations, judgeNode, type NodeExpectation, parseNodeExpectation } from '../classifier/node-readiness.js';
 import { SANDBOX_IDS } from '../classifier/node-requirements.js';
 import { gatherNodeFacts, nodePrefetchPass } from '../probes/node/index.js';
-import { collectVia } from '../readers/remote/remote-host.js';
 import type { Host } from '../readers/host.js';
 import { createLiveHost } from '../readers/live.js';
 import { openSnapshotRoot } from '../readers/snapshot.js';
@@ -80,6 +79,7 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
   let host: Host;
   const nodeOptions = { helper: a.helper !== false, timeoutMs: timeout * 1000 };
   if (typeof a.via === 'string') {
+    const { collectVia } = await import('../readers/remote/remote-host.js'); // only --via pays for it
     const r = await collectVia(a.via, { helperPath: a['helper-path'] as string | undefined, timeoutMs: nodeOptions.timeoutMs }, nodePrefetchPass(nodeOptions));
     if ('usage' in r) return usage(r.usage);
     if ('unreachable' in r) {
