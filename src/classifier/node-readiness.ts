@@ -58,7 +58,6 @@ export interface NodeVerdict {
 }
 
 const show = <T>(f: Fact<T>, fmt: (v: T) => string): string => (f.known ? fmt(f.value) : `unknown (${f.reason})`);
-const item = (x: CheckItem): CheckItem => x;
 
 /** 20221219 from a dpkg version "0.0~20221219.0-2+b3" or a release name "release-20221219.0". */
 export function runscReleaseDate(version: string): number | null {
@@ -84,24 +83,24 @@ function runscInfo(f: NodeFacts): Runsc {
 function moduleItem(f: NodeFacts, name: string, desc: string, blocking: boolean, reference: string): CheckItem[] {
   const st = f.modules.states[name];
   if (!st || !st.known) {
-    return [item({ id: `module-${name}`, what: `kernel module ${name} (${desc})`, status: 'unknown', blocking, observed: st ? st.reason : 'not read', source: st?.source ?? `/sys/module/${name}`, reference })];
+    return [{ id: `module-${name}`, what: `kernel module ${name} (${desc})`, status: 'unknown', blocking, observed: st ? st.reason : 'not read', source: st?.source ?? `/sys/module/${name}`, reference }];
   }
   const s = st.value;
   const present = s.loaded || s.builtin === true;
   const out: CheckItem[] = [];
   const where = s.builtin ? 'built into the kernel' : s.loaded ? 'loaded' : s.available === false ? 'not loaded, and not in this kernel\'s modules.dep' : s.available ? 'not loaded (available: modprobe can load it)' : 'not loaded';
-  out.push(item({
+  out.push({
     id: `module-${name}`, what: `kernel module ${name} (${desc})`, status: present ? 'ok' : 'missing', blocking, observed: where, source: st.source, reference,
     fix: present ? undefined : s.available === false ? `the running kernel ${f.modules.release.known ? f.modules.release.value : ''} has no ${name} module: a kernel built with it is needed` : FIXES.module.text(name),
-  }));
+  });
   if (s.loaded && !s.builtin && !s.persisted) {
-    out.push(item({
+    out.push({
       id: `persist-${name}`, what: `${name} loaded again at boot`, status: 'missing', blocking: false,
       observed: `loaded now, but named in no modules-load.d file${f.modules.persistSources.length ? ` (read: ${f.modules.persistSources.join(', ')})` : ''}`,
       source: 'modules-load.d', reference: FIXES.persistModule.reference, fix: FIXES.persistModule.text(name),
-    }));
+    });
   } else if (present && s.persisted) {
-    out.push(item({ id: `persist-${name}`, what: `${name} loaded again at boot`, status: 'ok', blocking: false, observed: `named in ${s.persisted}`, source: s.persisted, reference: FIXES.persistModule.reference }));
+    out.push({ id: `persist-${name}`, what: `${name} loaded again at boot`, status: 'ok', blocking: false, observed: `named in ${s.persisted}`, source: s.persisted, reference: FIXES.persistModule.reference });
   }
   return out;
 }
@@ -109,21 +108,21 @@ function moduleItem(f: NodeFacts, name: string, desc: string, blocking: boolean,
 function kvmDeviceItem(f: NodeFacts, reference: string): CheckItem {
   const dev = f.devices['/dev/kvm'];
   if (dev.known && !dev.value.exists) {
-    return item({ id: 'dev-kvm', what: '/dev/kvm answers', status: 'missing', blocking: true, observed: 'no /dev/kvm', source: '/dev/kvm', reference, fix: 'load kvm and kvm_intel or kvm_amd (needs VT-x/AMD-V)' });
+    return { id: 'dev-kvm', what: '/dev/kvm answers', status: 'missing', blocking: true, observed: 'no /dev/kvm', source: '/dev/kvm', reference, fix: 'load kvm and kvm_intel or kvm_amd (needs VT-x/AMD-V)' };
   }
   const k = f.kvm;
-  if (!k.known) return item({ id: 'dev-kvm', what: '/dev/kvm answers', status: 'unknown', blocking: true, observed: k.reason, source: k.source, reference });
+  if (!k.known) return { id: 'dev-kvm', what: '/dev/kvm answers', status: 'unknown', blocking: true, observed: k.reason, source: k.source, reference };
   const ok = k.value.apiVersion === KVM_API_VERSION;
   const caps = Object.entries(k.value.caps).map(([n, v]) => `${n}=${v}`).join(' ');
-  return item({
+  return {
     id: 'dev-kvm', what: '/dev/kvm answers', status: ok ? 'ok' : 'missing', blocking: true,
     observed: `KVM_GET_API_VERSION ${k.value.apiVersion}${caps ? `; KVM_CHECK_EXTENSION ${caps}` : ''} (no VM created)`, source: k.source, reference,
-  });
+  };
 }
 
 /** Hardware virtualization: vmx or svm, or a kvm_intel/kvm_amd nested parameter that is on. */
 function hardwareVirtItem(f: NodeFacts, reference: string): CheckItem {
-  if (!f.cpu.known) return item({ id: 'hw-virt', what: 'hardware virtualization (vmx/svm) or nested virtualization', status: 'unknown', blocking: true, observed: f.cpu.reason, source: f.cpu.source, reference });
+  if (!f.cpu.known) return { id: 'hw-virt', what: 'hardware virtualization (vmx/svm) or nested virtualization', status: 'unknown', blocking: true, observed: f.cpu.reason, source: f.cpu.source, reference };
   const flags = f.cpu.value.flags.filter((x) => x === 'vmx' || x === 'svm');
   const nested = (['kvm_intel', 'kvm_amd'] as const).map((m) => [m, f.nested[m]] as const).filter(([, v]) => v.known && v.value !== null);
   const nestedOn = nested.filter(([, v]) => v.known && /^(Y|1)$/.test(v.value ?? ''));
@@ -134,21 +133,21 @@ function hardwareVirtItem(f: NodeFacts, reference: string): CheckItem {
     pvm ? '/dev/kvm is served by kvm_pvm (PVM: runs only PVM-aware guest kernels)' : '',
   ].filter(Boolean).join('; ');
   const ok = flags.length > 0 || nestedOn.length > 0;
-  return item({
+  return {
     id: 'hw-virt', what: 'hardware virtualization (vmx/svm) or nested virtualization', status: ok ? 'ok' : 'missing', blocking: true, observed,
     source: `${f.cpu.source}, /sys/module/kvm_{intel,amd}/parameters/nested`, reference, fix: ok ? undefined : FIXES.hardwareVirt.text,
-  });
+  };
 }
 
 function programItem(f: NodeFacts, name: string, what: string, blocking: boolean, reference: string, fix?: string): CheckItem {
   const p = f.programs[name];
-  if (!p) return item({ id: `program-${name}`, what, status: 'unknown', blocking, observed: 'not looked up', source: name, reference });
-  if (!p.known) return item({ id: `program-${name}`, what, status: 'unknown', blocking, observed: p.reason, source: p.source, reference });
-  return item({
+  if (!p) return { id: `program-${name}`, what, status: 'unknown', blocking, observed: 'not looked up', source: name, reference };
+  if (!p.known) return { id: `program-${name}`, what, status: 'unknown', blocking, observed: p.reason, source: p.source, reference };
+  return {
     id: `program-${name}`, what, status: p.value ? 'ok' : 'missing', blocking,
     observed: p.value ? (p.value.resolved !== p.value.path ? `${p.value.path} → ${p.value.resolved}` : p.value.path) : 'not found',
     source: p.source, reference, fix: p.value ? undefined : fix,
-  });
+  };
 }
 
 function handlerProgramProblems(f: NodeFacts, h: Handler): { usable: boolean | null; problems: string[] } {
@@ -190,7 +189,7 @@ function handlersItem(id: SandboxId, uses: HandlerUse[], fix: string, what: stri
   const observed = uses.length
     ? uses.map((u) => `${u.name} (${u.engine}, ${u.file}${u.pending ? ', from the next start' : ''}): ${u.usable ? 'usable' : u.problems.join('; ')}`).join(' | ')
     : 'no handler registered for it';
-  return item({ id: `handler-${id}`, what, status, blocking: true, observed, source: 'containerd, K3s, Docker and CRI-O configs', reference: 'containerd CRI runtimes; dockerd runtimes; crio.conf runtimes', fix: status === 'ok' ? undefined : fix });
+  return { id: `handler-${id}`, what, status, blocking: true, observed, source: 'containerd, K3s, Docker and CRI-O configs', reference: 'containerd CRI runtimes; dockerd runtimes; crio.conf runtimes', fix: status === 'ok' ? undefined : fix };
 }
 
 function crIPlugin(f: NodeFacts): string {
@@ -223,32 +222,32 @@ function gvisor(f: NodeFacts, id: 'gvisor-ptrace' | 'gvisor-systrap' | 'gvisor-k
   const items: CheckItem[] = [];
   items.push(programItem(f, 'runsc', 'runsc', true, 'google/gvisor g3doc/user_guide/install.md', FIXES.gvisorInstall.text));
   items.push(programItem(f, 'containerd-shim-runsc-v1', 'containerd-shim-runsc-v1 (Kubernetes needs it: containerd and CRI-O start runsc through it; Debian\'s runsc package has none)', false, 'google/gvisor g3doc/user_guide/containerd/quick_start.md', FIXES.gvisorInstall.text));
-  items.push(item({
+  items.push({
     id: 'runsc-version', what: 'runsc version', status: runsc.date !== null ? 'ok' : runsc.found ? 'unknown' : 'missing', blocking: false,
     observed: runsc.versionText, source: runsc.versionSource, reference: 'gVisor releases are release-YYYYMMDD.N',
-  }));
+  });
   // cgroup mode against the version
   const mode = f.cgroupMode;
   const cgRef = `${GVISOR_RELEASES.cgroupV2.reference}; ${GVISOR_RELEASES.cgroupV2Paths.reference}`;
-  if (!mode.known) items.push(item({ id: 'cgroups', what: 'runsc works with this cgroup mode', status: 'unknown', blocking: true, observed: mode.reason, source: mode.source, reference: cgRef }));
+  if (!mode.known) items.push({ id: 'cgroups', what: 'runsc works with this cgroup mode', status: 'unknown', blocking: true, observed: mode.reason, source: mode.source, reference: cgRef });
   else if (mode.value !== 'v2') {
-    items.push(item({ id: 'cgroups', what: 'runsc works with this cgroup mode', status: 'ok', blocking: true, observed: `cgroup ${mode.value}: runsc uses the v1 hierarchies`, source: mode.source, reference: cgRef }));
+    items.push({ id: 'cgroups', what: 'runsc works with this cgroup mode', status: 'ok', blocking: true, observed: `cgroup ${mode.value}: runsc uses the v1 hierarchies`, source: mode.source, reference: cgRef });
   } else {
     const need = GVISOR_RELEASES.cgroupV2Paths.date;
     const st: ItemStatus = runsc.date === null ? (runsc.found === false ? 'missing' : 'unknown') : runsc.date >= need ? 'ok' : 'missing';
-    items.push(item({
+    items.push({
       id: 'cgroups', what: 'runsc works with this cgroup mode', status: st, blocking: true,
       observed: `cgroup v2 (unified); runsc ${runsc.date ?? 'version unknown'}; needs release-${need}.0 or later (${GVISOR_RELEASES.cgroupV2Paths.what})`,
       source: `${mode.source}, ${runsc.versionSource}`, reference: cgRef, fix: st === 'missing' ? FIXES.cgroupV2Runsc.text : undefined,
-    }));
+    });
   }
   if (id === 'gvisor-systrap') {
     const need = GVISOR_RELEASES.systrap.date;
-    items.push(item({
+    items.push({
       id: 'systrap', what: 'runsc has the systrap platform', status: runsc.date === null ? (runsc.found === false ? 'missing' : 'unknown') : runsc.date >= need ? 'ok' : 'missing', blocking: true,
       observed: `runsc ${runsc.date ?? 'version unknown'}; systrap from release-${need}.0`, source: runsc.versionSource, reference: GVISOR_RELEASES.systrap.reference,
       fix: runsc.date !== null && runsc.date < need ? FIXES.gvisorInstall.text : undefined,
-    }));
+    });
   }
   if (id === 'gvisor-kvm') {
     items.push(kvmDeviceItem(f, GVISOR_KVM_REFERENCE));
@@ -265,20 +264,20 @@ function gvisor(f: NodeFacts, id: 'gvisor-ptrace' | 'gvisor-systrap' | 'gvisor-k
       const dir = debugLogDir(h.gvisor.debugLog);
       const exists = f.dirs[dir] ?? null;
       if (exists && exists.known && !exists.value) {
-        items.push(item({
+        items.push({
           id: `debug-log-${h.name}`, what: `debug-log directory of handler ${h.name}`, status: 'missing', blocking: false,
           observed: `debug-log = "${h.gvisor.debugLog}": ${dir} does not exist`, source: exists.source, reference: FIXES.mkdir.reference, fix: FIXES.mkdir.text(dir),
-        }));
+        });
       } else if (exists && exists.known) {
-        items.push(item({ id: `debug-log-${h.name}`, what: `debug-log directory of handler ${h.name}`, status: 'ok', blocking: false, observed: `debug-log = "${h.gvisor.debugLog}": ${dir} exists`, source: exists.source, reference: FIXES.mkdir.reference }));
+        items.push({ id: `debug-log-${h.name}`, what: `debug-log directory of handler ${h.name}`, status: 'ok', blocking: false, observed: `debug-log = "${h.gvisor.debugLog}": ${dir} exists`, source: exists.source, reference: FIXES.mkdir.reference });
       }
     }
     const config = h.gvisor && h.engine !== 'docker' ? show(h.gvisor.configFile, (v) => v ?? 'no shim config file') : null;
-    items.push(item({
+    items.push({
       id: `platform-${h.name}-${h.engine}`, what: `handler ${h.name} (${h.engine}) platform`, status: p.platform ? 'ok' : 'unknown', blocking: false,
       observed: `${p.platform ?? 'unknown'}: ${p.why}${config ? `; shim config ${config}` : ''}${h.gvisor?.debug ? `; debug=${h.gvisor.debug}` : ''}`,
       source: h.file, reference: 'runsc/config/flags.go "platform", "debug", "debug-log"; gVisor g3doc/user_guide/containerd/configuration.md (runsc_config)',
-    }));
+    });
     uses.push({ name: h.name, engine: h.engine, file: h.file, pending: h.pending, usable: p.platform === null && usable ? null : usable, problems });
   }
   const platformArg = id === 'gvisor-ptrace' && runsc.date !== null && runsc.date < GVISOR_RELEASES.systrapDefault.date ? null : `--platform=${platformName}`;
@@ -294,18 +293,18 @@ function kata(f: NodeFacts, id: 'kata-qemu' | 'kata-clh' | 'kata-fc'): SandboxRe
   items.push(programItem(f, 'containerd-shim-kata-v2', 'containerd-shim-kata-v2', true, 'kata-containers docs/install', 'install Kata Containers (kata-deploy, or the release tarball into /opt/kata)'));
   items.push(programItem(f, 'kata-runtime', 'kata-runtime (kata-check)', false, 'kata-containers docs/install'));
   // CPU, as kata-check reads it
-  if (!f.cpu.known) items.push(item({ id: 'cpu', what: 'CPU vendor and flags', status: 'unknown', blocking: true, observed: f.cpu.reason, source: f.cpu.source, reference: KATA_CHECK_REFERENCE }));
+  if (!f.cpu.known) items.push({ id: 'cpu', what: 'CPU vendor and flags', status: 'unknown', blocking: true, observed: f.cpu.reason, source: f.cpu.source, reference: KATA_CHECK_REFERENCE });
   else {
     const vendor = f.cpu.value.vendor as keyof typeof KATA_CPU | null;
     const spec2 = vendor && vendor in KATA_CPU ? KATA_CPU[vendor] : null;
-    items.push(item({ id: 'cpu-vendor', what: 'CPU vendor GenuineIntel or AuthenticAMD', status: spec2 ? 'ok' : 'missing', blocking: true, observed: f.cpu.value.vendor ?? 'no vendor_id', source: f.cpu.source, reference: KATA_CHECK_REFERENCE }));
+    items.push({ id: 'cpu-vendor', what: 'CPU vendor GenuineIntel or AuthenticAMD', status: spec2 ? 'ok' : 'missing', blocking: true, observed: f.cpu.value.vendor ?? 'no vendor_id', source: f.cpu.source, reference: KATA_CHECK_REFERENCE });
     const wanted = spec2 ? Object.entries(spec2.flags) : [['vmx|svm', 'Virtualization support'], ['lm', '64Bit CPU'], ['sse4_1', 'SSE4.1']];
     for (const [flag, desc] of wanted) {
       const has = flag.split('|').some((x) => f.cpu.known && f.cpu.value.flags.includes(x));
-      items.push(item({
+      items.push({
         id: `cpu-${flag}`, what: `CPU flag ${flag} (${desc})`, status: has ? 'ok' : 'missing', blocking: true, observed: has ? 'present' : 'absent', source: f.cpu.source, reference: KATA_CHECK_REFERENCE,
         fix: has || desc !== 'Virtualization support' ? undefined : FIXES.hardwareVirt.text,
-      }));
+      });
     }
     const virt = Object.keys(spec2?.flags ?? {}).find((x) => x === 'vmx' || x === 'svm');
     const hasVirt = virt ? f.cpu.value.flags.includes(virt) : false;
@@ -323,11 +322,11 @@ function kata(f: NodeFacts, id: 'kata-qemu' | 'kata-clh' | 'kata-fc'): SandboxRe
   items.push(kvmDeviceItem(f, KATA_CHECK_REFERENCE));
   if (spec.vhostVsock) {
     const d = f.devices['/dev/vhost-vsock'];
-    items.push(item({
+    items.push({
       id: 'dev-vhost-vsock', what: '/dev/vhost-vsock (the agent\'s vsock channel)', status: d.known ? (d.value.exists ? 'ok' : 'missing') : 'unknown', blocking: true,
       observed: d.known ? (d.value.exists ? `${d.value.type} device` : 'absent') : d.reason, source: '/dev/vhost-vsock', reference: spec.reference,
       fix: d.known && !d.value.exists ? FIXES.module.text('vhost_vsock') : undefined,
-    }));
+    });
   }
   // handlers whose configuration selects this hypervisor
   const uses: HandlerUse[] = [];
@@ -337,18 +336,18 @@ function kata(f: NodeFacts, id: 'kata-qemu' | 'kata-clh' | 'kata-fc'): SandboxRe
     const { usable, problems } = handlerProgramProblems(f, h);
     if (hv === null) problems.push('its Kata configuration names no [hypervisor.*] section');
     const k = h.kata!;
-    items.push(item({
+    items.push({
       id: `kata-config-${h.name}`, what: `handler ${h.name} (${h.engine}) configuration`, status: k.configFile.known ? 'ok' : 'unknown', blocking: false,
       observed: `${show(k.configFile, (v) => v)}; hypervisor ${hv ?? '?'} at ${k.hypervisorPath ?? '?'}; disable_guest_seccomp=${k.disableGuestSeccomp ?? 'unset (default true)'}; sandbox_cgroup_only=${k.sandboxCgroupOnly ?? 'unset'} with cgroup ${show(f.cgroupMode, (v) => v)}`,
       source: k.configFile.source, reference: `${KATA_CONFIG_REFERENCE}; ${KATA_CGROUP_REFERENCE}`,
-    }));
+    });
     uses.push({ name: h.name, engine: h.engine, file: h.file, pending: h.pending, usable: hv === null ? false : usable, problems });
   }
   if (!uses.length && f.kataDefaults.configFile.known && f.kataDefaults.hypervisor === spec.section) {
-    items.push(item({
+    items.push({
       id: 'kata-config', what: 'Kata configuration (no handler uses it yet)', status: 'ok', blocking: false,
       observed: `${f.kataDefaults.configFile.value}: hypervisor ${f.kataDefaults.hypervisor} at ${f.kataDefaults.hypervisorPath ?? '?'}`, source: f.kataDefaults.configFile.source, reference: KATA_CONFIG_REFERENCE,
-    }));
+    });
   }
   items.push(handlersItem(id, uses, FIXES.containerdKata.text(crIPlugin(f)), `a handler whose Kata configuration selects ${spec.section}, its programs present`));
   return decide(id, items, uses);
@@ -358,17 +357,17 @@ function sysbox(f: NodeFacts): SandboxReadiness {
   const items: CheckItem[] = SYSBOX_PROGRAMS.map((p) => programItem(f, p, p, true, SYSBOX_REFERENCE, 'install Sysbox (nestybox/sysbox docs/user-guide/install-package.md)'));
   const rel = releaseNumbers(f.release);
   const shift = f.modules.states.shiftfs;
-  if (!rel) items.push(item({ id: 'kernel', what: 'kernel: ID-mapped mounts (5.12+) or shiftfs', status: 'unknown', blocking: true, observed: f.release.known ? f.release.value : f.release.reason, source: f.release.source, reference: SYSBOX_SHIFTFS.reference }));
+  if (!rel) items.push({ id: 'kernel', what: 'kernel: ID-mapped mounts (5.12+) or shiftfs', status: 'unknown', blocking: true, observed: f.release.known ? f.release.value : f.release.reason, source: f.release.source, reference: SYSBOX_SHIFTFS.reference });
   else {
     const below = (v: readonly number[]) => rel[0] < v[0] || (rel[0] === v[0] && rel[1] < v[1]);
     const hasShift = shift?.known ? shift.value.loaded || shift.value.builtin === true : null;
     const need = below(SYSBOX_SHIFTFS.requiredBelow);
     const status: ItemStatus = !need ? 'ok' : hasShift === null ? 'unknown' : hasShift ? 'ok' : 'missing';
-    items.push(item({
+    items.push({
       id: 'kernel', what: 'kernel: ID-mapped mounts (5.12+) or shiftfs', status, blocking: true,
       observed: `kernel ${rel.join('.')}: ${need ? `shiftfs required, ${hasShift ? 'loaded' : 'not loaded'}` : below(SYSBOX_SHIFTFS.recommendedBelow) ? 'shiftfs not required (recommended below 5.19)' : 'shiftfs not needed'}`,
       source: `${f.release.source}, /sys/module/shiftfs`, reference: SYSBOX_SHIFTFS.reference,
-    }));
+    });
   }
   const uses: HandlerUse[] = f.registrations.handlers.filter((h) => h.kind === 'sysbox').map((h) => ({ name: h.name, engine: h.engine, file: h.file, pending: h.pending, ...handlerProgramProblems(f, h) }));
   items.push(handlersItem('sysbox', uses, '# /etc/docker/daemon.json: { "runtimes": { "sysbox-runc": { "path": "/usr/bin/sysbox-runc" } } }, or CRI-O [crio.runtime.runtimes.sysbox-runc] (Sysbox\'s installer does this)', 'a handler that runs sysbox-runc'));
