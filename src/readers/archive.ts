@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import snapshotSchema from '../../schema/snapshot.schema.json' with { type: 'json' };
 import type { HelperAnswer, Host, Read, StatInfo, Uname } from './host.js';
 import { MAX_READ_BYTES, readError } from './host.js';
+import { readCapped } from './live.js';
 import { formatViolations, type JsonSchema, schemaViolations } from './schema-check.js';
 
 export const ARCHIVE_FORMAT = 'sbx-detect-snapshot';
@@ -84,34 +85,19 @@ export function createRecordingHost(inner: Host, toolVersion: string): { host: H
 
 /** Reads an archive file without ever holding more than MAX_ARCHIVE_BYTES + 1 bytes of it. */
 export function readArchiveFile(file: string): { ok: true; text: string } | { ok: false; error: string } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOCTTY);
-  } catch (err) {
-    return { ok: false, error: `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  }
   const tooBig = (size: string) => ({ ok: false as const, error: `it is ${size}larger than the ${MAX_ARCHIVE_BYTES / 1048576} MiB an archive may be` });
+  let st: fs.Stats;
   try {
-    const st = fs.fstatSync(fd);
-    if (st.isDirectory()) return { ok: false, error: 'is a directory, not an archive (--root reads a snapshot directory)' };
-    if (st.isFile() && st.size > MAX_ARCHIVE_BYTES) return tooBig(`${(st.size / 1048576).toFixed(1)} MiB, `);
-    // a pipe or a device says nothing of its size: read until EOF or one byte past the cap
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_ARCHIVE_BYTES + 1 - total));
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > MAX_ARCHIVE_BYTES) return tooBig('');
-    }
-    return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+    st = fs.statSync(file);
   } catch (err) {
     return { ok: false, error: `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  } finally {
-    fs.closeSync(fd);
   }
+  if (st.isDirectory()) return { ok: false, error: 'is a directory, not an archive (--root reads a snapshot directory)' };
+  if (st.isFile() && st.size > MAX_ARCHIVE_BYTES) return tooBig(`${(st.size / 1048576).toFixed(1)} MiB, `);
+  // a pipe or a device says nothing of its size: read until EOF or one byte past the cap
+  const read = readCapped(file, 'utf8', { max: MAX_ARCHIVE_BYTES, block: true });
+  if (!read.ok) return read.error.code === 'TRUNCATED' ? tooBig('') : { ok: false, error: `cannot read it: ${read.error.code}` };
+  return { ok: true, text: read.value };
 }
 
 /** The text of an archive, checked: the archive, or why it is refused (one line, or a few

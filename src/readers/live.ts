@@ -9,11 +9,16 @@ export function errnoRead(path: string, err: unknown): Read<never> {
   return readError(code, path);
 }
 
-/** Reads at most MAX_READ_BYTES; /proc files report size 0, so read until EOF. */
-export function readCapped(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): Read<string> {
+/**
+ * Reads at most `max` bytes (MAX_READ_BYTES unless told); /proc files report size 0, so read
+ * until EOF. Past the cap: TRUNCATED. Opened O_NONBLOCK (a FIFO among the facts must not hang the
+ * probe) unless `block` (an archive given as a pipe is read to its end).
+ */
+export function readCapped(path: string, encoding: 'utf8' | 'latin1' = 'utf8', opts: { max?: number; block?: boolean } = {}): Read<string> {
+  const max = opts.max ?? MAX_READ_BYTES;
   let fd: number;
   try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (opts.block ? 0 : fs.constants.O_NONBLOCK) | fs.constants.O_NOCTTY);
   } catch (err) {
     return errnoRead(path, err);
   }
@@ -21,13 +26,13 @@ export function readCapped(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): 
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(65536, MAX_READ_BYTES + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.min(65536, max + 1 - total));
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;
       chunks.push(buf.subarray(0, n));
       total += n;
-      if (total > MAX_READ_BYTES) {
-        return readError('TRUNCATED', path, `TRUNCATED: ${path} is larger than ${MAX_READ_BYTES} bytes`);
+      if (total > max) {
+        return readError('TRUNCATED', path, `TRUNCATED: ${path} is larger than ${max} bytes`);
       }
     }
     return { ok: true, value: Buffer.concat(chunks).toString(encoding) };
