@@ -47,6 +47,7 @@ const commands = [
   { name: 'bin/sbx-detect --json --no-helper', argv: [tool, '--json', '--no-helper'] },
   { name: 'bin/sbx-detect --json --no-syscalls', argv: [tool, '--json', '--no-syscalls'] },
   { name: 'bin/sbx-detect --json (full scan)', argv: [tool, '--json'] },
+  { name: 'bin/sbx-detect node --json', argv: [tool, 'node', '--json'] },
   // the single executable (npm run build), when it has been built
   ...(existsSync(sea) ? [
     { name: 'dist/sbx-detect --json --no-helper', argv: [sea, '--json', '--no-helper'] },
