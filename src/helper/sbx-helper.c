@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -159,13 +160,60 @@ static void frag_hex(struct frag *f, uint64_t v) {
   frag_str(f, "\"");
 }
 
+/* ---------- raw system calls ----------
+ *
+ * A `sysv` child shares the helper's memory (clone with CLONE_VM, see run_child), so it must
+ * not write anything the parent owns while both run: not errno (libc's syscall() and the
+ * wrappers store it in the parent's thread block), not a lock, not a stdio buffer. Everything a
+ * child runs from its setup to its exit goes through raw_syscall(), which returns the kernel's
+ * answer (-4095..-1 is an errno) and touches no memory but its own stack. */
+#if defined(__x86_64__)
+#define RAW_SYSCALLS 1
+static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  register long r9 __asm__("r9") = f;
+  long ret;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+  return ret;
+}
+/* x86_64 needs SA_RESTORER: the handler returns through rt_sigreturn */
+__asm__(".text\n.type sbx_restore_rt,@function\nsbx_restore_rt:\n\tmov $15, %rax\n\tsyscall\n");
+void sbx_restore_rt(void);
+#define RAW_SA_RESTORER 0x04000000UL
+#elif defined(__aarch64__)
+#define RAW_SYSCALLS 1
+static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  register long x3 __asm__("x3") = d;
+  register long x4 __asm__("x4") = e;
+  register long x5 __asm__("x5") = f;
+  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
+  return x0;
+}
+/* as libc does, the handler returns through our own rt_sigreturn (139), not the vDSO's */
+__asm__(".text\n.type sbx_restore_rt,%function\nsbx_restore_rt:\n\tmov x8, #139\n\tsvc 0\n");
+void sbx_restore_rt(void);
+#define RAW_SA_RESTORER 0x04000000UL
+#else
+/* elsewhere no child shares memory (run_child forks), so libc's wrapper is enough */
+static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
+  long r = syscall(nr, a, b, c, d, e, f);
+  return r == -1 ? -errno : r;
+}
+#endif
+#define RAW_FAILED(r) ((unsigned long)(r) > -4096UL)
+
 /* The child's output ends with '\n' so the parent can tell a complete answer from one cut
  * short by a kill. */
 static int write_all(int fd, const char *p, size_t n) {
   while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
+    long w = raw_syscall(SYS_write, fd, (long)p, (long)n, 0, 0, 0);
+    if (RAW_FAILED(w)) {
+      if (w == -EINTR) continue;
       return -1;
     }
     p += w, n -= (size_t)w;
@@ -219,33 +267,44 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
  * so that bound is small and known). */
 static void close_all_but(int keep_fd, int highest_fd) {
   int ok = 1;
-  if (keep_fd > 0 && syscall(NR_CLOSE_RANGE, 0u, (unsigned)keep_fd - 1, 0u) != 0) ok = 0;
-  if (ok && syscall(NR_CLOSE_RANGE, (unsigned)keep_fd + 1, ~0u, 0u) != 0) ok = 0;
+  if (keep_fd > 0 && raw_syscall(NR_CLOSE_RANGE, 0, keep_fd - 1, 0, 0, 0, 0) != 0) ok = 0;
+  if (ok && raw_syscall(NR_CLOSE_RANGE, keep_fd + 1, (long)~0u, 0, 0, 0, 0) != 0) ok = 0;
   if (!ok)
     for (int fd = 0; fd <= highest_fd; fd++)
-      if (fd != keep_fd) close(fd);
+      if (fd != keep_fd) raw_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
-/* Everything a child does before running its one request. */
+/* the kernel's struct sigaction (not libc's): handler, flags, restorer, an 8-byte mask */
+struct raw_sigaction {
+  void (*handler)(int, siginfo_t *, void *);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
+/* Everything a child does before running its one request, all raw (see raw_syscall). */
 static void child_prepare(int result_fd, int highest_fd) {
   child_result_fd = result_fd;
   close_all_but(result_fd, highest_fd);
-  /* a SIGSYS or SIGILL must not leave core files around */
+  /* a SIGSYS or SIGILL must not leave core files around (as libc's setrlimit: prlimit64,
+   * then setrlimit where it is missing) */
   struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGSYS, &sa, NULL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  child_pid = syscall(SYS_getpid);
+  if (raw_syscall(SYS_prlimit64, 0, RLIMIT_CORE, (long)&no_core, 0, 0, 0) == -ENOSYS)
+    raw_syscall(SYS_setrlimit, RLIMIT_CORE, (long)&no_core, 0, 0, 0, 0);
+  /* in a sysv child this also makes the helper itself undumpable (the flag belongs to the
+   * shared memory): it only ever was the helper's own attribute */
+  raw_syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+  struct raw_sigaction sa = {.handler = on_sigsys, .flags = SA_SIGINFO, .mask = 0};
+#ifdef RAW_SA_RESTORER
+  sa.flags |= RAW_SA_RESTORER;
+  sa.restorer = sbx_restore_rt;
+#endif
+  raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&sa, 0, 8, 0, 0);
+  uint64_t none = 0;
+  raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
+  child_pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
   char mark = READY_MARK;
-  if (write(result_fd, &mark, 1) != 1) _exit(4);
+  if (raw_syscall(SYS_write, result_fd, (long)&mark, 1, 0, 0, 0) != 1) _exit(4);
 }
 
 typedef void (*child_fn)(int result_fd, void *arg);
@@ -268,38 +327,34 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Waits for pid to end until the deadline: 1 reaped (status in o), 0 the deadline passed, -1
+ * waitpid failed. SIGCHLD is blocked in the helper (main), so one that arrives between the
+ * WNOHANG look and the wait stays pending and ends the wait at once: no polling. A SIGCHLD
+ * from an earlier child only costs one more look. */
+static int wait_until(pid_t pid, struct child_outcome *o, long long deadline) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  for (;;) {
+    pid_t w = waitpid(pid, &o->status, WNOHANG);
+    if (w == pid) return o->status_known = 1;
+    if (w < 0 && errno != EINTR) return -1;
+    long long left = deadline - now_ms();
+    if (left <= 0) return 0;
+    struct timespec ts = {left / 1000, (left % 1000) * 1000000};
+    sigtimedwait(&chld, NULL, &ts);
+  }
+}
+
 /* After EOF the child is normally exiting; if it closed its pipe and kept running, give it
  * what is left of the deadline, then kill it. It is our own child, nobody else's. */
 static void reap_child(pid_t pid, struct child_outcome *o, long long deadline, int complete) {
-  while (!o->timed_out) {
-    pid_t w = waitpid(pid, &o->status, WNOHANG);
-    if (w == pid) {
-      o->status_known = 1;
-      break;
-    }
-    if (w < 0 && errno != EINTR) break;
-    if (now_ms() >= deadline) {
-      if (!complete) o->timed_out = 1;
-      break;
-    }
-    struct timespec ts = {0, 10000}; /* 10 us: the child has closed its pipe and is exiting */
-    nanosleep(&ts, NULL);
-  }
+  if (!o->timed_out && wait_until(pid, o, deadline) == 0 && !complete) o->timed_out = 1;
   if (!o->status_known) {
     kill(pid, SIGKILL);
     /* SIGKILL waits for an uninterruptible sleep to end: bound that wait too, and leave a
      * child stuck in D state behind rather than hang the scan */
-    long long reap_deadline = now_ms() + 1000;
-    while (now_ms() < reap_deadline) {
-      pid_t w = waitpid(pid, &o->status, WNOHANG);
-      if (w == pid) {
-        o->status_known = 1;
-        break;
-      }
-      if (w < 0 && errno != EINTR) break;
-      struct timespec ts = {0, 10000};
-      nanosleep(&ts, NULL);
-    }
+    wait_until(pid, o, now_ms() + 1000);
     if (!o->status_known) o->unreaped = 1;
   }
 }
@@ -320,8 +375,64 @@ static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
   }
 }
 
-/* Forks, runs fn in the child, collects its output with a deadline, kills and reaps it. */
-static struct child_outcome run_child(child_fn fn, void *arg) {
+/* A sysv child (share_memory) runs on this stack, in the helper's own memory. One at a time:
+ * each is reaped before the next starts, except one left unreaped (stuck in the kernel), whose
+ * stack is then left to it and a new one taken. */
+#define CHILD_STACK_SIZE (256 * 1024)
+static char *child_stack = NULL;
+
+struct clone_start {
+  child_fn fn;
+  void *arg;
+  int fd, highest;
+};
+
+static int clone_entry(void *p) {
+  struct clone_start *c = p;
+  child_prepare(c->fd, c->highest);
+  c->fn(c->fd, c->arg);
+  _exit(0);
+}
+
+/* Starts a child that runs fn: a fork, or with share_memory a clone(CLONE_VM) — a new process
+ * with its own credentials, descriptors, signal handlers, root, limits and namespaces, but the
+ * helper's memory. Under gVisor's ptrace platform a fork costs ~1.2 ms (a new address space is
+ * a new host stub process), a CLONE_VM child ~0.2 ms. Only what run_child's caller passes in
+ * decides: fn must not touch anything but its stack and raw_syscall (child_sys, child_cpuid). */
+static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_memory) {
+#ifdef RAW_SYSCALLS
+  if (share_memory) {
+    if (!child_stack) {
+      void *m = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (m == MAP_FAILED) return -1;
+      child_stack = m;
+    }
+    static struct clone_start start; /* read by the child before anything else changes it */
+    static int clone_vm_refused = 0;
+    start = (struct clone_start){fn, arg, fd, highest};
+    if (!clone_vm_refused) {
+      pid_t pid = clone(clone_entry, child_stack + CHILD_STACK_SIZE, CLONE_VM | SIGCHLD, &start);
+      if (pid >= 0) return pid;
+      /* qemu-user (an arm64 image on an x86_64 host) refuses CLONE_VM without the thread
+       * flags, and a filter may refuse it: a fork is always a correct child, only slower */
+      clone_vm_refused = 1;
+    }
+  }
+#else
+  (void)share_memory;
+#endif
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    child_prepare(fd, highest);
+    fn(fd, arg);
+    _exit(0);
+  }
+  return pid;
+}
+
+/* Runs fn in a child (start_child), collects its output with a deadline, kills and reaps it. */
+static struct child_outcome run_child(child_fn fn, void *arg, int share_memory) {
   struct child_outcome o;
   memset(&o, 0, sizeof o);
   int p[2];
@@ -331,19 +442,12 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
     return o;
   }
   int highest = p[0] > p[1] ? p[0] : p[1];
-  fflush(stdout);
-  pid_t pid = fork();
+  pid_t pid = start_child(fn, arg, p[1], highest, share_memory);
   if (pid < 0) {
     o.fork_errno = errno;
     close(p[0]);
     close(p[1]);
     return o;
-  }
-  if (pid == 0) {
-    close(p[0]);
-    child_prepare(p[1], highest);
-    fn(p[1], arg);
-    _exit(0);
   }
   close(p[1]);
   long long deadline = now_ms() + timeout_ms;
@@ -373,6 +477,7 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
   }
   int complete = o.output_len > 0 && o.output[o.output_len - 1] == '\n';
   reap_child(pid, &o, deadline, complete);
+  if (o.unreaped && share_memory) child_stack = NULL; /* still the stuck child's */
   return o;
 }
 
@@ -450,24 +555,25 @@ static int sys_probe(int fd, struct sys_request *r) {
   long pid = 0;
   for (int i = 0; i < 6; i++)
     if (r->arg_is_pid[i]) {
-      pid = syscall(SYS_getpid);
+      pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
       if (pid <= 0) {
         /* never let a failed getpid turn "pid" into -1 (every process) */
         frag_str(&f, "\"pid_errno\":");
-        frag_i64(&f, errno);
+        frag_i64(&f, RAW_FAILED(pid) ? -pid : 0);
         frag_send(fd, &f);
         return 0;
       }
       break;
     }
-  uint64_t a[6];
-  for (int i = 0; i < 6; i++) a[i] = r->arg_is_pid[i] ? (uint64_t)pid : r->args[i];
-  errno = 0;
-  long ret = syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-  int e = ret == -1 ? errno : 0;
+  long a[6];
+  for (int i = 0; i < 6; i++) a[i] = r->arg_is_pid[i] ? pid : (long)r->args[i];
+  long ret = raw_syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  /* the answer libc's syscall() would give: -1 and the errno for -4095..-1 */
+  int e = RAW_FAILED(ret) ? (int)-ret : 0;
+  if (e) ret = -1;
   /* a sandbox that let a clone-like call through made a second process here: only the
    * original child answers (the other would garble the pipe) */
-  if (syscall(SYS_getpid) != child_pid) _exit(0);
+  if (raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != child_pid) _exit(0);
   frag_str(&f, "\"ret\":");
   frag_i64(&f, ret);
   frag_str(&f, ",\"errno\":");
@@ -494,10 +600,11 @@ static int parse_sys(char **tok, int ntok, const char *line, struct sys_request 
   return 1;
 }
 
-static void do_sys(char **tok, int ntok, const char *line) {
+/* sys: a forked child; sysv: a child sharing the helper's memory (start_child) */
+static void do_sys(char **tok, int ntok, const char *line, int share_memory) {
   struct sys_request r;
   if (!parse_sys(tok, ntok, line, &r)) return;
-  struct child_outcome o = run_child(child_sys, &r);
+  struct child_outcome o = run_child(child_sys, &r, share_memory);
   printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", r.id, r.nr);
   out_child_outcome(&o);
   out("}\n");
@@ -549,20 +656,15 @@ static void run_batch(void) {
       continue;
     }
     int highest = p[0] > p[1] ? p[0] : p[1];
-    fflush(stdout);
     batch_next = current;
-    pid_t pid = fork();
+    /* a fork: a batch child's probes may not share the helper's memory (siglongjmp, errno) */
+    pid_t pid = start_child(child_batch, NULL, p[1], highest, 0);
     if (pid < 0) {
       o.fork_errno = errno;
       close(p[0]);
       close(p[1]);
       out_batch_answer(current++, &o);
       continue;
-    }
-    if (pid == 0) {
-      close(p[0]);
-      child_prepare(p[1], highest);
-      child_batch(p[1], NULL);
     }
     close(p[1]);
     /* each answer is one line; the current probe gets timeout_ms from the previous answer */
@@ -658,7 +760,8 @@ static void do_cpuid(char **tok, int ntok, const char *line) {
   uint32_t l = (uint32_t)leaf;
   printf("{\"req\":\"cpuid\",\"leaf\":%u", l);
 #if defined(__x86_64__) || defined(__i386__)
-  struct child_outcome o = run_child(child_cpuid, &l);
+  /* CPUID and one raw write: it may share the helper's memory */
+  struct child_outcome o = run_child(child_cpuid, &l, 1);
   out_child_outcome(&o);
 #else
   out(",\"error\":\"cpuid is x86 only\"");
@@ -705,7 +808,7 @@ static void do_kvm(char **tok, int ntok, const char *line) {
   for (int i = 1; i < ntok; i++)
     if (!parse_u64(tok[i], &caps[i]) || caps[i] > 0xffff) return out_error(line, "kvm needs: kvm [CAP ...]");
   caps[0] = (uint64_t)(ntok - 1);
-  struct child_outcome o = run_child(child_kvm, caps);
+  struct child_outcome o = run_child(child_kvm, caps, 0);
   out("{\"req\":\"kvm\"");
   out_child_outcome(&o);
   out("}\n");
@@ -750,7 +853,7 @@ static void do_syslog(char **tok, int ntok, const char *line) {
   uint64_t n;
   if (ntok != 2 || !parse_u64(tok[1], &n)) return out_error(line, "syslog needs: syslog BYTES");
   size_t want = n > MAX_SYSLOG_BYTES ? MAX_SYSLOG_BYTES : (size_t)n;
-  struct child_outcome o = run_child(child_syslog, &want);
+  struct child_outcome o = run_child(child_syslog, &want, 0);
   printf("{\"req\":\"syslog\",\"bytes\":%zu", want);
   out_child_outcome(&o);
   out("}\n");
@@ -777,7 +880,7 @@ static void child_mmap(int fd, void *arg) {
 static void do_mmap(char **tok, int ntok, const char *line) {
   uint64_t addr;
   if (ntok != 2 || !parse_u64(tok[1], &addr)) return out_error(line, "mmap needs: mmap ADDR");
-  struct child_outcome o = run_child(child_mmap, &addr);
+  struct child_outcome o = run_child(child_mmap, &addr, 0);
   printf("{\"req\":\"mmap\",\"addr\":\"0x%llx\"", (unsigned long long)addr);
   out_child_outcome(&o);
   out("}\n");
@@ -834,7 +937,7 @@ static void do_timing(char **tok, int ntok, const char *line) {
   if (ntok != 3 || !parse_u64(tok[1], &nr) || !parse_u64(tok[2], &count) || nr > 100000 || count == 0)
     return out_error(line, "timing needs: timing NR COUNT");
   struct timing_request t = {(long)nr, count > MAX_TIMING_COUNT ? MAX_TIMING_COUNT : (long)count};
-  struct child_outcome o = run_child(child_timing, &t);
+  struct child_outcome o = run_child(child_timing, &t, 0);
   printf("{\"req\":\"timing\",\"nr\":%ld", t.nr);
   out_child_outcome(&o);
   out("}\n");
@@ -1077,7 +1180,8 @@ static void handle_line(char *line) {
     tok[ntok++] = t;
   }
   if (ntok == 0 || tok[0][0] == '#') return;
-  if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy);
+  if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy, 0);
+  else if (strcmp(tok[0], "sysv") == 0) do_sys(tok, ntok, copy, 1);
   else if (strcmp(tok[0], "sysb") == 0) return do_sysb(tok, ntok, copy, 0); /* answered by run_batch */
   else if (strcmp(tok[0], "sysq") == 0) return do_sysb(tok, ntok, copy, 1);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
@@ -1154,6 +1258,13 @@ static int remove_own_copy(const char *file) {
 int main(int argc, char **argv) {
   close_inherited();
   signal(SIGPIPE, SIG_IGN); /* a reader gone away ends us through a write error, not a signal */
+  /* children must be ours to wait for (an inherited SIG_IGN would reap them unseen), and their
+   * SIGCHLD stays pending for wait_until; each child unblocks everything in its setup */
+  signal(SIGCHLD, SIG_DFL);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
   int remote = 0, first_request = argc;
   const char *own_copy = NULL;
   for (int i = 1; i < argc; i++) {

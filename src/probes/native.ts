@@ -119,7 +119,7 @@ export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) 
   plan.push(`syslog ${SYSLOG_BYTES}`);
   for (const a of MMAP_PROBE_ADDRESSES) plan.push(`mmap ${a}`);
   const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
-  if (getpid !== undefined) plan.push(`timing ${getpid} 2000`);
+  if (getpid !== undefined) plan.push(`timing ${getpid} 512`);
   const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
   if (scan) plan.push(...scan.lines);
   return { plan, scan };

@@ -216,13 +216,13 @@ describe('2. seccomp SCMP_ACT_KILL_PROCESS on a syscall the tool itself uses, ou
   const killing = (names: string[]): CaseDecl => locked('runc', TOOL, { name: `hostile-kill-${names.join('-')}`, seccomp: { oci: killAndTrapProfile({ kill: names, trap: [] }) } });
 
   // The helper (static musl) calls these itself, outside every probe child; Node never does:
-  //  - nanosleep: musl's nanosleep() is SYS_nanosleep; the helper sleeps 10 us between waitpid
-  //    polls while a probe child is exiting. Node's loop sleeps in epoll_wait, its threads in futex.
+  //  - rt_sigtimedwait: the helper waits in it for SIGCHLD while a probe child is exiting (it
+  //    used to poll with nanosleep). Node's loop sleeps in epoll_wait, its threads in futex.
   //  - close_range: the helper's first call (it closes every inherited descriptor above 2).
-  // Outcome: contained. The helper dies of SIGSYS (for nanosleep: if it ever had to sleep); Node
+  // Outcome: contained. The helper dies of SIGSYS (for rt_sigtimedwait: if it ever had to wait); Node
   // reports everything, and the native part says the helper was killed by SIGSYS — no probed
   // syscall but the killed call itself is blamed.
-  for (const [name, where] of [['nanosleep', 'while it reaps a probe child'], ['close_range', 'at its start']] as const) {
+  for (const [name, where] of [['rt_sigtimedwait', 'while it reaps a probe child'], ['close_range', 'at its start']] as const) {
     itIn('runc', `${name} (the helper's own, ${where}): the helper dies of SIGSYS, the report is complete and says so`, async () => {
       const r = await runOnce(killing([name]));
       const report = completeReport(r);
@@ -236,9 +236,9 @@ describe('2. seccomp SCMP_ACT_KILL_PROCESS on a syscall the tool itself uses, ou
       // probed syscall may be blamed for the helper's death.
       const blamed = (scan.results as Json[]).filter((x) => x.disposition === 'killed' && x.call !== name).map((x) => x.name);
       expect(blamed, 'no probed syscall may be blamed for the helper\'s death').toEqual([]);
-      // the helper sleeps only when a child is not yet reapable: a run where it never had to is
-      // possible for nanosleep, and then the scan simply completes
-      if (name === 'nanosleep' && f.native.helper.value.exit.signal === null) {
+      // the helper waits only when a child is not yet reapable: a run where it never had to is
+      // possible for rt_sigtimedwait, and then the scan simply completes
+      if (name === 'rt_sigtimedwait' && f.native.helper.value.exit.signal === null) {
         expect(scan.helperProblems).toEqual([]);
         return;
       }

@@ -41,6 +41,48 @@ describe('sbx-helper', () => {
     ]);
   });
 
+  it('runs sysv probes in fresh children that share only the helper memory: the answers are the ones sys gives, and what a child changes stays in it', () => {
+    const probes = ['read 0 -1 0 0 0 0 0', 'getpid 39 0 0 0 0 0 0', 'uretprobe 335 0 0 0 0 0 0', 'pause 34 0 0 0 0 0 0',
+      'canary 1023 0 0 0 0 0 0', 'kill 62 pid 1000 0 0 0 0', 'fd0 72 0 1 0 0 0 0'];
+    const shared = run(['timeout_ms 300', ...probes.map((p) => `sysv ${p}`), ''].join('\n'));
+    const forked = run(['timeout_ms 300', ...probes.map((p) => `sys ${p}`), ''].join('\n'));
+    expect(shared.status).toBe(0);
+    const strip = (l: Record<string, unknown>) => (l.id === 'getpid' ? { ...l, ret: 'pid' } : l);
+    expect(shared.lines.map(strip)).toEqual(forked.lines.map(strip));
+    expect(shared.lines.map((l) => [l.id, l.errno ?? l.signal ?? (l.timeout ? 'timeout' : '?')])).toEqual([
+      [undefined, '?'], ['read', 9], ['getpid', 0], ['uretprobe', 4], ['pause', 'timeout'], ['canary', 38], ['kill', 22], ['fd0', 9],
+    ]);
+    // a sysv child that succeeds in changing its umask, root, signal mask, descriptors and
+    // credentials (this test runs as root) changes none of the helper's: the next child, and a
+    // forked one, see the helper's own (umask 0o22 → 18, uid 0, fd 1 open in the helper)
+    const changed = run([
+      'sysv umask 95 0x1ff 0 0 0 0 0', 'sysv setuid 105 65534 0 0 0 0 0', 'sysv chroot 161 0x2f746d70 0 0 0 0 0', 'sysv close 3 1 0 0 0 0 0',
+      'sys umask_after 95 0x12 0 0 0 0 0', 'sysv uid_after 102 0 0 0 0 0 0', 'sys uid_forked 102 0 0 0 0 0 0', ''].join('\n'), helper, ['sh', '-c', 'umask 022; exec "$0"']);
+    const by = Object.fromEntries(changed.lines.map((l) => [l.id, l]));
+    expect(by.umask).toMatchObject({ ret: 0o22, errno: 0 });
+    expect(by.umask_after).toMatchObject({ ret: 0o22 });
+    if (process.getuid?.() === 0) {
+      expect(by.setuid).toMatchObject({ ret: 0 });
+      expect(by.uid_after).toMatchObject({ ret: 0 });
+      expect(by.uid_forked).toMatchObject({ ret: 0 });
+    }
+    expect(changed.status).toBe(0);
+  });
+
+  it('starts a sysv child with clone(CLONE_VM) and a sys child with a fork (strace)', () => {
+    const strace = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
+    expect(strace, 'strace (scripts/setup-runtimes.sh installs it)').not.toBe('');
+    const clones = (verb: string) => {
+      const r = spawnSync(strace, ['-f', '-e', 'trace=fork,vfork,clone,clone3', helper], { input: `${verb} a 39 0 0 0 0 0 0\n${verb} b 39 0 0 0 0 0 0\n`, encoding: 'utf8' });
+      return r.stderr.split('\n').filter((l) => /\b(clone|fork|clone3)\(/.test(l));
+    };
+    const shared = clones('sysv'), forked = clones('sys');
+    expect(shared.length).toBe(2);
+    expect(shared.every((l) => /CLONE_VM/.test(l))).toBe(true);
+    expect(forked.length).toBe(2);
+    expect(forked.some((l) => /CLONE_VM/.test(l))).toBe(false);
+  });
+
   it('forks far fewer children for a batch (counted by strace)', () => {
     const strace = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
     expect(strace, 'strace (scripts/setup-runtimes.sh installs it)').not.toBe('');
@@ -159,12 +201,14 @@ int main(int argc, char **argv) {
     );
     const launcher = path.join(outDir, 'filter');
     execFileSync('gcc', ['-O2', '-o', launcher, src]);
-    const { lines, status } = run('sys kill 110 0 0 0 0 0 0\nsys trap 111 0 0 0 0 0 0\nsys errno 1000 0 0 0 0 0 0\nsys fine 39 0 0 0 0 0 0\n', helper, [launcher]);
-    expect(status).toBe(0);
-    expect(lines[0]).toEqual({ req: 'sys', id: 'kill', nr: 110, signal: 31, trapped: false });
-    expect(lines[1]).toMatchObject({ id: 'trap', signal: 31, trapped: true, si_code: 1, si_errno: 7, si_syscall: 111 });
-    expect(lines[2]).toMatchObject({ id: 'errno', ret: -1, errno: 1 });
-    expect(lines[3]).toMatchObject({ id: 'fine', errno: 0 });
+    for (const verb of ['sys', 'sysv']) {
+      const { lines, status } = run(`${verb} kill 110 0 0 0 0 0 0\n${verb} trap 111 0 0 0 0 0 0\n${verb} errno 1000 0 0 0 0 0 0\n${verb} fine 39 0 0 0 0 0 0\n`, helper, [launcher]);
+      expect(status, verb).toBe(0);
+      expect(lines[0], verb).toEqual({ req: 'sys', id: 'kill', nr: 110, signal: 31, trapped: false });
+      expect(lines[1], verb).toMatchObject({ id: 'trap', signal: 31, trapped: true, si_code: 1, si_errno: 7, si_syscall: 111 });
+      expect(lines[2], verb).toMatchObject({ id: 'errno', ret: -1, errno: 1 });
+      expect(lines[3], verb).toMatchObject({ id: 'fine', errno: 0 });
+    }
   });
 
   it('runs through runHelperProcess (the Node side)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSyscallPlan, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
-import { CAPABILITY_BITS, type CapName } from '../../src/probes/syscalls/table.js';
+import { FRESH_CHILD, MEMORY_UNTOUCHED, OWN_ADDRESS_SPACE, buildSyscallPlan, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
+import { CAPABILITY_BITS, type CapName, rowsForArch } from '../../src/probes/syscalls/table.js';
 
 const caps = (...names: CapName[]) => names.reduce((acc, n) => acc | (1n << BigInt(CAPABILITY_BITS[n])), 0n);
 const ALL = (1n << 41n) - 1n;
@@ -41,9 +41,36 @@ describe('syscall plan', () => {
   it('never plans the never rows, and plans only numbers of the arch', () => {
     for (const arch of ['x86_64', 'aarch64'] as const) {
       const plan = buildSyscallPlan({ ...base, arch, effectiveCaps: 0n });
-      expect(plan.lines.some((l) => /^sys (exit|exit_group|rt_sigreturn|vfork|fork|pause|sync|syncfs) /.test(l))).toBe(false);
+      expect(plan.lines.some((l) => /^sys[bqv]? (exit|exit_group|rt_sigreturn|vfork|fork|pause|sync|syncfs) /.test(l))).toBe(false);
       expect(plan.probes.every((p) => p.nr === p.row.nr[arch])).toBe(true);
       expect(new Set(plan.probes.map((p) => p.id)).size).toBe(plan.probes.length);
     }
+  });
+
+  it('sends every batched probe before the fresh-child ones, so the batch runs in as few children as it can', () => {
+    const plan = buildSyscallPlan({ ...base, effectiveCaps: 0n });
+    const verbs = plan.lines.slice(1).map((l) => l.split(' ')[0]);
+    const firstFresh = verbs.findIndex((v) => v === 'sys' || v === 'sysv');
+    expect(firstFresh).toBeGreaterThan(200);
+    expect(verbs.slice(firstFresh).every((v) => v === 'sys' || v === 'sysv')).toBe(true);
+    expect(new Set(plan.lines.slice(1).map((l) => l.split(' ')[1]))).toEqual(new Set(plan.probes.map((p) => p.id)));
+  });
+
+  it('forks (sys) only the calls that need an address space of their own; other fresh-child calls share the helper memory (sysv)', () => {
+    for (const arch of ['x86_64', 'aarch64'] as const) {
+      const fresh = rowsForArch(arch).filter((r) => r.args && r.expect && (probeVerb(r) === 'sys' || probeVerb(r) === 'sysv'));
+      const forked = fresh.filter((r) => probeVerb(r) === 'sys').map((r) => r.call ?? r.name);
+      for (const call of forked) expect(OWN_ADDRESS_SPACE[call], `${call} is forked without a reason`).toBeDefined();
+      // every call on the address space that shares memory has its arguments vetted, with the reason
+      for (const r of fresh.filter((x) => probeVerb(x) === 'sysv' && FRESH_CHILD[x.call ?? x.name] === 'address space'))
+        expect(MEMORY_UNTOUCHED[r.name], r.name).toMatch(/\w/);
+      expect(forked.length).toBeLessThan(15);
+      expect(fresh.length - forked.length).toBeGreaterThan(60);
+    }
+    // credentials, namespaces, root, personality and signal state still get a fresh child each
+    const verb = (name: string) => probeVerb(rowsForArch('x86_64').find((r) => r.name === name)!);
+    for (const name of ['setuid', 'capset', 'chroot', 'personality', 'rt_sigaction', 'kill', 'setrlimit', 'seccomp']) expect(verb(name), name).toBe('sysv');
+    for (const name of ['clone', 'clone3', 'prctl', 'unshare', 'setns', 'mmap', 'munmap']) expect(verb(name), name).not.toMatch(/^sys[bq]$/);
+    for (const name of ['clone', 'clone3', 'prctl']) expect(verb(name), name).toBe('sys');
   });
 });

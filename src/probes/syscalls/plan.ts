@@ -43,6 +43,7 @@ export interface PlannedProbe {
   row: SyscallRow;
   nr: number;
   line: string;
+  verb: ProbeVerb;
 }
 
 export interface NotProbed {
@@ -73,7 +74,11 @@ export function argToken(arg: Arg): string {
   return arg.toLowerCase();
 }
 
-export function sysLine(id: string, nr: number, args: readonly Arg[], verb: 'sys' | 'sysb' | 'sysq' = 'sys'): string {
+/** The helper request a probe goes out as (src/helper/README.md): a forked child of its own
+ *  (`sys`), a fresh child sharing the helper's memory (`sysv`), or a batch child (`sysb`, `sysq`). */
+export type ProbeVerb = 'sys' | 'sysv' | 'sysb' | 'sysq';
+
+export function sysLine(id: string, nr: number, args: readonly Arg[], verb: ProbeVerb = 'sys'): string {
   const six = [...args];
   while (six.length < 6) six.push(0);
   if (six.length > 6) throw new Error(`${id}: more than six arguments`);
@@ -116,15 +121,92 @@ export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
     .map((n) => [n, 'reads the caller\'s own state (or looks a key up without IPC_CREAT)']),
 );
 
+/**
+ * A fresh child normally shares the helper's memory (`sysv`: clone with CLONE_VM, ~0.2 ms to
+ * start under gVisor's ptrace platform against ~1.2 ms for a fork, whose new address space is a
+ * new host stub process there). Such a child still holds its own credentials, descriptors,
+ * signal handlers and mask, root and working directory, umask, limits, scheduling, session and
+ * namespaces, so a call that changes any of those changes only the child. What it shares is
+ * memory. So these calls keep a forked child with an address space of its own (`sys`): a success
+ * would make a process, or act on the whole address space.
+ */
+export const OWN_ADDRESS_SPACE: Readonly<Record<string, string>> = {
+  clone: 'a success makes a process',
+  clone3: 'a success makes a process',
+  prctl: 'some options act on the whole address space (PR_SET_DUMPABLE, PR_SET_MM, PR_SET_THP_DISABLE)',
+  arch_prctl: 'some codes act on the address space (ARCH_MAP_VDSO_*)',
+  modify_ldt: 'the LDT belongs to the address space',
+  userfaultfd: 'a success binds a context to the address space',
+  pkey_alloc: 'a success allocates a key of the address space',
+  map_shadow_stack: 'a success maps a shadow stack',
+};
+
+/**
+ * The fresh-child calls that take an address, a length or a pointer the kernel keeps, and why
+ * their arguments in the table leave memory alone even in a sandbox that lets them succeed, so
+ * they may run in a child that shares the helper's memory. A FRESH_CHILD call on the address
+ * space that is in neither this list nor OWN_ADDRESS_SPACE keeps a fork (memoryOf).
+ */
+export const MEMORY_UNTOUCHED: Readonly<Record<string, string>> = {
+  mmap: 'length 0, and no MAP_ANONYMOUS: nothing can be mapped',
+  mprotect: 'unaligned start; rounded down it is page 0, where nothing is mapped',
+  munmap: 'unaligned start; rounded down it is page 0, where nothing is mapped',
+  mremap: 'unaligned address, length 0',
+  madvise: 'unaligned start, length 0',
+  mseal: 'unaligned start, length 0',
+  pkey_mprotect: 'unaligned start, length 0',
+  remap_file_pages: 'address 0, length 0',
+  brk: 'brk(0) only reports the break',
+  shmat: 'a negative segment id attaches nothing',
+  shmdt: 'unaligned address: no segment there',
+  mlock: 'length 0',
+  mlock2: 'length 0, invalid flags',
+  munlock: 'length 0',
+  mlockall: 'flags 0 lock nothing',
+  munlockall: 'the helper locks no memory: nothing to unlock',
+  pkey_free: 'a key that was never allocated',
+  mbind: 'address 0, length 0',
+  set_mempolicy: 'the policy is the calling task\'s own',
+  migrate_pages: 'maxnode too large: refused before any page moves',
+  move_pages: 'no pages given',
+  process_madvise: 'no descriptor, no ranges',
+  set_tid_address: 'a null pointer: nothing is written at exit',
+  set_robust_list: 'a null list',
+  rseq: 'a bad pointer: nothing can be registered there',
+  futex: 'address 1: nothing waits there',
+  futex_waitv: 'no waiters',
+  futex_wake: 'address 1',
+  futex_wait: 'address 1',
+  futex_requeue: 'address 0',
+  sigaltstack: 'a bad pointer for the new stack',
+};
+
+/** Why a fresh-child call must have an address space of its own, or null when it may share
+ *  the helper's memory. */
+export function memoryOf(call: string): string | null {
+  if (OWN_ADDRESS_SPACE[call]) return OWN_ADDRESS_SPACE[call];
+  if (MEMORY_UNTOUCHED[call]) return null;
+  if (FRESH_CHILD[call] === 'address space') return 'acts on the address space, and its arguments are not vetted in MEMORY_UNTOUCHED';
+  return null;
+}
+
 /** `sysb` when the call may share a child with others, `sysq` when it may also succeed there
- *  without ending it, `sys` for a fresh child of its own. */
-export function probeVerb(row: SyscallRow): 'sys' | 'sysb' | 'sysq' {
+ *  without ending it; else a fresh child of its own: `sys` (a fork) when it needs its own
+ *  address space (memoryOf), `sysv` otherwise. */
+export function probeVerb(row: SyscallRow): ProbeVerb {
   if (QUERY_ONLY[row.name] && row.args) return 'sysq';
+  const call = row.call ?? row.name; // an argument variant (clone.newns) goes by its call
+  const fresh = memoryOf(call) ? 'sys' : 'sysv';
   const e = row.expect;
-  if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return 'sys'; // an allowed call succeeds or signals
-  if (FRESH_CHILD[row.call ?? row.name]) return 'sys'; // an argument variant (clone.newns) goes by its call
+  if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return fresh; // an allowed call succeeds or signals
+  if (FRESH_CHILD[call]) return fresh;
   return 'sysb';
 }
+
+/** Batched probes first: the helper runs each run of consecutive `sysb`/`sysq` requests in one
+ *  child, so grouping them makes that one child (plus one after each call that succeeds)
+ *  instead of one per gap between fresh-child probes. Answers are matched by id, not order. */
+const VERB_ORDER: Record<ProbeVerb, number> = { sysb: 0, sysq: 0, sysv: 1, sys: 2 };
 
 /** Why a row must not be called with these facts, or null when it may be. */
 export function skipReason(row: SyscallRow, facts: PlanFacts): string | null {
@@ -151,10 +233,11 @@ export function buildSyscallPlan(facts: PlanFacts): SyscallPlan {
       notProbed.push({ row, nr, reason });
       continue;
     }
-    const line = sysLine(row.name, nr, row.args as Arg[], probeVerb(row));
-    probes.push({ id: row.name, row, nr, line });
-    lines.push(line);
+    const verb = probeVerb(row);
+    probes.push({ id: row.name, row, nr, line: sysLine(row.name, nr, row.args as Arg[], verb), verb });
   }
+  const ordered = [...probes].sort((a, b) => VERB_ORDER[a.verb] - VERB_ORDER[b.verb]); // stable: table order within
+  lines.push(...ordered.map((p) => p.line));
   return { arch: facts.arch, lines, probes, notProbed, facts };
 }
 
