@@ -120,7 +120,12 @@ static void out_json_bytes(FILE *o, const unsigned char *s, size_t n) {
   fputc('"', o);
 }
 
+static int queue_n;
+static void run_pool(void);
+
+/* An error line; queued probes are answered first, so answers stay in request order. */
 static void out_error(const char *line, const char *why) {
+  if (queue_n) run_pool();
   out("{\"req\":\"error\",\"error\":");
   out_json_string(stdout, (const unsigned char *)why, strlen(why));
   out(",\"line\":");
@@ -228,15 +233,23 @@ static void frag_send(int fd, struct frag *f) {
 
 /* ---------- children ---------- */
 
-static volatile int child_result_fd = -1;
-/* set in a batch child (see run_batch): a trap answers the current probe and the loop goes on */
+/* What a probe child knows of itself: its result pipe (for the SIGSYS handler) and its pid (to
+ * notice a call that made another process). A forked child keeps it in forked_self, its own
+ * copy; a child that shares the helper's memory keeps it in its slot (see self_of_stack), since
+ * several run at once. */
+struct child_self {
+  int fd;
+  long pid;
+};
+static struct child_self forked_self = {-1, 0};
+/* set in a batch child (see child_batch): a trap answers the current probe and the loop goes on */
 static sigjmp_buf batch_env;
 static volatile sig_atomic_t batch_active = 0;
-/* the probe child's own pid, to notice a call that created another process */
-static long child_pid = 0;
 /* written by a probe child once its setup is done: a child that dies without it died in its
  * setup (a filter that kills prctl or sigaction), and its death says nothing about the probe */
 #define READY_MARK '+'
+
+static struct child_self *self_of_stack(const void *sp);
 
 static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   (void)ctx;
@@ -255,7 +268,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   frag_str(&f, ",\"si_arch\":");
   frag_i64(&f, (int64_t)(uint32_t)info->si_arch);
 #endif
-  frag_send(child_result_fd, &f);
+  frag_send(self_of_stack(&f)->fd, &f);
   /* in a batch child the answer is written: go on with the next probe (no state changed:
    * a trapped call never ran) */
   if (batch_active) siglongjmp(batch_env, 1);
@@ -265,9 +278,10 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
 /* Leaves only keep_fd open. close_range first; when a filter refuses it, a close() loop
  * up to the highest descriptor the helper can hold (it closed everything above 2 at start,
  * so that bound is small and known). */
+static int close_range_missing = 0; /* the helper's own first close_range failed (close_inherited) */
 static void close_all_but(int keep_fd, int highest_fd) {
-  int ok = 1;
-  if (keep_fd > 0 && raw_syscall(NR_CLOSE_RANGE, 0, keep_fd - 1, 0, 0, 0, 0) != 0) ok = 0;
+  int ok = !close_range_missing;
+  if (keep_fd > 0 && ok && raw_syscall(NR_CLOSE_RANGE, 0, keep_fd - 1, 0, 0, 0, 0) != 0) ok = 0;
   if (ok && raw_syscall(NR_CLOSE_RANGE, keep_fd + 1, (long)~0u, 0, 0, 0, 0) != 0) ok = 0;
   if (!ok)
     for (int fd = 0; fd <= highest_fd; fd++)
@@ -282,9 +296,9 @@ struct raw_sigaction {
   uint64_t mask;
 };
 
-/* Everything a child does before running its one request, all raw (see raw_syscall). */
-static void child_prepare(int result_fd, int highest_fd) {
-  child_result_fd = result_fd;
+/* Everything a child does before running its request, all raw (see raw_syscall). */
+static void child_prepare(int result_fd, int highest_fd, struct child_self *self) {
+  self->fd = result_fd;
   close_all_but(result_fd, highest_fd);
   /* a SIGSYS or SIGILL must not leave core files around (as libc's setrlimit: prlimit64,
    * then setrlimit where it is missing) */
@@ -302,12 +316,13 @@ static void child_prepare(int result_fd, int highest_fd) {
   raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&sa, 0, 8, 0, 0);
   uint64_t none = 0;
   raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
-  child_pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  self->pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
   char mark = READY_MARK;
   if (raw_syscall(SYS_write, result_fd, (long)&mark, 1, 0, 0, 0) != 1) _exit(4);
 }
 
-typedef void (*child_fn)(int result_fd, void *arg);
+/* What a child runs after child_prepare: arg is the request, self its own pid and pipe. */
+typedef void (*child_fn)(int result_fd, void *arg, struct child_self *self);
 
 struct child_outcome {
   int fork_errno; /* fork or pipe failed: nothing ran */
@@ -330,7 +345,7 @@ static long long now_ms(void) {
 /* Waits for pid to end until the deadline: 1 reaped (status in o), 0 the deadline passed, -1
  * waitpid failed. SIGCHLD is blocked in the helper (main), so one that arrives between the
  * WNOHANG look and the wait stays pending and ends the wait at once: no polling. A SIGCHLD
- * from an earlier child only costs one more look. */
+ * from another child only costs one more look. */
 static int wait_until(pid_t pid, struct child_outcome *o, long long deadline) {
   sigset_t chld;
   sigemptyset(&chld);
@@ -375,64 +390,88 @@ static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
   }
 }
 
-/* A sysv child (share_memory) runs on this stack, in the helper's own memory. One at a time:
- * each is reaped before the next starts, except one left unreaped (stuck in the kernel), whose
- * stack is then left to it and a new one taken. */
+/* ---------- starting a child ----------
+ *
+ * A child is a fork, or with share_memory a clone(CLONE_VM): a new process with its own
+ * credentials, descriptors, signal handlers, root, limits and namespaces, but the helper's
+ * memory. Under gVisor's ptrace platform a fork costs ~1.2 ms (a new address space is a new
+ * host stub process), a CLONE_VM child ~0.2 ms. Such a child runs only code that touches
+ * nothing but its own stack and raw_syscall (child_sys, child_cpuid): it must not write the
+ * helper's errno, a lock or a stdio buffer while the helper runs beside it.
+ *
+ * Up to POOL_SLOTS children run at once (run_pool); each slot that shares memory has its own
+ * stack, with a guard page below it, and its own child_self. A slot whose child could not be
+ * reaped (stuck in the kernel) keeps its stack for that child: it forks from then on. */
+#define POOL_SLOTS 4
 #define CHILD_STACK_SIZE (256 * 1024)
-static char *child_stack = NULL;
+#define GUARD_SIZE 4096
 
-struct clone_start {
-  child_fn fn;
-  void *arg;
-  int fd, highest;
+struct shared_stack {
+  struct child_self self;
+  int lost; /* its child was never reaped: the stack may still be in use */
+  struct clone_start {
+    child_fn fn;
+    void *arg;
+    int fd, highest;
+  } start; /* read by the child before anything else changes it */
 };
+static struct shared_stack stacks[POOL_SLOTS];
+static char *stack_area = NULL; /* POOL_SLOTS x (guard page + stack) */
+static int clone_vm_refused = 0;
+
+static struct child_self *self_of_stack(const void *sp) {
+  uintptr_t a = (uintptr_t)sp, base = (uintptr_t)stack_area;
+  if (stack_area && a >= base && a < base + POOL_SLOTS * (GUARD_SIZE + CHILD_STACK_SIZE))
+    return &stacks[(a - base) / (GUARD_SIZE + CHILD_STACK_SIZE)].self;
+  return &forked_self;
+}
 
 static int clone_entry(void *p) {
-  struct clone_start *c = p;
-  child_prepare(c->fd, c->highest);
-  c->fn(c->fd, c->arg);
+  struct shared_stack *s = p;
+  child_prepare(s->start.fd, s->start.highest, &s->self);
+  s->start.fn(s->start.fd, s->start.arg, &s->self);
   _exit(0);
 }
 
-/* Starts a child that runs fn: a fork, or with share_memory a clone(CLONE_VM) — a new process
- * with its own credentials, descriptors, signal handlers, root, limits and namespaces, but the
- * helper's memory. Under gVisor's ptrace platform a fork costs ~1.2 ms (a new address space is
- * a new host stub process), a CLONE_VM child ~0.2 ms. Only what run_child's caller passes in
- * decides: fn must not touch anything but its stack and raw_syscall (child_sys, child_cpuid). */
-static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_memory) {
+/* Starts a child on slot `slot` (its stack, when it shares memory). Returns its pid, or -1
+ * with errno. */
+static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_memory, int slot) {
 #ifdef RAW_SYSCALLS
-  if (share_memory) {
-    if (!child_stack) {
-      void *m = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (share_memory && !clone_vm_refused && !stacks[slot].lost) {
+    if (!stack_area) {
+      size_t size = POOL_SLOTS * (GUARD_SIZE + CHILD_STACK_SIZE);
+      void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
       if (m == MAP_FAILED) return -1;
-      child_stack = m;
+      for (int i = 0; i < POOL_SLOTS; i++) mprotect((char *)m + i * (GUARD_SIZE + CHILD_STACK_SIZE), GUARD_SIZE, PROT_NONE);
+      stack_area = m;
     }
-    static struct clone_start start; /* read by the child before anything else changes it */
-    static int clone_vm_refused = 0;
-    start = (struct clone_start){fn, arg, fd, highest};
-    if (!clone_vm_refused) {
-      pid_t pid = clone(clone_entry, child_stack + CHILD_STACK_SIZE, CLONE_VM | SIGCHLD, &start);
-      if (pid >= 0) return pid;
-      /* qemu-user (an arm64 image on an x86_64 host) refuses CLONE_VM without the thread
-       * flags, and a filter may refuse it: a fork is always a correct child, only slower */
-      clone_vm_refused = 1;
-    }
+    struct shared_stack *s = &stacks[slot];
+    s->start = (struct clone_start){fn, arg, fd, highest};
+    char *top = stack_area + (size_t)slot * (GUARD_SIZE + CHILD_STACK_SIZE) + GUARD_SIZE + CHILD_STACK_SIZE;
+    pid_t pid = clone(clone_entry, top, CLONE_VM | SIGCHLD, s);
+    if (pid >= 0) return pid;
+    /* qemu-user (an arm64 image on an x86_64 host) refuses CLONE_VM without the thread
+     * flags, and a filter may refuse it: a fork is always a correct child, only slower */
+    if (errno != EAGAIN && errno != ENOMEM) clone_vm_refused = 1;
+    else return -1;
   }
 #else
   (void)share_memory;
 #endif
+  (void)slot;
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
-    child_prepare(fd, highest);
-    fn(fd, arg);
+    child_prepare(fd, highest, &forked_self);
+    fn(fd, arg, &forked_self);
     _exit(0);
   }
   return pid;
 }
 
-/* Runs fn in a child (start_child), collects its output with a deadline, kills and reaps it. */
-static struct child_outcome run_child(child_fn fn, void *arg, int share_memory) {
+/* Runs fn in one forked child, alone, collects its output with a deadline, kills and reaps
+ * it: for the requests whose answer may be large (syslog) or that run once (timing, kvm). */
+static struct child_outcome run_child(child_fn fn, void *arg) {
   struct child_outcome o;
   memset(&o, 0, sizeof o);
   int p[2];
@@ -442,7 +481,7 @@ static struct child_outcome run_child(child_fn fn, void *arg, int share_memory) 
     return o;
   }
   int highest = p[0] > p[1] ? p[0] : p[1];
-  pid_t pid = start_child(fn, arg, p[1], highest, share_memory);
+  pid_t pid = start_child(fn, arg, p[1], highest, 0, 0);
   if (pid < 0) {
     o.fork_errno = errno;
     close(p[0]);
@@ -477,30 +516,29 @@ static struct child_outcome run_child(child_fn fn, void *arg, int share_memory) 
   }
   int complete = o.output_len > 0 && o.output[o.output_len - 1] == '\n';
   reap_child(pid, &o, deadline, complete);
-  if (o.unreaped && share_memory) child_stack = NULL; /* still the stuck child's */
   return o;
 }
 
-/* Prints the common tail of an answer: the child's fragment when it is complete, else how
- * the child ended. Returns with the object still open (no closing brace). */
-static void out_child_outcome(struct child_outcome *o) {
+/* Writes the common tail of an answer to f: the child's fragment when it is complete, else how
+ * the child ended. Leaves the object open (no closing brace). */
+static void out_child_outcome(FILE *f, struct child_outcome *o) {
   if (o->fork_errno) {
-    printf(o->pipe_failed ? ",\"pipe_errno\":%d" : ",\"fork_errno\":%d", o->fork_errno);
+    fprintf(f, o->pipe_failed ? ",\"pipe_errno\":%d" : ",\"fork_errno\":%d", o->fork_errno);
   } else if (o->timed_out) {
-    out(o->unreaped ? ",\"timeout\":true,\"unreaped\":true" : ",\"timeout\":true");
+    fputs(o->unreaped ? ",\"timeout\":true,\"unreaped\":true" : ",\"timeout\":true", f);
   } else if (o->ready && o->output_len > 0 && o->output[o->output_len - 1] == '\n') {
     o->output[o->output_len - 1] = 0;
-    putchar(',');
-    out(o->output);
+    fputc(',', f);
+    fputs(o->output, f);
   } else {
-    if (!o->ready) out(",\"setup_failed\":true");
-    if (o->output_len > 0) out(",\"incomplete_output\":true");
+    if (!o->ready) fputs(",\"setup_failed\":true", f);
+    if (o->output_len > 0) fputs(",\"incomplete_output\":true", f);
     if (o->status_known && WIFSIGNALED(o->status))
-      printf(",\"signal\":%d,\"trapped\":false", WTERMSIG(o->status));
+      fprintf(f, ",\"signal\":%d,\"trapped\":false", WTERMSIG(o->status));
     else if (o->status_known && WIFEXITED(o->status))
-      printf(",\"exit\":%d", WEXITSTATUS(o->status));
+      fprintf(f, ",\"exit\":%d", WEXITSTATUS(o->status));
     else
-      out(",\"lost\":true");
+      fputs(",\"lost\":true", f);
   }
   free(o->output);
   o->output = NULL;
@@ -545,12 +583,11 @@ struct sys_request {
   uint64_t args[6];
   int arg_is_pid[6];
   char id[65];
-  int query; /* sysq: a call that only reads; its success does not end a batch child */
 };
 
 /* Runs one probe and writes its answer line; returns 1 when the call succeeded (and so may
- * have changed the calling process). */
-static int sys_probe(int fd, struct sys_request *r) {
+ * have changed the calling process). `me` is the calling child's pid. */
+static int sys_probe(int fd, struct sys_request *r, long me) {
   struct frag f = {.len = 0};
   long pid = 0;
   for (int i = 0; i < 6; i++)
@@ -571,9 +608,9 @@ static int sys_probe(int fd, struct sys_request *r) {
   /* the answer libc's syscall() would give: -1 and the errno for -4095..-1 */
   int e = RAW_FAILED(ret) ? (int)-ret : 0;
   if (e) ret = -1;
-  /* a sandbox that let a clone-like call through made a second process here: only the
-   * original child answers (the other would garble the pipe) */
-  if (raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != child_pid) _exit(0);
+  /* a sandbox that let a clone-like call through made a second process here, where the call
+   * returned 0: only the original child answers (the other would garble the pipe) */
+  if (ret == 0 && raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != me) _exit(0);
   frag_str(&f, "\"ret\":");
   frag_i64(&f, ret);
   frag_str(&f, ",\"errno\":");
@@ -582,149 +619,313 @@ static int sys_probe(int fd, struct sys_request *r) {
   return ret >= 0;
 }
 
-static void child_sys(int fd, void *arg) { sys_probe(fd, arg); }
+static void child_sys(int fd, void *arg, struct child_self *self) { sys_probe(fd, arg, self->pid); }
 
-/* "sys ID NR A0..A5" (and "sysb", the same) into r; 0 and an error line when malformed */
-static int parse_sys(char **tok, int ntok, const char *line, struct sys_request *r) {
-  if (ntok != 9) return out_error(line, "sys needs: sys ID NR A0 A1 A2 A3 A4 A5"), 0;
-  if (!valid_id(tok[1])) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])"), 0;
+/* "sys ID NR A0..A5" (and sysv, sysb, sysq) into r; NULL, or what is wrong with it */
+static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
+  if (ntok != 9) return "sys needs: sys ID NR A0 A1 A2 A3 A4 A5";
+  if (!valid_id(tok[1])) return "bad id (1-64 of [A-Za-z0-9_.-])";
   memset(r, 0, sizeof *r);
   uint64_t nr;
-  if (!parse_u64(tok[2], &nr) || nr > 100000) return out_error(line, "bad syscall number"), 0;
+  if (!parse_u64(tok[2], &nr) || nr > 100000) return "bad syscall number";
   r->nr = (long)nr;
   for (int i = 0; i < 6; i++) {
     if (strcmp(tok[3 + i], "pid") == 0) r->arg_is_pid[i] = 1;
-    else if (!parse_u64(tok[3 + i], &r->args[i])) return out_error(line, "bad argument"), 0;
+    else if (!parse_u64(tok[3 + i], &r->args[i])) return "bad argument";
   }
   snprintf(r->id, sizeof r->id, "%s", tok[1]);
-  return 1;
+  return NULL;
 }
 
-/* sys: a forked child; sysv: a child sharing the helper's memory (start_child) */
-static void do_sys(char **tok, int ntok, const char *line, int share_memory) {
-  struct sys_request r;
-  if (!parse_sys(tok, ntok, line, &r)) return;
-  struct child_outcome o = run_child(child_sys, &r, share_memory);
-  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", r.id, r.nr);
-  out_child_outcome(&o);
-  out("}\n");
-}
-
-/* ---------- batched probes (sysb) ----------
+/* ---------- the probe pool ----------
  *
- * Consecutive `sysb` requests run in one long-lived child, one after the other, each answer
- * written before the next call: a fork costs 1-2 ms under gVisor's ptrace platform, the call
- * itself 20 us. The plan sends `sysb` only for calls whose allowed answer is a failure that
- * changes nothing (src/probes/syscalls/plan.ts); anything else stays `sys`, a fresh child each.
- * The child ends — and a fresh one takes the next probe — when a call succeeds (it may have
- * changed the child), is killed (seccomp KILL), or overruns the per-probe deadline. A trap is
- * answered by the SIGSYS handler, and the child goes on. Every answer line is the one `sys`
- * would give. */
+ * sys, sysv, sysb, sysq, cpuid and mmap requests are queued and run by run_pool, up to
+ * POOL_SLOTS children at once (a fork or clone costs 0.2-2 ms under gVisor's ptrace platform,
+ * and most of it is waiting). Answers are printed in request order.
+ *
+ * A fresh probe (sys: a fork; sysv, cpuid: a child sharing the helper's memory; mmap: a fork)
+ * gets a child of its own. Consecutive batched probes (sysb, sysq) are cut into runs of up to
+ * BATCH_RUN, and each run goes through one forked child after the other: the calls one after
+ * the other, each answer written before the next call. That child ends — and a fresh one goes
+ * on from the next probe of the run — when a call succeeds (it may have changed the child;
+ * sysq calls only read, and do not end it), is killed (seccomp KILL), or overruns the per-probe
+ * deadline (timeout_ms from the previous answer). A trap is answered by the SIGSYS handler, and
+ * the child goes on: the trapped call never ran. Every answer line is the one `sys` would give. */
 
-#define MAX_BATCH 1024
-static struct sys_request batch[MAX_BATCH];
-static int batch_n = 0;
-static volatile int batch_next = 0;
+enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY };
 
-static void child_batch(int fd, void *arg) {
+struct probe {
+  enum probe_kind kind;
+  child_fn fn; /* fresh probes */
+  union {
+    struct sys_request sys;
+    uint32_t leaf;
+    uint64_t addr;
+  } arg;
+  char head[128]; /* the answer up to its first field, e.g. {"req":"sys","id":"x","nr":39 */
+  char *answer;   /* the whole line once known */
+};
+
+#define MAX_QUEUE 1024
+#define BATCH_RUN 64
+static struct probe queue[MAX_QUEUE];
+static int queue_n = 0; /* declared with out_error */
+
+/* a stretch of the queue that one child at a time works through: one fresh probe, or a run
+ * of batched ones */
+struct work {
+  int next, end; /* the next probe to answer, one past the last */
+  int running;
+};
+static struct work works[MAX_QUEUE];
+static int works_n = 0;
+
+static volatile int batch_next = 0, batch_end = 0;
+
+/* A batch child: the probes [batch_next, batch_end) of the queue, in order. */
+static void child_batch(int fd, void *arg, struct child_self *self) {
   (void)arg;
   batch_active = 1;
   /* after a trap the handler comes back here, the trapped probe answered */
   sigsetjmp(batch_env, 1);
-  while (batch_next < batch_n) {
+  while (batch_next < batch_end) {
     int k = batch_next++; /* advanced first: a trap resumes at the next probe */
-    if (sys_probe(fd, &batch[k]) && !batch[k].query) _exit(0);
+    if (sys_probe(fd, &queue[k].arg.sys, self->pid) && queue[k].kind != P_QUERY) _exit(0);
   }
   _exit(0);
 }
 
-static void out_batch_answer(int k, struct child_outcome *o) {
-  printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", batch[k].id, batch[k].nr);
-  out_child_outcome(o);
-  out("}\n");
+struct slot {
+  struct work *w; /* NULL: free */
+  pid_t pid;
+  int fd;
+  int ready, first_byte_seen, succeeded, timed_out;
+  long long deadline;
+  char line[1024]; /* an answer is a struct frag: under 512 bytes */
+  size_t len;
+};
+static struct slot slots[POOL_SLOTS];
+
+static void set_answer(int k, const char *tail) {
+  size_t n = strlen(queue[k].head) + strlen(tail) + 3;
+  char *a = malloc(n);
+  if (a) snprintf(a, n, "%s%s}", queue[k].head, tail);
+  queue[k].answer = a ? a : strdup("{\"req\":\"error\",\"error\":\"out of memory\"}");
 }
 
-static void run_batch(void) {
-  int current = 0;
-  while (current < batch_n) {
-    struct child_outcome o;
-    memset(&o, 0, sizeof o);
-    int p[2];
-    if (pipe(p) != 0) {
-      o.fork_errno = errno, o.pipe_failed = 1;
-      out_batch_answer(current++, &o);
-      continue;
+static void set_outcome(int k, struct child_outcome *o) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *m = open_memstream(&buf, &size);
+  if (!m) return set_answer(k, ",\"lost\":true");
+  out_child_outcome(m, o);
+  fclose(m);
+  set_answer(k, buf);
+  free(buf);
+}
+
+static int pool_highest_fd(int a, int b) {
+  int h = a > b ? a : b;
+  for (int i = 0; i < POOL_SLOTS; i++)
+    if (slots[i].w && slots[i].fd > h) h = slots[i].fd;
+  return h;
+}
+
+/* Starts work w on slot i: 1 started, 0 not now (out of processes while others run: retried
+ * when one ends), -1 failed for good (its probe answered with the errno). */
+static int start_work(int i, struct work *w) {
+  struct slot *s = &slots[i];
+  struct probe *p = &queue[w->next];
+  struct child_outcome o;
+  memset(&o, 0, sizeof o);
+  int fds[2];
+  if (pipe(fds) != 0) {
+    o.fork_errno = errno, o.pipe_failed = 1;
+  } else {
+    int batch = p->kind == P_BATCH || p->kind == P_QUERY;
+    if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
+    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, fds[1], pool_highest_fd(fds[0], fds[1]), p->kind == P_SHARED, i);
+    if (pid >= 0) {
+      close(fds[1]);
+      memset(s, 0, sizeof *s);
+      s->w = w, s->pid = pid, s->fd = fds[0];
+      s->deadline = now_ms() + timeout_ms;
+      w->running = 1;
+      return 1;
     }
-    int highest = p[0] > p[1] ? p[0] : p[1];
-    batch_next = current;
-    /* a fork: a batch child's probes may not share the helper's memory (siglongjmp, errno) */
-    pid_t pid = start_child(child_batch, NULL, p[1], highest, 0);
-    if (pid < 0) {
-      o.fork_errno = errno;
-      close(p[0]);
-      close(p[1]);
-      out_batch_answer(current++, &o);
-      continue;
+    o.fork_errno = errno;
+    close(fds[0]);
+    close(fds[1]);
+  }
+  int busy = 0;
+  for (int j = 0; j < POOL_SLOTS; j++) busy |= slots[j].w != NULL;
+  if (busy && (o.fork_errno == EAGAIN || o.fork_errno == ENOMEM || o.fork_errno == EMFILE || o.fork_errno == ENFILE)) return 0;
+  set_outcome(w->next++, &o);
+  return -1;
+}
+
+/* One answer line from slot s's child. */
+static void take_line(struct slot *s) {
+  s->line[s->len] = 0;
+  s->len = 0;
+  struct work *w = s->w;
+  if (!s->ready || w->next >= w->end) return; /* not an answer: the setup never finished (said at the end) */
+  int k = w->next++;
+  char tail[1100];
+  snprintf(tail, sizeof tail, ",%s", s->line);
+  set_answer(k, tail);
+  /* a call that succeeded ends a batch child (child_batch): the next probe is not its to answer */
+  const char *ret = strstr(s->line, "\"ret\":");
+  if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
+  s->deadline = now_ms() + timeout_ms;
+}
+
+static void take_bytes(struct slot *s, const char *b, ssize_t n) {
+  for (ssize_t i = 0; i < n; i++) {
+    if (!s->first_byte_seen) {
+      s->first_byte_seen = 1;
+      if (b[i] == READY_MARK) {
+        s->ready = 1;
+        continue;
+      }
     }
-    close(p[1]);
-    /* each answer is one line; the current probe gets timeout_ms from the previous answer */
-    long long deadline = now_ms() + timeout_ms;
-    char line[1024]; /* an answer is a struct frag: under 512 bytes */
-    size_t len = 0;
-    int ready = 0, first = 1, succeeded = 0;
-    while (!succeeded && current < batch_n) {
-      char chunk[4096];
-      ssize_t n = read_by(p[0], chunk, sizeof chunk, deadline);
-      if (n == -2) o.timed_out = 1;
-      if (n <= 0) break;
-      for (ssize_t i = 0; i < n && !succeeded && current < batch_n; i++) {
-        char c = chunk[i];
-        if (first) {
-          first = 0;
-          if (c == READY_MARK) {
-            ready = 1;
-            continue;
-          }
-        }
-        if (c != '\n') {
-          if (len < sizeof line - 1) line[len++] = c;
+    if (b[i] == '\n') take_line(s);
+    else if (s->len < sizeof s->line - 1) s->line[s->len++] = b[i];
+  }
+}
+
+/* Slot i's child closed its pipe or overran: reap it; the probe it was on, if any, gets how it
+ * ended; the rest of a batch run goes back to be picked up by a fresh child. */
+static void end_slot(int i) {
+  struct slot *s = &slots[i];
+  struct work *w = s->w;
+  close(s->fd);
+  struct child_outcome o;
+  memset(&o, 0, sizeof o);
+  o.timed_out = s->timed_out;
+  int complete = w->next >= w->end || s->succeeded;
+  reap_child(s->pid, &o, complete ? now_ms() + timeout_ms : s->deadline, complete);
+  if (o.unreaped) stacks[i].lost = 1;
+  if (w->next < w->end && !s->succeeded) {
+    /* the child ended (or was ended) before answering its current probe: that is its answer */
+    o.ready = s->ready;
+    if (s->len > 0) {
+      o.output = malloc(s->len + 1);
+      if (o.output) memcpy(o.output, s->line, s->len), o.output[s->len] = 0, o.output_len = s->len;
+    }
+    set_outcome(w->next++, &o);
+  }
+  free(o.output);
+  w->running = 0;
+  s->w = NULL;
+}
+
+static int printed = 0;
+static long long flushed_at = 0;
+
+/* Prints the answers known so far in request order; flushed every 10 ms at most (each write
+ * is a syscall, ~20 us under gVisor), and at the end of the pool (force). */
+static void print_answered(int force) {
+  while (printed < queue_n && queue[printed].answer) {
+    fputs(queue[printed].answer, stdout);
+    fputc('\n', stdout);
+    free(queue[printed].answer);
+    queue[printed++].answer = NULL;
+  }
+  long long now = now_ms();
+  if (force || now - flushed_at >= 10) fflush(stdout), flushed_at = now;
+}
+
+static void run_pool(void) {
+  /* the stretches: each fresh probe alone, each run of batched ones cut at BATCH_RUN */
+  works_n = 0;
+  for (int k = 0; k < queue_n;) {
+    int batch = queue[k].kind == P_BATCH || queue[k].kind == P_QUERY, end = k + 1;
+    if (batch)
+      while (end < queue_n && end - k < BATCH_RUN && (queue[end].kind == P_BATCH || queue[end].kind == P_QUERY)) end++;
+    works[works_n++] = (struct work){k, end, 0};
+    k = end;
+  }
+  for (;;) {
+    /* fill the free slots, stretches in queue order (a batch run's rest comes first again) */
+    int active = 0, stalled = 0;
+    for (int i = 0; i < POOL_SLOTS; i++) {
+      while (!slots[i].w && !stalled) {
+        struct work *next = NULL;
+        for (int j = 0; j < works_n && !next; j++)
+          if (!works[j].running && works[j].next < works[j].end) next = &works[j];
+        if (!next) break;
+        if (start_work(i, next) == 0) stalled = 1;
+      }
+      active += slots[i].w != NULL;
+    }
+    print_answered(0);
+    if (!active) break;
+    struct pollfd pfd[POOL_SLOTS];
+    int at[POOL_SLOTS], n = 0;
+    long long soonest = -1;
+    for (int i = 0; i < POOL_SLOTS; i++) {
+      if (!slots[i].w) continue;
+      pfd[n] = (struct pollfd){.fd = slots[i].fd, .events = POLLIN};
+      at[n++] = i;
+      if (soonest < 0 || slots[i].deadline < soonest) soonest = slots[i].deadline;
+    }
+    long long left = soonest - now_ms();
+    int r = poll(pfd, (nfds_t)n, left < 0 ? 0 : (int)left);
+    if (r < 0 && errno != EINTR) {
+      /* cannot wait: never spin; end every child as overrun */
+      for (int i = 0; i < POOL_SLOTS; i++)
+        if (slots[i].w) slots[i].timed_out = 1, end_slot(i);
+      break;
+    }
+    for (int j = 0; j < n; j++) {
+      struct slot *s = &slots[at[j]];
+      if (r > 0 && pfd[j].revents) {
+        char chunk[4096];
+        ssize_t got = read(s->fd, chunk, sizeof chunk);
+        if (got > 0) {
+          take_bytes(s, chunk, got);
+          if (!s->succeeded && s->w->next < s->w->end) continue;
+          /* answered all it had to (or ended itself by a success): it is exiting */
+        } else if (got < 0 && errno == EINTR) {
           continue;
         }
-        line[len] = 0, len = 0;
-        if (!ready) continue; /* not an answer: the child never finished its setup (said below) */
-        int k = current++;
-        printf("{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld,%s}\n", batch[k].id, batch[k].nr, line);
-        /* a call that succeeded ends the child (child_batch): the next probe is not its to answer */
-        const char *ret = strstr(line, "\"ret\":");
-        if (ret && strtoll(ret + 6, NULL, 10) >= 0 && !batch[k].query) succeeded = 1;
-        deadline = now_ms() + timeout_ms;
+        end_slot(at[j]);
+      } else if (now_ms() >= s->deadline) {
+        s->timed_out = 1;
+        end_slot(at[j]);
       }
-    }
-    close(p[0]);
-    reap_child(pid, &o, succeeded ? now_ms() + timeout_ms : deadline, succeeded);
-    if (current < batch_n && !succeeded) {
-      /* the child ended (or was ended) before answering the current probe: that is its answer */
-      o.ready = ready;
-      if (len > 0) {
-        o.output = malloc(len + 1);
-        if (o.output) memcpy(o.output, line, len), o.output[len] = 0, o.output_len = len;
-      }
-      out_batch_answer(current++, &o);
-    } else {
-      free(o.output);
     }
   }
-  batch_n = 0;
-  fflush(stdout);
+  /* everything answered (a pool that could not wait answers what is left as lost) */
+  for (int k = printed; k < queue_n; k++)
+    if (!queue[k].answer) set_answer(k, ",\"lost\":true");
+  print_answered(1);
+  queue_n = 0;
+  printed = 0;
 }
 
-static void do_sysb(char **tok, int ntok, const char *line, int query) {
-  if (batch_n == MAX_BATCH) run_batch();
-  if (parse_sys(tok, ntok, line, &batch[batch_n])) batch[batch_n++].query = query;
+/* Queues a probe; the pool runs when the queue is full or another request comes. */
+static struct probe *enqueue(enum probe_kind kind, child_fn fn) {
+  if (queue_n == MAX_QUEUE) run_pool();
+  struct probe *p = &queue[queue_n];
+  memset(p, 0, sizeof *p);
+  p->kind = kind, p->fn = fn;
+  return p;
+}
+
+/* sys (a fork), sysv (a child sharing the helper's memory), sysb, sysq (batched) */
+static void do_sys(char **tok, int ntok, const char *line, enum probe_kind kind) {
+  struct probe *p = enqueue(kind, child_sys);
+  const char *bad = parse_sys(tok, ntok, &p->arg.sys);
+  if (bad) return out_error(line, bad);
+  snprintf(p->head, sizeof p->head, "{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", p->arg.sys.id, p->arg.sys.nr);
+  queue_n++;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-static void child_cpuid(int fd, void *arg) {
+static void child_cpuid(int fd, void *arg, struct child_self *self) {
+  (void)self;
   struct frag f = {.len = 0};
   uint32_t leaf = *(uint32_t *)arg, a, b, c, d;
   __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0));
@@ -757,16 +958,16 @@ static void do_cpuid(char **tok, int ntok, const char *line) {
   uint64_t leaf;
   if (ntok != 2 || !parse_u64(tok[1], &leaf) || leaf > 0xffffffffu) return out_error(line, "cpuid needs: cpuid LEAF");
   if (leaf != 0 && leaf != 1 && leaf != 0x40000000) return out_error(line, "cpuid leaf must be 0, 1 or 0x40000000");
-  uint32_t l = (uint32_t)leaf;
-  printf("{\"req\":\"cpuid\",\"leaf\":%u", l);
 #if defined(__x86_64__) || defined(__i386__)
-  /* CPUID and one raw write: it may share the helper's memory */
-  struct child_outcome o = run_child(child_cpuid, &l, 1);
-  out_child_outcome(&o);
+  /* CPUID and one raw write: its child may share the helper's memory */
+  struct probe *p = enqueue(P_SHARED, child_cpuid);
+  p->arg.leaf = (uint32_t)leaf;
+  snprintf(p->head, sizeof p->head, "{\"req\":\"cpuid\",\"leaf\":%u", (unsigned)leaf);
+  queue_n++;
 #else
-  out(",\"error\":\"cpuid is x86 only\"");
+  run_pool();
+  printf("{\"req\":\"cpuid\",\"leaf\":%u,\"error\":\"cpuid is x86 only\"}\n", (unsigned)leaf);
 #endif
-  out("}\n");
 }
 
 /* /dev/kvm, read-only questions for `sbx-detect node`: KVM_GET_API_VERSION and
@@ -774,7 +975,8 @@ static void do_cpuid(char **tok, int ntok, const char *line) {
  * the helper). Opened O_RDONLY; never KVM_CREATE_VM (on a PVM host creating a VM hangs), never
  * anything that changes state. The ioctl numbers are _IO(KVMIO=0xAE, 0x00) and _IO(0xAE, 0x03),
  * the same on x86_64 and aarch64 (asm-generic encoding). Request: `kvm [CAP …]` (≤ 12). */
-static void child_kvm(int fd, void *arg) {
+static void child_kvm(int fd, void *arg, struct child_self *self) {
+  (void)self;
   const uint64_t *caps = arg; /* caps[0] = count, then the KVM_CAP_* numbers */
   struct frag f = {.len = 0};
   int kvm = open("/dev/kvm", O_RDONLY | O_CLOEXEC);
@@ -808,15 +1010,16 @@ static void do_kvm(char **tok, int ntok, const char *line) {
   for (int i = 1; i < ntok; i++)
     if (!parse_u64(tok[i], &caps[i]) || caps[i] > 0xffff) return out_error(line, "kvm needs: kvm [CAP ...]");
   caps[0] = (uint64_t)(ntok - 1);
-  struct child_outcome o = run_child(child_kvm, caps, 0);
+  struct child_outcome o = run_child(child_kvm, caps);
   out("{\"req\":\"kvm\"");
-  out_child_outcome(&o);
+  out_child_outcome(stdout, &o);
   out("}\n");
 }
 
 /* Reads the syslog buffer. Read-only actions only: SIZE_BUFFER (10) and READ_ALL (3);
  * never READ (2, destructive) or any CLEAR action. */
-static void child_syslog(int fd, void *arg) {
+static void child_syslog(int fd, void *arg, struct child_self *self) {
+  (void)self;
   size_t want = *(size_t *)arg;
   struct frag f = {.len = 0};
   long size = syscall(SYS_syslog, 10, 0, 0);
@@ -853,13 +1056,14 @@ static void do_syslog(char **tok, int ntok, const char *line) {
   uint64_t n;
   if (ntok != 2 || !parse_u64(tok[1], &n)) return out_error(line, "syslog needs: syslog BYTES");
   size_t want = n > MAX_SYSLOG_BYTES ? MAX_SYSLOG_BYTES : (size_t)n;
-  struct child_outcome o = run_child(child_syslog, &want, 0);
+  struct child_outcome o = run_child(child_syslog, &want);
   printf("{\"req\":\"syslog\",\"bytes\":%zu", want);
-  out_child_outcome(&o);
+  out_child_outcome(stdout, &o);
   out("}\n");
 }
 
-static void child_mmap(int fd, void *arg) {
+static void child_mmap(int fd, void *arg, struct child_self *self) {
+  (void)self;
   uint64_t addr = *(uint64_t *)arg;
   struct frag f = {.len = 0};
   long page = sysconf(_SC_PAGESIZE);
@@ -880,10 +1084,11 @@ static void child_mmap(int fd, void *arg) {
 static void do_mmap(char **tok, int ntok, const char *line) {
   uint64_t addr;
   if (ntok != 2 || !parse_u64(tok[1], &addr)) return out_error(line, "mmap needs: mmap ADDR");
-  struct child_outcome o = run_child(child_mmap, &addr, 0);
-  printf("{\"req\":\"mmap\",\"addr\":\"0x%llx\"", (unsigned long long)addr);
-  out_child_outcome(&o);
-  out("}\n");
+  /* a fork: the probe is about the address space of a fresh process */
+  struct probe *p = enqueue(P_FORK, child_mmap);
+  p->arg.addr = addr;
+  snprintf(p->head, sizeof p->head, "{\"req\":\"mmap\",\"addr\":\"0x%llx\"", (unsigned long long)addr);
+  queue_n++;
 }
 
 struct timing_request {
@@ -897,7 +1102,8 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 /* Calls are timed in batches so the clock's own cost does not swamp a 100 ns syscall. */
-static void child_timing(int fd, void *arg) {
+static void child_timing(int fd, void *arg, struct child_self *self) {
+  (void)self;
   struct timing_request *t = arg;
   struct frag f = {.len = 0};
   enum { BATCH = 32 };
@@ -937,9 +1143,9 @@ static void do_timing(char **tok, int ntok, const char *line) {
   if (ntok != 3 || !parse_u64(tok[1], &nr) || !parse_u64(tok[2], &count) || nr > 100000 || count == 0)
     return out_error(line, "timing needs: timing NR COUNT");
   struct timing_request t = {(long)nr, count > MAX_TIMING_COUNT ? MAX_TIMING_COUNT : (long)count};
-  struct child_outcome o = run_child(child_timing, &t, 0);
+  struct child_outcome o = run_child(child_timing, &t);
   printf("{\"req\":\"timing\",\"nr\":%ld", t.nr);
-  out_child_outcome(&o);
+  out_child_outcome(stdout, &o);
   out("}\n");
 }
 
@@ -1170,8 +1376,12 @@ static int handle_host_question(const char *line) {
 static void handle_line(char *line) {
   char copy[MAX_LINE + 2];
   snprintf(copy, sizeof copy, "%s", line);
-  int is_sysb = strncmp(line, "sysb ", 5) == 0 || strncmp(line, "sysq ", 5) == 0;
-  if (!is_sysb && batch_n) run_batch(); /* answers stay in request order */
+  /* the probes the pool runs are queued; anything else first runs the queue, so answers stay
+   * in request order */
+  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap "};
+  int queued = 0;
+  for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++) queued |= strncmp(line, pooled[i], strlen(pooled[i])) == 0;
+  if (!queued && queue_n) run_pool();
   if (line[0] != '#' && handle_host_question(line)) return; /* flushed by sync, not per answer */
   char *tok[MAX_TOKENS];
   int ntok = 0;
@@ -1180,14 +1390,14 @@ static void handle_line(char *line) {
     tok[ntok++] = t;
   }
   if (ntok == 0 || tok[0][0] == '#') return;
-  if (strcmp(tok[0], "sys") == 0) do_sys(tok, ntok, copy, 0);
-  else if (strcmp(tok[0], "sysv") == 0) do_sys(tok, ntok, copy, 1);
-  else if (strcmp(tok[0], "sysb") == 0) return do_sysb(tok, ntok, copy, 0); /* answered by run_batch */
-  else if (strcmp(tok[0], "sysq") == 0) return do_sysb(tok, ntok, copy, 1);
+  if (strcmp(tok[0], "sys") == 0) return do_sys(tok, ntok, copy, P_FORK); /* answered by run_pool */
+  else if (strcmp(tok[0], "sysv") == 0) return do_sys(tok, ntok, copy, P_SHARED);
+  else if (strcmp(tok[0], "sysb") == 0) return do_sys(tok, ntok, copy, P_BATCH);
+  else if (strcmp(tok[0], "sysq") == 0) return do_sys(tok, ntok, copy, P_QUERY);
+  else if (strcmp(tok[0], "cpuid") == 0) return do_cpuid(tok, ntok, copy);
+  else if (strcmp(tok[0], "mmap") == 0) return do_mmap(tok, ntok, copy);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
-  else if (strcmp(tok[0], "cpuid") == 0) do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
-  else if (strcmp(tok[0], "mmap") == 0) do_mmap(tok, ntok, copy);
   else if (strcmp(tok[0], "timing") == 0) do_timing(tok, ntok, copy);
   else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
   else out_error(copy, "unknown request");
@@ -1201,6 +1411,7 @@ static void handle_line(char *line) {
  * last resort, when /proc is not there. */
 static void close_inherited(void) {
   if (syscall(NR_CLOSE_RANGE, 3u, ~0u, 0u) == 0) return;
+  close_range_missing = 1; /* the children go straight to their close() loop (gVisor 20221219) */
   DIR *d = opendir("/proc/self/fd");
   if (d) {
     enum { MAX_LISTED = 4096 };
@@ -1317,7 +1528,7 @@ int main(int argc, char **argv) {
     if (too_long) out_error(line, "line too long");
     else handle_line(line);
   }
-  if (batch_n) run_batch();
+  if (queue_n) run_pool();
   fflush(stdout);
   return 0;
 }

@@ -69,6 +69,32 @@ describe('sbx-helper', () => {
     expect(changed.status).toBe(0);
   });
 
+  it('runs several children at once and still answers in request order: fresh, batched, hanging, dying, malformed lines mixed', () => {
+    const lines = ['timeout_ms 300', 'cpuid 0'];
+    for (let i = 0; i < 6; i++) {
+      lines.push(`sysb b${i}a 0 -1 0 0 0 0 0`, `sysv v${i} 1023 0 0 0 0 0 0`, `sysb b${i}g 39 0 0 0 0 0 0`, `sys f${i} 5 -1 0 0 0 0 0`);
+      if (i === 2) lines.push('sysv hang 34 0 0 0 0 0 0', 'sysb hangb 34 0 0 0 0 0 0', 'sysb after 8 -1 0 0 0 0 0', 'sys bad! 1 0 0 0 0 0 0', 'mmap 0x60000');
+      if (i === 4) lines.push('sysv ill 335 0 0 0 0 0 0', 'sysq q 39 0 0 0 0 0 0');
+    }
+    const r = run([...lines, ''].join('\n'));
+    expect(r.status).toBe(0);
+    expect(r.garbage).toEqual([]);
+    const want = lines.slice(1).map((l) => (l.includes('bad!') ? 'error' : l.startsWith('cpuid') ? 'cpuid' : l.startsWith('mmap') ? 'mmap' : l.split(' ')[1]));
+    expect(r.lines.slice(1).map((l) => (l.req === 'sys' ? l.id : l.req))).toEqual(want);
+    const by = Object.fromEntries(r.lines.filter((l) => l.req === 'sys').map((l) => [l.id, l]));
+    for (let i = 0; i < 6; i++) {
+      expect(by[`b${i}a`]).toMatchObject({ ret: -1, errno: 9 });
+      expect(by[`v${i}`]).toMatchObject({ ret: -1, errno: 38 });
+      expect(by[`b${i}g`]).toMatchObject({ errno: 0 });
+      expect(by[`f${i}`]).toMatchObject({ ret: -1, errno: 9 });
+    }
+    expect(by.hang).toMatchObject({ timeout: true });
+    expect(by.hangb).toMatchObject({ timeout: true });
+    expect(by.after).toMatchObject({ ret: -1, errno: 9 });
+    expect(by.ill).toMatchObject({ signal: 4 });
+    expect(by.q).toMatchObject({ errno: 0 });
+  });
+
   it('starts a sysv child with clone(CLONE_VM) and a sys child with a fork (strace)', () => {
     const strace = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
     expect(strace, 'strace (scripts/setup-runtimes.sh installs it)').not.toBe('');
