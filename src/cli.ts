@@ -121,12 +121,23 @@ function usage(message: string): number {
   return EXIT.usage;
 }
 
+let settled = false;
+// a promise that can never settle (a wait nobody will end) would let Node exit 0 with no
+// report: that is an internal error, said as one
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('sbx-detect: internal error: the run ended before its report (a wait that nothing ends)\n');
+  process.exitCode = EXIT.internal;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     // exitCode, not exit(): a large report written to a pipe must drain first
     process.exitCode = code;
   },
   (err) => {
+    settled = true;
     process.stderr.write(`sbx-detect: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = EXIT.internal;
   },

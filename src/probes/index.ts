@@ -1,5 +1,6 @@
 // Gathers every fact, in one place, in a fixed order. File facts are synchronous and cheap;
-// the native helper (CPUID, syslog, mmap probes, the syscall scan) runs once, asynchronously.
+// the native helper (CPUID, syslog, mmap probes, the syscall scan) runs once, asynchronously,
+// started before the file probes so the two overlap.
 import type { Host } from '../readers/host.js';
 import { probeCgroups, type CgroupFacts } from './cgroups.js';
 import { probeKernel, type KernelFacts } from './kernel.js';
@@ -9,7 +10,7 @@ import { probeMaps, type MapsFacts } from './maps.js';
 import { probeMarkers, type MarkerFacts } from './markers.js';
 import { probeMounts, type MountFacts } from './mounts.js';
 import { probeNamespaces, type NamespaceFacts } from './namespaces.js';
-import { nativePlan, probeNative, type NativeFacts, type NativeOptions } from './native.js';
+import { nativePlan, startNative, type NativeFacts, type NativeOptions } from './native.js';
 import { probePlatform, type PlatformFacts } from './platform.js';
 import { probeProcess, type ProcessFacts } from './process.js';
 import { probeSysctls } from './sysctls.js';
@@ -61,6 +62,12 @@ export function prefetchPass(opts: NativeOptions): (host: Host) => string[] | nu
 }
 
 export async function gatherFacts(host: Host, opts: NativeOptions): Promise<Facts> {
+  // the helper starts on the probes that need no file fact and runs beside the (synchronous)
+  // file probes; the syscall plan, which needs them, follows on its stdin
+  const native = startNative(host, opts);
+  // one turn of the event loop: the live host's spawn (reached through promise callbacks
+  // alone) happens before the file probes take the thread
+  await new Promise((resolve) => setImmediate(resolve));
   const files = gatherFileFacts(host);
-  return { ...files, native: await probeNative(host, files, opts) };
+  return { ...files, native: await native.finish(files) };
 }

@@ -4,6 +4,7 @@
 import type { HelperAnswer, Host } from '../readers/host.js';
 import { brief, type Fact, known, unknown } from './fact.js';
 import type { FileFacts } from './index.js';
+import type { SyscallPlan } from './syscalls/plan.js';
 import { buildSyscallScan, type SyscallFacts, interpretSyscallScan, skippedSyscallScan } from './syscalls/scan.js';
 import { archFromMachine } from './syscalls/table.js';
 
@@ -113,21 +114,33 @@ export function parseTiming(lines: Record<string, unknown>[]): Fact<number> {
   return ns === null ? unknown('timing answer has no median', 'helper timing') : known(ns, 'helper timing getpid()');
 }
 
-export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) {
-  const plan: string[] = ['timeout_ms 250'];
-  if (arch === 'x86_64') plan.push('cpuid 0', 'cpuid 1', 'cpuid 0x40000000');
-  plan.push(`syslog ${SYSLOG_BYTES}`);
-  for (const a of MMAP_PROBE_ADDRESSES) plan.push(`mmap ${a}`);
+/** The helper's first lines: the probes that need no file fact (CPUID, syslog, mmap, timing),
+ *  so the helper can start on them while the file probes run (startNative). */
+export function nativeHead(arch: string): string[] {
+  const head: string[] = ['timeout_ms 250'];
+  if (arch === 'x86_64') head.push('cpuid 0', 'cpuid 1', 'cpuid 0x40000000');
+  head.push(`syslog ${SYSLOG_BYTES}`);
+  for (const a of MMAP_PROBE_ADDRESSES) head.push(`mmap ${a}`);
   const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
-  if (getpid !== undefined) plan.push(`timing ${getpid} 512`);
-  const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
-  if (scan) plan.push(...scan.lines);
-  return { plan, scan };
+  if (getpid !== undefined) head.push(`timing ${getpid} 512`);
+  return head;
 }
 
-export async function probeNative(host: Host, files: FileFacts, opts: NativeOptions): Promise<NativeFacts> {
+/** The whole plan: the head, then the syscall scan built from the file facts. */
+export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) {
+  const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
+  return { plan: [...nativeHead(arch), ...(scan?.lines ?? [])], scan };
+}
+
+export interface NativeRun {
+  /** gives the helper the syscall plan built from the file facts; the native facts */
+  finish(files: FileFacts): Promise<NativeFacts>;
+}
+
+/** Starts the helper on nativeHead before the file facts exist. finish() must be called: the
+ *  helper waits for the rest of its plan until then. */
+export function startNative(host: Host, opts: NativeOptions): NativeRun {
   const arch = host.uname().machine;
-  const { plan, scan } = nativePlan(arch, files, opts);
   const off = (why: string): NativeFacts => ({
     helper: unknown(why, 'sbx-helper'),
     cpuid: unknown(why, 'helper cpuid'),
@@ -136,25 +149,47 @@ export async function probeNative(host: Host, files: FileFacts, opts: NativeOpti
     syscallNs: unknown(why, 'helper timing'),
     syscalls: skippedSyscallScan(opts.syscalls ? why : 'skipped (--no-syscalls)'),
   });
-  if (!opts.helper) return off('the native helper was not run (--no-helper)');
-  const answer = await host.runHelper(plan, {
+  if (!opts.helper) return { finish: async () => off('the native helper was not run (--no-helper)') };
+  const head = nativeHead(arch);
+  let total = head.length;
+  let giveRest!: (rest: string[]) => void;
+  const more = new Promise<string[]>((resolve) => { giveRest = resolve; });
+  const running = host.runHelper(head, {
     timeoutMs: opts.timeoutMs ?? 30000,
-    onProgress: opts.onProgress ? (n) => opts.onProgress!(n, plan.length) : undefined,
+    more,
+    onProgress: opts.onProgress ? (n) => opts.onProgress!(n, total) : undefined,
   });
-  if (!answer.ok) return off(`the native helper could not run: ${answer.error.message}`);
-  const a = answer.value;
-  const lines = a.lines;
-  const helperNote = a.timedOut ? 'the helper timed out; later answers are missing'
-    : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
   return {
-    helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbageCount ?? a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
-    cpuid: withNote(guarded(() => parseCpuid(lines), 'helper cpuid'), helperNote),
-    syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
-    mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),
-    syscallNs: withNote(guarded(() => parseTiming(lines), 'helper timing'), helperNote),
-    syscalls: scan ? interpretSyscallScan(scan, answer)
-      : skippedSyscallScan(opts.syscalls ? `no syscall table for architecture ${arch}` : 'skipped (--no-syscalls)'),
+    async finish(files) {
+      let scan: SyscallPlan | null = null;
+      try {
+        scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
+      } finally {
+        total += scan?.lines.length ?? 0;
+        giveRest(scan?.lines ?? []); // even when building the plan threw: the helper must not wait on
+      }
+      const answer = await running;
+      if (!answer.ok) return off(`the native helper could not run: ${answer.error.message}`);
+      const a = answer.value;
+      const lines = a.lines;
+      const helperNote = a.timedOut ? 'the helper timed out; later answers are missing'
+        : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
+      return {
+        helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbageCount ?? a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
+        cpuid: withNote(guarded(() => parseCpuid(lines), 'helper cpuid'), helperNote),
+        syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
+        mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),
+        syscallNs: withNote(guarded(() => parseTiming(lines), 'helper timing'), helperNote),
+        syscalls: scan ? interpretSyscallScan(scan, answer)
+          : skippedSyscallScan(opts.syscalls ? `no syscall table for architecture ${arch}` : 'skipped (--no-syscalls)'),
+      };
+    },
   };
+}
+
+/** The native facts when the file facts are already there (kubectl's per-container path). */
+export function probeNative(host: Host, files: FileFacts, opts: NativeOptions): Promise<NativeFacts> {
+  return startNative(host, opts).finish(files);
 }
 
 /** A parser bug on hostile helper output costs one fact, never the report. */

@@ -100,6 +100,9 @@ export function runHelperProcess(plan: string[], opts: HelperRunOptions & { help
       setTimeout(finish, 100).unref();
     });
     child.on('close', finish);
-    child.stdin.end(plan.join('\n') + '\n');
+    if (!opts.more) return void child.stdin.end(plan.join('\n') + '\n');
+    // the helper works on the first lines while the caller builds the rest (probes/native.ts)
+    child.stdin.write(plan.join('\n') + '\n');
+    void opts.more.then((rest) => child.stdin.end(rest.length ? rest.join('\n') + '\n' : undefined));
   });
 }

@@ -49,6 +49,9 @@ export interface HelperAnswer {
 
 export interface HelperRunOptions {
   timeoutMs: number;
+  /** the rest of the plan, not known yet when the helper starts: the live host starts the
+   *  helper on `plan` and writes these lines once they come; other hosts wait for them */
+  more?: Promise<HelperRequest[]>;
   /** called with the number of answer lines so far, as they arrive */
   onProgress?: (answered: number) => void;
 }

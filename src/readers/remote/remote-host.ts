@@ -110,7 +110,8 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
       const r = ask({ kind: 'uname' });
       return r.ok ? (r.value as Uname) : { release: '', version: '', machine: '' };
     },
-    async runHelper(plan) {
+    async runHelper(first, opts) {
+      const plan = opts?.more ? [...first, ...(await opts.more)] : first; // answered whole, from the rounds
       if (native && sameLines(plan, native.plan)) return native.answer;
       return readError('NOT_COLLECTED', 'sbx-helper', `NOT_COLLECTED: the helper session in the target has ended${closedReason ? ` (${closedReason})` : ''}`);
     },

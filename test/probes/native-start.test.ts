@@ -1,0 +1,64 @@
+// The helper starts before the file probes (probes/index.ts gatherFacts): it gets the lines
+// that need no file fact first, and the syscall plan — built from the file facts — later on
+// the same run. Checked on a recorded capture (runc) with a host that notes the order of events.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gatherFacts } from '../../src/probes/index.js';
+import { nativeHead, nativePlan } from '../../src/probes/native.js';
+import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import type { Host } from '../../src/readers/host.js';
+import { readCapped } from '../../src/readers/live.js';
+
+function capture(name: string): Host {
+  const read = readCapped(join(__dirname, '../../fixtures/captures', `${name}.json`));
+  if (!read.ok) throw new Error(read.error.message);
+  const a = parseArchive(read.value);
+  if (typeof a === 'string') throw new Error(a);
+  return createReplayHost(a, name);
+}
+
+describe('the native helper starts beside the file probes', () => {
+  it('runHelper comes first with the head; the rest of the plan follows once the files are read, and the whole is the plan', async () => {
+    const inner = capture('runc');
+    const events: string[] = [];
+    let head: string[] = [];
+    let rest: string[] | null = null;
+    const host: Host = {
+      ...inner,
+      readFile: (p, e) => (events.push('file'), inner.readFile(p, e)),
+      async runHelper(plan, opts) {
+        events.push('helper');
+        head = plan;
+        rest = opts.more ? await opts.more : [];
+        events.push('rest');
+        return inner.runHelper([...plan, ...rest], opts);
+      },
+    };
+    const facts = await gatherFacts(host, { helper: true, syscalls: true });
+    expect(events[0]).toBe('helper');
+    expect(events.indexOf('rest')).toBeGreaterThan(events.lastIndexOf('file'));
+    const machine = inner.uname().machine;
+    expect(head).toEqual(nativeHead(machine));
+    const { plan } = nativePlan(machine, facts, { helper: true, syscalls: true });
+    expect([...head, ...(rest ?? [])]).toEqual(plan);
+    expect(rest!.length).toBeGreaterThan(300);
+    expect(facts.native.syscalls.known).toBe(true);
+  });
+
+  it('a host that waits for the rest before it answers anything still gets it (no wait that nothing ends)', async () => {
+    const inner = capture('runc');
+    const host: Host = {
+      ...inner,
+      async runHelper(plan, opts) {
+        const rest = opts.more ? await opts.more : [];
+        return inner.runHelper([...plan, ...rest], opts);
+      },
+    };
+    // gatherFacts must hand over the rest without waiting for anything from the helper first
+    const facts = await Promise.race([
+      gatherFacts(host, { helper: true, syscalls: true }),
+      new Promise<null>((r) => setTimeout(() => r(null), 5000)),
+    ]);
+    expect(facts, 'gatherFacts hung on a host that does not say it started').not.toBeNull();
+  });
+});
