@@ -233,15 +233,40 @@ static void frag_send(int fd, struct frag *f) {
 
 /* ---------- children ---------- */
 
-/* What a probe child knows of itself: its result pipe (for the SIGSYS handler) and its pid (to
- * notice a call that made another process). A forked child keeps it in forked_self, its own
- * copy; a child that shares the helper's memory keeps it in its slot (see self_of_stack), since
- * several run at once. */
+/* A pool child (run_pool) writes each answer into its slot of this board, shared memory the
+ * helper mapped before any child (MAP_SHARED: a forked child writes here too), and then counts
+ * it: no write() and no read() per answer, ~20 us each under gVisor. An answer is complete once
+ * counted; a child killed while copying one leaves it uncounted, and the probe gets the child's
+ * death as its answer. `ready` is the child's READY_MARK. */
+#define ANSWER_SIZE 512 /* a struct frag */
+#define BATCH_RUN 128   /* the most answers one child gives */
+struct board_slot {
+  volatile int ready;
+  int answered; /* answers[0..answered) are complete; stored with release, read with acquire */
+  char answers[BATCH_RUN][ANSWER_SIZE];
+};
+
+/* What a probe child knows of itself: where its answers go (a board slot, or a pipe for the
+ * children run_child runs alone) and its pid (to notice a call that made another process). A
+ * forked child keeps it in forked_self, its own copy; a child that shares the helper's memory
+ * keeps it in its slot (see self_of_stack), since several run at once. */
 struct child_self {
-  int fd;
+  int fd; /* -1 for a pool child */
+  struct board_slot *board;
   long pid;
 };
-static struct child_self forked_self = {-1, 0};
+static struct child_self forked_self = {-1, NULL, 0};
+
+/* One complete answer from a child: into its board slot, or down its pipe. */
+static void answer(struct child_self *self, struct frag *f) {
+  struct board_slot *b = self->board;
+  if (!b) return frag_send(self->fd, f);
+  int n = b->answered;
+  if (n >= BATCH_RUN) return;
+  memcpy(b->answers[n], f->buf, f->len);
+  b->answers[n][f->len] = 0;
+  __atomic_store_n(&b->answered, n + 1, __ATOMIC_RELEASE);
+}
 /* set in a batch child (see child_batch): a trap answers the current probe and the loop goes on */
 static sigjmp_buf batch_env;
 static volatile sig_atomic_t batch_active = 0;
@@ -268,19 +293,24 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   frag_str(&f, ",\"si_arch\":");
   frag_i64(&f, (int64_t)(uint32_t)info->si_arch);
 #endif
-  frag_send(self_of_stack(&f)->fd, &f);
+  answer(self_of_stack(&f), &f);
   /* in a batch child the answer is written: go on with the next probe (no state changed:
    * a trapped call never ran) */
   if (batch_active) siglongjmp(batch_env, 1);
   _exit(0);
 }
 
-/* Leaves only keep_fd open. close_range first; when a filter refuses it, a close() loop
- * up to the highest descriptor the helper can hold (it closed everything above 2 at start,
- * so that bound is small and known). */
+/* Leaves only keep_fd open (none when it is -1). close_range first; when a filter refuses it,
+ * a close() loop up to the highest descriptor the helper can hold (it closed everything above
+ * 2 at start, so that bound is small and known). */
 static int close_range_missing = 0; /* the helper's own first close_range failed (close_inherited) */
 static void close_all_but(int keep_fd, int highest_fd) {
   int ok = !close_range_missing;
+  if (keep_fd < 0) {
+    if (ok && raw_syscall(NR_CLOSE_RANGE, 0, (long)~0u, 0, 0, 0, 0) == 0) return;
+    for (int fd = 0; fd <= highest_fd; fd++) raw_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+    return;
+  }
   if (keep_fd > 0 && ok && raw_syscall(NR_CLOSE_RANGE, 0, keep_fd - 1, 0, 0, 0, 0) != 0) ok = 0;
   if (ok && raw_syscall(NR_CLOSE_RANGE, keep_fd + 1, (long)~0u, 0, 0, 0, 0) != 0) ok = 0;
   if (!ok)
@@ -297,9 +327,8 @@ struct raw_sigaction {
 };
 
 /* Everything a child does before running its request, all raw (see raw_syscall). */
-static void child_prepare(int result_fd, int highest_fd, struct child_self *self) {
-  self->fd = result_fd;
-  close_all_but(result_fd, highest_fd);
+static void child_prepare(struct child_self *self, int highest_fd) {
+  close_all_but(self->fd, highest_fd);
   /* a SIGSYS or SIGILL must not leave core files around (as libc's setrlimit: prlimit64,
    * then setrlimit where it is missing) */
   struct rlimit no_core = {0, 0};
@@ -317,12 +346,16 @@ static void child_prepare(int result_fd, int highest_fd, struct child_self *self
   uint64_t none = 0;
   raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
   self->pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  if (self->board) {
+    self->board->ready = 1;
+    return;
+  }
   char mark = READY_MARK;
-  if (raw_syscall(SYS_write, result_fd, (long)&mark, 1, 0, 0, 0) != 1) _exit(4);
+  if (raw_syscall(SYS_write, self->fd, (long)&mark, 1, 0, 0, 0) != 1) _exit(4);
 }
 
-/* What a child runs after child_prepare: arg is the request, self its own pid and pipe. */
-typedef void (*child_fn)(int result_fd, void *arg, struct child_self *self);
+/* What a child runs after child_prepare: arg is the request, self where its answers go. */
+typedef void (*child_fn)(void *arg, struct child_self *self);
 
 struct child_outcome {
   int fork_errno; /* fork or pipe failed: nothing ran */
@@ -412,7 +445,7 @@ struct shared_stack {
   struct clone_start {
     child_fn fn;
     void *arg;
-    int fd, highest;
+    int highest;
   } start; /* read by the child before anything else changes it */
 };
 static struct shared_stack stacks[POOL_SLOTS];
@@ -428,14 +461,14 @@ static struct child_self *self_of_stack(const void *sp) {
 
 static int clone_entry(void *p) {
   struct shared_stack *s = p;
-  child_prepare(s->start.fd, s->start.highest, &s->self);
-  s->start.fn(s->start.fd, s->start.arg, &s->self);
+  child_prepare(&s->self, s->start.highest);
+  s->start.fn(s->start.arg, &s->self);
   _exit(0);
 }
 
-/* Starts a child on slot `slot` (its stack, when it shares memory). Returns its pid, or -1
- * with errno. */
-static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_memory, int slot) {
+/* Starts a child on slot `slot` (its stack, when it shares memory) whose answers go where
+ * `to` says (a pipe or a board slot). Returns its pid, or -1 with errno. */
+static pid_t start_child(child_fn fn, void *arg, struct child_self to, int highest, int share_memory, int slot) {
 #ifdef RAW_SYSCALLS
   if (share_memory && !clone_vm_refused && !stacks[slot].lost) {
     if (!stack_area) {
@@ -446,7 +479,8 @@ static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_
       stack_area = m;
     }
     struct shared_stack *s = &stacks[slot];
-    s->start = (struct clone_start){fn, arg, fd, highest};
+    s->start = (struct clone_start){fn, arg, highest};
+    s->self = to;
     char *top = stack_area + (size_t)slot * (GUARD_SIZE + CHILD_STACK_SIZE) + GUARD_SIZE + CHILD_STACK_SIZE;
     pid_t pid = clone(clone_entry, top, CLONE_VM | SIGCHLD, s);
     if (pid >= 0) return pid;
@@ -462,8 +496,9 @@ static pid_t start_child(child_fn fn, void *arg, int fd, int highest, int share_
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
-    child_prepare(fd, highest, &forked_self);
-    fn(fd, arg, &forked_self);
+    forked_self = to;
+    child_prepare(&forked_self, highest);
+    fn(arg, &forked_self);
     _exit(0);
   }
   return pid;
@@ -481,7 +516,7 @@ static struct child_outcome run_child(child_fn fn, void *arg) {
     return o;
   }
   int highest = p[0] > p[1] ? p[0] : p[1];
-  pid_t pid = start_child(fn, arg, p[1], highest, 0, 0);
+  pid_t pid = start_child(fn, arg, (struct child_self){p[1], NULL, 0}, highest, 0, 0);
   if (pid < 0) {
     o.fork_errno = errno;
     close(p[0]);
@@ -585,9 +620,9 @@ struct sys_request {
   char id[65];
 };
 
-/* Runs one probe and writes its answer line; returns 1 when the call succeeded (and so may
- * have changed the calling process). `me` is the calling child's pid. */
-static int sys_probe(int fd, struct sys_request *r, long me) {
+/* Runs one probe and gives its answer; returns 1 when the call succeeded (and so may have
+ * changed the calling process). */
+static int sys_probe(struct child_self *self, struct sys_request *r) {
   struct frag f = {.len = 0};
   long pid = 0;
   for (int i = 0; i < 6; i++)
@@ -597,7 +632,7 @@ static int sys_probe(int fd, struct sys_request *r, long me) {
         /* never let a failed getpid turn "pid" into -1 (every process) */
         frag_str(&f, "\"pid_errno\":");
         frag_i64(&f, RAW_FAILED(pid) ? -pid : 0);
-        frag_send(fd, &f);
+        answer(self, &f);
         return 0;
       }
       break;
@@ -610,16 +645,16 @@ static int sys_probe(int fd, struct sys_request *r, long me) {
   if (e) ret = -1;
   /* a sandbox that let a clone-like call through made a second process here, where the call
    * returned 0: only the original child answers (the other would garble the pipe) */
-  if (ret == 0 && raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != me) _exit(0);
+  if (ret == 0 && raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != self->pid) _exit(0);
   frag_str(&f, "\"ret\":");
   frag_i64(&f, ret);
   frag_str(&f, ",\"errno\":");
   frag_i64(&f, e);
-  frag_send(fd, &f);
+  answer(self, &f);
   return ret >= 0;
 }
 
-static void child_sys(int fd, void *arg, struct child_self *self) { sys_probe(fd, arg, self->pid); }
+static void child_sys(void *arg, struct child_self *self) { sys_probe(self, arg); }
 
 /* "sys ID NR A0..A5" (and sysv, sysb, sysq) into r; NULL, or what is wrong with it */
 static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
@@ -667,7 +702,6 @@ struct probe {
 };
 
 #define MAX_QUEUE 1024
-#define BATCH_RUN 64
 static struct probe queue[MAX_QUEUE];
 static int queue_n = 0; /* declared with out_error */
 
@@ -683,14 +717,14 @@ static int works_n = 0;
 static volatile int batch_next = 0, batch_end = 0;
 
 /* A batch child: the probes [batch_next, batch_end) of the queue, in order. */
-static void child_batch(int fd, void *arg, struct child_self *self) {
+static void child_batch(void *arg, struct child_self *self) {
   (void)arg;
   batch_active = 1;
   /* after a trap the handler comes back here, the trapped probe answered */
   sigsetjmp(batch_env, 1);
   while (batch_next < batch_end) {
     int k = batch_next++; /* advanced first: a trap resumes at the next probe */
-    if (sys_probe(fd, &queue[k].arg.sys, self->pid) && queue[k].kind != P_QUERY) _exit(0);
+    if (sys_probe(self, &queue[k].arg.sys) && queue[k].kind != P_QUERY) _exit(0);
   }
   _exit(0);
 }
@@ -698,13 +732,12 @@ static void child_batch(int fd, void *arg, struct child_self *self) {
 struct slot {
   struct work *w; /* NULL: free */
   pid_t pid;
-  int fd;
-  int ready, first_byte_seen, succeeded, timed_out;
+  int taken; /* answers taken from the board so far */
+  int succeeded, timed_out;
   long long deadline;
-  char line[1024]; /* an answer is a struct frag: under 512 bytes */
-  size_t len;
 };
 static struct slot slots[POOL_SLOTS];
+static struct board_slot *board; /* POOL_SLOTS of them */
 
 static void set_answer(int k, const char *tail) {
   size_t n = strlen(queue[k].head) + strlen(tail) + 3;
@@ -724,98 +757,74 @@ static void set_outcome(int k, struct child_outcome *o) {
   free(buf);
 }
 
-static int pool_highest_fd(int a, int b) {
-  int h = a > b ? a : b;
-  for (int i = 0; i < POOL_SLOTS; i++)
-    if (slots[i].w && slots[i].fd > h) h = slots[i].fd;
-  return h;
-}
-
 /* Starts work w on slot i: 1 started, 0 not now (out of processes while others run: retried
  * when one ends), -1 failed for good (its probe answered with the errno). */
 static int start_work(int i, struct work *w) {
-  struct slot *s = &slots[i];
   struct probe *p = &queue[w->next];
   struct child_outcome o;
   memset(&o, 0, sizeof o);
-  int fds[2];
-  if (pipe(fds) != 0) {
-    o.fork_errno = errno, o.pipe_failed = 1;
+  if (!board) {
+    void *m = mmap(NULL, POOL_SLOTS * sizeof *board, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) board = m;
+  }
+  if (!board) {
+    o.fork_errno = errno, o.pipe_failed = 1; /* nowhere for the answers to go */
   } else {
+    board[i].ready = 0;
+    __atomic_store_n(&board[i].answered, 0, __ATOMIC_RELEASE);
     int batch = p->kind == P_BATCH || p->kind == P_QUERY;
     if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
-    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, fds[1], pool_highest_fd(fds[0], fds[1]), p->kind == P_SHARED, i);
+    /* no descriptor of the helper's is the child's to keep: it closes all, up to the highest
+     * the helper holds (stdio: the helper closed everything above 2 at start) */
+    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, (struct child_self){-1, &board[i], 0}, 2, p->kind == P_SHARED, i);
     if (pid >= 0) {
-      close(fds[1]);
-      memset(s, 0, sizeof *s);
-      s->w = w, s->pid = pid, s->fd = fds[0];
-      s->deadline = now_ms() + timeout_ms;
+      slots[i] = (struct slot){.w = w, .pid = pid, .deadline = now_ms() + timeout_ms};
       w->running = 1;
       return 1;
     }
     o.fork_errno = errno;
-    close(fds[0]);
-    close(fds[1]);
   }
   int busy = 0;
   for (int j = 0; j < POOL_SLOTS; j++) busy |= slots[j].w != NULL;
-  if (busy && (o.fork_errno == EAGAIN || o.fork_errno == ENOMEM || o.fork_errno == EMFILE || o.fork_errno == ENFILE)) return 0;
+  if (busy && (o.fork_errno == EAGAIN || o.fork_errno == ENOMEM)) return 0;
   set_outcome(w->next++, &o);
   return -1;
 }
 
-/* One answer line from slot s's child. */
-static void take_line(struct slot *s) {
-  s->line[s->len] = 0;
-  s->len = 0;
+/* Takes the answers slot i's child has counted since the last look. */
+static void take_answers(int i) {
+  struct slot *s = &slots[i];
   struct work *w = s->w;
-  if (!s->ready || w->next >= w->end) return; /* not an answer: the setup never finished (said at the end) */
-  int k = w->next++;
-  char tail[1100];
-  snprintf(tail, sizeof tail, ",%s", s->line);
-  set_answer(k, tail);
-  /* a call that succeeded ends a batch child (child_batch): the next probe is not its to answer */
-  const char *ret = strstr(s->line, "\"ret\":");
-  if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
-  s->deadline = now_ms() + timeout_ms;
-}
-
-static void take_bytes(struct slot *s, const char *b, ssize_t n) {
-  for (ssize_t i = 0; i < n; i++) {
-    if (!s->first_byte_seen) {
-      s->first_byte_seen = 1;
-      if (b[i] == READY_MARK) {
-        s->ready = 1;
-        continue;
-      }
-    }
-    if (b[i] == '\n') take_line(s);
-    else if (s->len < sizeof s->line - 1) s->line[s->len++] = b[i];
+  int n = __atomic_load_n(&board[i].answered, __ATOMIC_ACQUIRE);
+  while (s->taken < n && w->next < w->end) {
+    const char *line = board[i].answers[s->taken++];
+    int k = w->next++;
+    char tail[ANSWER_SIZE + 2];
+    snprintf(tail, sizeof tail, ",%s", line);
+    set_answer(k, tail);
+    /* a call that succeeded ends a batch child (child_batch): the next probe is not its to answer */
+    const char *ret = strstr(line, "\"ret\":");
+    if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
+    s->deadline = now_ms() + timeout_ms;
   }
 }
 
-/* Slot i's child closed its pipe or overran: reap it; the probe it was on, if any, gets how it
- * ended; the rest of a batch run goes back to be picked up by a fresh child. */
-static void end_slot(int i) {
+/* Slot i's child ended (status given) or overran (timed_out): reap it; the probe it was on, if
+ * any, gets how it ended; the rest of a batch run goes back to be picked up by a fresh child. */
+static void end_slot(int i, int status_known, int status) {
   struct slot *s = &slots[i];
   struct work *w = s->w;
-  close(s->fd);
+  take_answers(i);
   struct child_outcome o;
   memset(&o, 0, sizeof o);
-  o.timed_out = s->timed_out;
-  int complete = w->next >= w->end || s->succeeded;
-  reap_child(s->pid, &o, complete ? now_ms() + timeout_ms : s->deadline, complete);
+  o.timed_out = s->timed_out, o.status_known = status_known, o.status = status;
+  if (!status_known) reap_child(s->pid, &o, now_ms(), 0);
   if (o.unreaped) stacks[i].lost = 1;
   if (w->next < w->end && !s->succeeded) {
     /* the child ended (or was ended) before answering its current probe: that is its answer */
-    o.ready = s->ready;
-    if (s->len > 0) {
-      o.output = malloc(s->len + 1);
-      if (o.output) memcpy(o.output, s->line, s->len), o.output[s->len] = 0, o.output_len = s->len;
-    }
+    o.ready = board[i].ready;
     set_outcome(w->next++, &o);
   }
-  free(o.output);
   w->running = 0;
   s->w = NULL;
 }
@@ -836,6 +845,10 @@ static void print_answered(int force) {
   if (force || now - flushed_at >= 10) fflush(stdout), flushed_at = now;
 }
 
+/* Runs the queue. The helper sleeps until a child ends (SIGCHLD, blocked and waited for) or
+ * the soonest deadline; a deadline reached by a child that answered since is moved on (the
+ * per-probe timeout runs from the previous answer the helper saw, so a hang ends between one
+ * and two timeouts after it began). */
 static void run_pool(void) {
   /* the stretches: each fresh probe alone, each run of batched ones cut at BATCH_RUN */
   works_n = 0;
@@ -846,6 +859,9 @@ static void run_pool(void) {
     works[works_n++] = (struct work){k, end, 0};
     k = end;
   }
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
   for (;;) {
     /* fill the free slots, stretches in queue order (a batch run's rest comes first again) */
     int active = 0, stalled = 0;
@@ -861,43 +877,32 @@ static void run_pool(void) {
     }
     print_answered(0);
     if (!active) break;
-    struct pollfd pfd[POOL_SLOTS];
-    int at[POOL_SLOTS], n = 0;
-    long long soonest = -1;
+    /* reap whatever ended */
+    int reaped = 0, status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+      for (int i = 0; i < POOL_SLOTS; i++)
+        if (slots[i].w && slots[i].pid == pid) end_slot(i, 1, status), reaped = 1;
+    if (reaped) continue;
+    long long now = now_ms(), soonest = -1;
     for (int i = 0; i < POOL_SLOTS; i++) {
       if (!slots[i].w) continue;
-      pfd[n] = (struct pollfd){.fd = slots[i].fd, .events = POLLIN};
-      at[n++] = i;
-      if (soonest < 0 || slots[i].deadline < soonest) soonest = slots[i].deadline;
-    }
-    long long left = soonest - now_ms();
-    int r = poll(pfd, (nfds_t)n, left < 0 ? 0 : (int)left);
-    if (r < 0 && errno != EINTR) {
-      /* cannot wait: never spin; end every child as overrun */
-      for (int i = 0; i < POOL_SLOTS; i++)
-        if (slots[i].w) slots[i].timed_out = 1, end_slot(i);
-      break;
-    }
-    for (int j = 0; j < n; j++) {
-      struct slot *s = &slots[at[j]];
-      if (r > 0 && pfd[j].revents) {
-        char chunk[4096];
-        ssize_t got = read(s->fd, chunk, sizeof chunk);
-        if (got > 0) {
-          take_bytes(s, chunk, got);
-          if (!s->succeeded && s->w->next < s->w->end) continue;
-          /* answered all it had to (or ended itself by a success): it is exiting */
-        } else if (got < 0 && errno == EINTR) {
+      if (now >= slots[i].deadline) {
+        take_answers(i); /* moves the deadline on if it answered since */
+        if (now >= slots[i].deadline) {
+          slots[i].timed_out = 1;
+          end_slot(i, 0, 0);
           continue;
         }
-        end_slot(at[j]);
-      } else if (now_ms() >= s->deadline) {
-        s->timed_out = 1;
-        end_slot(at[j]);
       }
+      if (soonest < 0 || slots[i].deadline < soonest) soonest = slots[i].deadline;
     }
+    if (soonest < 0) continue;
+    long long left = soonest - now;
+    struct timespec ts = {left / 1000, (left % 1000) * 1000000};
+    sigtimedwait(&chld, NULL, &ts); /* a SIGCHLD pending since the last look ends it at once */
   }
-  /* everything answered (a pool that could not wait answers what is left as lost) */
+  /* everything answered */
   for (int k = printed; k < queue_n; k++)
     if (!queue[k].answer) set_answer(k, ",\"lost\":true");
   print_answered(1);
@@ -924,8 +929,7 @@ static void do_sys(char **tok, int ntok, const char *line, enum probe_kind kind)
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-static void child_cpuid(int fd, void *arg, struct child_self *self) {
-  (void)self;
+static void child_cpuid(void *arg, struct child_self *self) {
   struct frag f = {.len = 0};
   uint32_t leaf = *(uint32_t *)arg, a, b, c, d;
   __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0));
@@ -950,7 +954,7 @@ static void child_cpuid(int fd, void *arg, struct child_self *self) {
     }
     frag_str(&f, "\"");
   }
-  frag_send(fd, &f);
+  answer(self, &f);
 }
 #endif
 
@@ -975,15 +979,14 @@ static void do_cpuid(char **tok, int ntok, const char *line) {
  * the helper). Opened O_RDONLY; never KVM_CREATE_VM (on a PVM host creating a VM hangs), never
  * anything that changes state. The ioctl numbers are _IO(KVMIO=0xAE, 0x00) and _IO(0xAE, 0x03),
  * the same on x86_64 and aarch64 (asm-generic encoding). Request: `kvm [CAP …]` (≤ 12). */
-static void child_kvm(int fd, void *arg, struct child_self *self) {
-  (void)self;
+static void child_kvm(void *arg, struct child_self *self) {
   const uint64_t *caps = arg; /* caps[0] = count, then the KVM_CAP_* numbers */
   struct frag f = {.len = 0};
   int kvm = open("/dev/kvm", O_RDONLY | O_CLOEXEC);
   if (kvm < 0) {
     frag_str(&f, "\"open_errno\":");
     frag_i64(&f, errno);
-    frag_send(fd, &f);
+    answer(self, &f);
     return;
   }
   long v = syscall(SYS_ioctl, kvm, 0xAE00UL, 0UL);
@@ -1001,7 +1004,7 @@ static void child_kvm(int fd, void *arg, struct child_self *self) {
   }
   frag_str(&f, "}");
   close(kvm);
-  frag_send(fd, &f);
+  answer(self, &f);
 }
 
 static void do_kvm(char **tok, int ntok, const char *line) {
@@ -1018,8 +1021,7 @@ static void do_kvm(char **tok, int ntok, const char *line) {
 
 /* Reads the syslog buffer. Read-only actions only: SIZE_BUFFER (10) and READ_ALL (3);
  * never READ (2, destructive) or any CLEAR action. */
-static void child_syslog(int fd, void *arg, struct child_self *self) {
-  (void)self;
+static void child_syslog(void *arg, struct child_self *self) {
   size_t want = *(size_t *)arg;
   struct frag f = {.len = 0};
   long size = syscall(SYS_syslog, 10, 0, 0);
@@ -1028,7 +1030,7 @@ static void child_syslog(int fd, void *arg, struct child_self *self) {
   frag_str(&f, ",\"size_errno\":");
   frag_i64(&f, size < 0 ? errno : 0);
   if (want == 0) {
-    frag_send(fd, &f);
+    answer(self, &f);
     return;
   }
   char *buf = malloc(want);
@@ -1041,15 +1043,15 @@ static void child_syslog(int fd, void *arg, struct child_self *self) {
   if (n > 0) {
     /* the text goes through stdio into the pipe, escaped */
     frag_str(&f, ",\"text\":");
-    write_all(fd, f.buf, f.len);
-    FILE *pf = fdopen(fd, "w");
+    write_all(self->fd, f.buf, f.len); /* run alone (run_child): its answer goes down a pipe */
+    FILE *pf = fdopen(self->fd, "w");
     if (!pf) _exit(3);
     out_json_string(pf, (const unsigned char *)buf, (size_t)n);
     fputc('\n', pf);
     fflush(pf);
     return;
   }
-  frag_send(fd, &f);
+  answer(self, &f);
 }
 
 static void do_syslog(char **tok, int ntok, const char *line) {
@@ -1062,30 +1064,31 @@ static void do_syslog(char **tok, int ntok, const char *line) {
   out("}\n");
 }
 
-static void child_mmap(int fd, void *arg, struct child_self *self) {
-  (void)self;
+static void child_mmap(void *arg, struct child_self *self) {
   uint64_t addr = *(uint64_t *)arg;
   struct frag f = {.len = 0};
-  long page = sysconf(_SC_PAGESIZE);
-  void *p = mmap((void *)(uintptr_t)addr, (size_t)page, PROT_NONE, MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
+  long page = sysconf(_SC_PAGESIZE); /* from the auxiliary vector: no syscall */
+  long p = raw_syscall(SYS_mmap, (long)addr, page, PROT_NONE, MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (RAW_FAILED(p)) {
     frag_str(&f, "\"ok\":false,\"errno\":");
-    frag_i64(&f, errno);
+    frag_i64(&f, -p);
   } else {
     frag_str(&f, "\"ok\":true,\"errno\":0,\"got\":");
-    frag_hex(&f, (uint64_t)(uintptr_t)p);
+    frag_hex(&f, (uint64_t)p);
     /* kernels before 4.17 ignore MAP_FIXED_NOREPLACE and treat the address as a hint */
-    frag_str(&f, (uintptr_t)p == addr ? ",\"at_addr\":true" : ",\"at_addr\":false");
-    munmap(p, (size_t)page);
+    frag_str(&f, (uint64_t)p == addr ? ",\"at_addr\":true" : ",\"at_addr\":false");
+    raw_syscall(SYS_munmap, p, page, 0, 0, 0, 0);
   }
-  frag_send(fd, &f);
+  answer(self, &f);
 }
 
 static void do_mmap(char **tok, int ntok, const char *line) {
   uint64_t addr;
   if (ntok != 2 || !parse_u64(tok[1], &addr)) return out_error(line, "mmap needs: mmap ADDR");
-  /* a fork: the probe is about the address space of a fresh process */
-  struct probe *p = enqueue(P_FORK, child_mmap);
+  /* a child sharing the helper's memory: a fork would see the same layout (a copy of it); the
+   * page it maps is PROT_NONE at an address that was free, and unmapped at once (a child
+   * killed in between leaves one inaccessible page in the helper, nothing else) */
+  struct probe *p = enqueue(P_SHARED, child_mmap);
   p->arg.addr = addr;
   snprintf(p->head, sizeof p->head, "{\"req\":\"mmap\",\"addr\":\"0x%llx\"", (unsigned long long)addr);
   queue_n++;
@@ -1102,8 +1105,7 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 /* Calls are timed in batches so the clock's own cost does not swamp a 100 ns syscall. */
-static void child_timing(int fd, void *arg, struct child_self *self) {
-  (void)self;
+static void child_timing(void *arg, struct child_self *self) {
   struct timing_request *t = arg;
   struct frag f = {.len = 0};
   enum { BATCH = 32 };
@@ -1111,7 +1113,7 @@ static void child_timing(int fd, void *arg, struct child_self *self) {
   int64_t *per_call = malloc(sizeof(int64_t) * (size_t)batches);
   if (!per_call) {
     frag_str(&f, "\"error\":\"out of memory\"");
-    frag_send(fd, &f);
+    answer(self, &f);
     return;
   }
   errno = 0;
@@ -1135,7 +1137,7 @@ static void child_timing(int fd, void *arg, struct child_self *self) {
   frag_i64(&f, first);
   frag_str(&f, ",\"errno\":");
   frag_i64(&f, first_errno);
-  frag_send(fd, &f);
+  answer(self, &f);
 }
 
 static void do_timing(char **tok, int ntok, const char *line) {
