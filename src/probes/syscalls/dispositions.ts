@@ -435,7 +435,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
       gate: skipped.row.sideEffectCap,
     });
   }
-  results.sort((x, y) => x.nr - y.nr || x.name.localeCompare(y.name));
+  results.sort((x, y) => x.nr - y.nr || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   const counts = emptyCounts();
   for (const r of results) counts[r.disposition]++;
   const gvisor: GvisorReading | undefined = chosen
