@@ -12,7 +12,7 @@
 // --freeze N: also runs the peer N times without GODEBUG in each container, each cut at 20 s,
 // and counts the runs that did not finish.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE, PROJECT } from '../support/built.js';
@@ -39,10 +39,13 @@ const COMMANDS = {
     argv: ['/usr/local/bin/node', '-r', `${LIB}/bench-phases.cjs`, `${LIB}/bin/sbx-detect`, '--json'],
     env: [],
   },
+  // what --via leaves in the target: the helper alone, given the plan the tool gives it there
+  // (captured in each container first; the file questions --via adds are not in it)
+  helper: { label: 'sbx-helper < plan', argv: [`${LIB}/dist/sbx-helper`], env: [] },
 } as const;
 type Key = keyof typeof COMMANDS;
 
-interface Phases { preload: number; loadStart: number | null; loadEnd: number | null; firstFs: number | null; helper: [number, number | null][]; exit: number }
+interface Phases { preload: number; loadStart: number | null; loadEnd: number | null; firstFs: number | null; lastFs: number | null; helper: [number, number | null][]; exit: number }
 
 export async function main(argv: string[]): Promise<number> {
   const peer = arg(argv, 'peer', '');
@@ -81,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
   if (existsSync(`${BUNDLE}.cache`)) put(`${BUNDLE}.cache`, `${LIB}/dist/sbx-detect.cjs.cache`, 0o644);
   put(join(PROJECT, 'dist/sbx-helper'), `${LIB}/dist/sbx-helper`);
   put(join(PROJECT, 'test/matrix/bench-phases.cjs'), `${LIB}/bench-phases.cjs`, 0o644);
+  // run once per container to capture the plan the tool gives the helper there
+  const tee = join(work, 'tee-helper');
+  writeFileSync(tee, `#!/bin/sh\ntee /tmp/sbx-bench-plan | exec ${LIB}/dist/sbx-helper "$@"\n`);
+  put(tee, `${LIB}/tee-helper`);
 
   // runc sets the container's RLIMIT_NOFILE within dockerd's hard limit: raise ours (root) so the
   // private dockerd, started from here, inherits one high enough (util-linux prlimit)
@@ -94,11 +101,11 @@ export async function main(argv: string[]): Promise<number> {
     rmSync(work, { recursive: true, force: true });
     return 1;
   }
-  const exec = (c: string, env: readonly string[], cmd: readonly string[], timeoutSecs = 120): Timed => {
+  const exec = (c: string, env: readonly string[], cmd: readonly string[], timeoutSecs = 120, input = ''): Timed => {
     const full = [...engine.cli, 'exec', '-i', ...env.flatMap((e) => ['-e', e]), c, '/usr/local/bin/sbx-timer', '-t', String(timeoutSecs), '--', ...cmd];
     const t0 = process.hrtime.bigint();
     // stdin is a pipe closed at once (docker exec -i), never an inherited /dev/null
-    const r = spawnSync(full[0], full.slice(1), { input: '', encoding: 'utf8', maxBuffer: 64 << 20, timeout: (timeoutSecs + 60) * 1000 });
+    const r = spawnSync(full[0], full.slice(1), { input, encoding: 'utf8', maxBuffer: 64 << 20, timeout: (timeoutSecs + 60) * 1000 });
     const whole = Number(process.hrtime.bigint() - t0) / 1e9;
     const m = /SBX_TIMER wall_us=(\d+) user_us=\d+ sys_us=\d+ maxrss_kb=(\d+) status=(\S+)/.exec(r.stderr ?? '');
     if (!m) throw new Error(`${cmd.join(' ')} in ${c}: no timing (exit ${r.status}): ${(r.stderr ?? '').slice(-400)}`);
@@ -120,10 +127,13 @@ export async function main(argv: string[]): Promise<number> {
           console.error(`skipped: ${runtime} nofile ${nofile}: ${String(err).slice(0, 400)}`);
           continue;
         }
-        const row: Row = { runtime, nofile, s: { node: [], peer: [], sea: [], phases: [] }, phases: [], elapsed: [], helperMs: [], platform: '', peerHung: 0 };
+        const row: Row = { runtime, nofile, s: { node: [], peer: [], sea: [], phases: [], helper: [] }, phases: [], elapsed: [], helperMs: [], platform: '', peerHung: 0 };
+        exec(c, [`SBX_HELPER=${LIB}/tee-helper`], ['/usr/local/bin/sbx-detect', '--json']);
+        const plan = spawnSync(engine.cli[0], [...engine.cli.slice(1), 'exec', c, 'cat', '/tmp/sbx-bench-plan'], { encoding: 'utf8' }).stdout;
+        if (!plan.includes('\nsys')) throw new Error(`no plan captured in ${c}`);
         for (let i = 0; i < runs; i++) {
           for (const k of Object.keys(COMMANDS) as Key[]) {
-            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv, k === 'peer' ? 30 : 120);
+            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv, k === 'peer' ? 30 : 120, k === 'helper' ? plan : '');
             if (k === 'peer' && r.status === 'timeout') {
               row.peerHung++; // a freeze even with GODEBUG=asyncpreemptoff=1: counted, not timed
               continue;
@@ -155,7 +165,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         rows.push(row);
         const m = (k: Key) => s3(median(row.s[k].map((x) => x.inside)));
-        process.stderr.write(`done: ${runtime} nofile ${nofile}: inside node ${m('node')} amicontained ${m('peer')} sbx-detect ${m('sea')} (s)\n`);
+        process.stderr.write(`done: ${runtime} nofile ${nofile}: inside node ${m('node')} amicontained ${m('peer')} sbx-detect ${m('sea')} helper alone ${m('helper')} (s)\n`);
       }
     }
   } finally {
@@ -165,25 +175,28 @@ export async function main(argv: string[]): Promise<number> {
 
   const med = (r: Row, k: Key, f: 'whole' | 'inside') => median(r.s[k].map((x) => x[f]));
   console.log('Whole runs (`docker exec -i C …` timed from the host) and the in-container part (sbx-timer inside), medians in seconds:\n');
-  console.log('| runtime | RLIMIT_NOFILE | node -e 0 inside | amicontained inside | sbx-detect --json inside | ratio inside | amicontained whole | sbx-detect --json whole | ratio whole | peak RSS amicontained / sbx-detect (MiB) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| runtime | RLIMIT_NOFILE | node -e 0 inside | amicontained inside | sbx-detect --json inside | ratio inside | the helper alone inside (--via) | helper ÷ amicontained | amicontained whole | sbx-detect --json whole | ratio whole | peak RSS amicontained / sbx-detect / helper (MiB) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const rss = (k: Key) => (Math.max(...r.s[k].map((x) => x.maxrssKb)) / 1024).toFixed(1);
     console.log(`| ${r.runtime} | ${r.nofile} | ${s3(med(r, 'node', 'inside'))} | ${s3(med(r, 'peer', 'inside'))} | ${s3(med(r, 'sea', 'inside'))} | ` +
-      `${(med(r, 'sea', 'inside') / med(r, 'peer', 'inside')).toFixed(2)}× | ${s3(med(r, 'peer', 'whole'))} | ${s3(med(r, 'sea', 'whole'))} | ` +
-      `${(med(r, 'sea', 'whole') / med(r, 'peer', 'whole')).toFixed(2)}× | ${rss('peer')} / ${rss('sea')} |`);
+      `${(med(r, 'sea', 'inside') / med(r, 'peer', 'inside')).toFixed(2)}× | ${s3(med(r, 'helper', 'inside'))} | ${(med(r, 'helper', 'inside') / med(r, 'peer', 'inside')).toFixed(2)}× | ` +
+      `${s3(med(r, 'peer', 'whole'))} | ${s3(med(r, 'sea', 'whole'))} | ` +
+      `${(med(r, 'sea', 'whole') / med(r, 'peer', 'whole')).toFixed(2)}× | ${rss('peer')} / ${rss('sea')} / ${rss('helper')} |`);
   }
   console.log('\nWhere sbx-detect\'s time goes inside (bin/sbx-detect under Node with test/matrix/bench-phases.cjs preloaded; medians in ms; ' +
     '`elapsedMs` and the helper\'s own time are those of the single executable\'s report):\n');
-  console.log('| runtime | RLIMIT_NOFILE | node -e 0 | Node start-up | module load | arguments | file probes | helper (spawn to close) | classify, render | exit | whole, in-container | single executable: elapsedMs / helper |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| runtime | RLIMIT_NOFILE | node -e 0 | Node start-up | module load | arguments | file probes (beside the helper) | helper (spawn to close) | waiting on the helper after the files | classify, render | exit | whole, in-container | single executable: elapsedMs / helper |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const p = r.phases;
     const f = (g: (x: Phases) => number) => ms(median(p.map(g)));
     const helperStart = (x: Phases) => x.helper[0]?.[0] ?? x.exit;
-    const helperEnd = (x: Phases) => x.helper.at(-1)?.[1] ?? x.firstFs ?? x.exit;
+    const helperEnd = (x: Phases) => x.helper.at(-1)?.[1] ?? x.lastFs ?? x.exit;
+    const started = (x: Phases) => Math.min(x.firstFs ?? x.exit, helperStart(x));
     console.log(`| ${r.runtime} | ${r.nofile} | ${ms(med(r, 'node', 'inside') * 1000)} | ${f((x) => x.loadStart ?? x.preload)} | ${f((x) => (x.loadEnd ?? 0) - (x.loadStart ?? 0))} | ` +
-      `${f((x) => (x.firstFs ?? 0) - (x.loadEnd ?? 0))} | ${f((x) => helperStart(x) - (x.firstFs ?? 0))} | ${f((x) => x.helper.reduce((a, h) => a + ((h[1] ?? x.exit) - h[0]), 0))} | ` +
+      `${f((x) => started(x) - (x.loadEnd ?? 0))} | ${f((x) => (x.lastFs ?? 0) - (x.firstFs ?? 0))} | ${f((x) => x.helper.reduce((a, h) => a + ((h[1] ?? x.exit) - h[0]), 0))} | ` +
+      `${f((x) => Math.max(0, helperEnd(x) - Math.max(x.lastFs ?? 0, helperStart(x))))} | ` +
       `${f((x) => x.exit - helperEnd(x))} | ${ms(median(r.s.phases.map((x) => x.inside * 1000)) - median(p.map((x) => x.exit)))} | ${ms(med(r, 'phases', 'inside') * 1000)} | ` +
       `${ms(median(r.elapsed))} / ${ms(median(r.helperMs))} |`);
   }
