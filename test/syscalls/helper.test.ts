@@ -152,10 +152,12 @@ describe('sbx-helper', () => {
     expect(timing.median_ns as number).toBeGreaterThan(0);
   });
 
-  it('gives the probe child no descriptor but its pipe (fd 0 is closed, not /dev/null)', () => {
+  it('gives the probe child no descriptor at all (fd 0 is closed, not /dev/null), forked, sharing memory or batched', () => {
     const devnull = fs.statSync('/dev/null');
-    // fcntl(0..2, F_GETFD) in the child: EBADF means the descriptor is closed
-    const { lines } = run(['sys fd0 72 0 1 0 0 0 0', 'sys fd1 72 1 1 0 0 0 0', 'sys fd2 72 2 1 0 0 0 0', 'sys fd5 72 5 1 0 0 0 0', ''].join('\n'));
+    // fcntl(FD, F_GETFD) in the child: EBADF means the descriptor is closed
+    const fds = [0, 1, 2, 3, 4, 5, 6];
+    const { lines } = run([...['sys', 'sysv', 'sysb'].flatMap((v) => fds.map((fd) => `${v} fd${fd} 72 ${fd} 1 0 0 0 0`)), ''].join('\n'));
+    expect(lines.length).toBe(3 * fds.length);
     for (const l of lines) expect(l).toMatchObject({ ret: -1, errno: 9 });
     const after = fs.statSync('/dev/null');
     expect(after.mode).toBe(devnull.mode);
