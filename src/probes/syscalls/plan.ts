@@ -128,26 +128,27 @@ export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
  * signal handlers and mask, root and working directory, umask, limits, scheduling, session and
  * namespaces, so a call that changes any of those changes only the child. What it shares is
  * memory. So these calls keep a forked child with an address space of its own (`sys`): a success
- * would make a process, or act on the whole address space.
+ * would make a process, whose memory and stack would be the helper's with a clone-like flag.
  */
 export const OWN_ADDRESS_SPACE: Readonly<Record<string, string>> = {
   clone: 'a success makes a process',
   clone3: 'a success makes a process',
-  prctl: 'some options act on the whole address space (PR_SET_DUMPABLE, PR_SET_MM, PR_SET_THP_DISABLE)',
-  arch_prctl: 'some codes act on the address space (ARCH_MAP_VDSO_*)',
-  modify_ldt: 'the LDT belongs to the address space',
-  userfaultfd: 'a success binds a context to the address space',
-  pkey_alloc: 'a success allocates a key of the address space',
-  map_shadow_stack: 'a success maps a shadow stack',
 };
 
 /**
- * The fresh-child calls that take an address, a length or a pointer the kernel keeps, and why
- * their arguments in the table leave memory alone even in a sandbox that lets them succeed, so
- * they may run in a child that shares the helper's memory. A FRESH_CHILD call on the address
- * space that is in neither this list nor OWN_ADDRESS_SPACE keeps a fork (memoryOf).
+ * The fresh-child calls that act on memory — take an address, a length or a pointer the kernel
+ * keeps, or have options that act on the whole address space — and why their arguments in the
+ * table leave memory alone even in a sandbox that lets them succeed, so they may run in a child
+ * that shares the helper's memory. A FRESH_CHILD call on the address space that is in neither
+ * this list nor OWN_ADDRESS_SPACE keeps a fork (memoryOf).
  */
 export const MEMORY_UNTOUCHED: Readonly<Record<string, string>> = {
+  prctl: 'an unknown option (0x7fffffff): none of the options that act on the address space (PR_SET_DUMPABLE, PR_SET_MM, PR_SET_THP_DISABLE)',
+  arch_prctl: 'an unknown code (0xffff): never ARCH_SET_* or ARCH_MAP_VDSO_*',
+  modify_ldt: 'func 2 only reads the default LDT, into a bad pointer',
+  userfaultfd: 'invalid flags: no context is bound to the address space',
+  pkey_alloc: 'invalid flags: no key is allocated',
+  map_shadow_stack: 'address 0, length 0, invalid flags: nothing is mapped',
   mmap: 'length 0, and no MAP_ANONYMOUS: nothing can be mapped',
   mprotect: 'unaligned start; rounded down it is page 0, where nothing is mapped',
   munmap: 'unaligned start; rounded down it is page 0, where nothing is mapped',
