@@ -427,10 +427,11 @@ static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
  *
  * A child is a fork, or with share_memory a clone(CLONE_VM): a new process with its own
  * credentials, descriptors, signal handlers, root, limits and namespaces, but the helper's
- * memory. Under gVisor's ptrace platform a fork costs ~1.2 ms (a new address space is a new
+ * memory. Under gVisor's ptrace platform a fork costs 1.2-2 ms (a new address space is a new
  * host stub process), a CLONE_VM child ~0.2 ms. Such a child runs only code that touches
- * nothing but its own stack and raw_syscall (child_sys, child_cpuid): it must not write the
- * helper's errno, a lock or a stdio buffer while the helper runs beside it.
+ * nothing but its own stack, its board slot and raw_syscall (child_sys, child_cpuid,
+ * child_mmap): it must not write the helper's errno, a lock or a stdio buffer while the helper
+ * runs beside it.
  *
  * Up to POOL_SLOTS children run at once (run_pool); each slot that shares memory has its own
  * stack, with a guard page below it, and its own child_self. A slot whose child could not be
