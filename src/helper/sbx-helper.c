@@ -276,6 +276,15 @@ static volatile sig_atomic_t batch_active = 0;
 
 static struct child_self *self_of_stack(const void *sp);
 
+/* the kernel's struct sigaction (not libc's): handler, flags, restorer, an 8-byte mask */
+struct raw_sigaction {
+  void (*handler)(int, siginfo_t *, void *);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
+
 static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   (void)ctx;
   struct frag f = {.len = 0};
@@ -293,7 +302,18 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   frag_str(&f, ",\"si_arch\":");
   frag_i64(&f, (int64_t)(uint32_t)info->si_arch);
 #endif
-  answer(self_of_stack(&f), &f);
+  struct child_self *self = self_of_stack(&f);
+  if (self->pid <= 0) {
+    /* not a probe child: the helper itself (or a child before its setup) made a call a filter
+     * traps. It dies of SIGSYS, as it would without the handler, and its parent sees that */
+    struct raw_sigaction dfl = {.handler = NULL, .flags = 0, .mask = 0};
+    raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0);
+    uint64_t sys_bit = 1ULL << (SIGSYS - 1);
+    raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&sys_bit, 0, 8, 0, 0);
+    raw_syscall(SYS_kill, raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGSYS, 0, 0, 0, 0);
+    _exit(128 + SIGSYS);
+  }
+  answer(self, &f);
   /* in a batch child the answer is written: go on with the next probe (no state changed:
    * a trapped call never ran) */
   if (batch_active) siglongjmp(batch_env, 1);
@@ -318,34 +338,31 @@ static void close_all_but(int keep_fd, int highest_fd) {
       if (fd != keep_fd) raw_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
-/* the kernel's struct sigaction (not libc's): handler, flags, restorer, an 8-byte mask */
-struct raw_sigaction {
-  void (*handler)(int, siginfo_t *, void *);
-  unsigned long flags;
-  void (*restorer)(void);
-  uint64_t mask;
-};
-
-/* Everything a child does before running its request, all raw (see raw_syscall). */
-static void child_prepare(struct child_self *self, int highest_fd) {
-  close_all_but(self->fd, highest_fd);
-  /* a SIGSYS or SIGILL must not leave core files around (as libc's setrlimit: prlimit64,
-   * then setrlimit where it is missing) */
+/* What every child would otherwise set up for itself, done once by the helper before its
+ * first child (each child inherits it, fork or clone): no core file from a SIGSYS or SIGILL,
+ * nor a dump through a core_pattern pipe (which ignores RLIMIT_CORE), and the SIGSYS handler
+ * that answers a trapped call. These are the helper's own calls, like close_range at its start:
+ * a filter that kills one kills the helper, and the report says so. */
+static void prepare_for_children(void) {
   struct rlimit no_core = {0, 0};
-  if (raw_syscall(SYS_prlimit64, 0, RLIMIT_CORE, (long)&no_core, 0, 0, 0) == -ENOSYS)
-    raw_syscall(SYS_setrlimit, RLIMIT_CORE, (long)&no_core, 0, 0, 0, 0);
-  /* in a sysv child this also makes the helper itself undumpable (the flag belongs to the
-   * shared memory): it only ever was the helper's own attribute */
-  raw_syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   struct raw_sigaction sa = {.handler = on_sigsys, .flags = SA_SIGINFO, .mask = 0};
 #ifdef RAW_SA_RESTORER
   sa.flags |= RAW_SA_RESTORER;
   sa.restorer = sbx_restore_rt;
 #endif
   raw_syscall(SYS_rt_sigaction, SIGSYS, (long)&sa, 0, 8, 0, 0);
+}
+
+/* Everything a child does before running its request, all raw (see raw_syscall): its
+ * descriptors closed, its signal mask emptied (the helper blocks SIGCHLD), its pid known (a
+ * child sharing memory has it from clone already). */
+static void child_prepare(struct child_self *self, int highest_fd) {
+  close_all_but(self->fd, highest_fd);
   uint64_t none = 0;
   raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
-  self->pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  if (self->pid <= 0) self->pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
   if (self->board) {
     self->board->ready = 1;
     return;
@@ -448,6 +465,7 @@ struct shared_stack {
     void *arg;
     int highest;
   } start; /* read by the child before anything else changes it */
+  pid_t tid; /* the child's pid, written by clone (CLONE_CHILD_SETTID) */
 };
 static struct shared_stack stacks[POOL_SLOTS];
 static char *stack_area = NULL; /* POOL_SLOTS x (guard page + stack) */
@@ -462,6 +480,7 @@ static struct child_self *self_of_stack(const void *sp) {
 
 static int clone_entry(void *p) {
   struct shared_stack *s = p;
+  s->self.pid = s->tid;
   child_prepare(&s->self, s->start.highest);
   s->start.fn(s->start.arg, &s->self);
   _exit(0);
@@ -482,8 +501,11 @@ static pid_t start_child(child_fn fn, void *arg, struct child_self to, int highe
     struct shared_stack *s = &stacks[slot];
     s->start = (struct clone_start){fn, arg, highest};
     s->self = to;
+    s->tid = 0;
     char *top = stack_area + (size_t)slot * (GUARD_SIZE + CHILD_STACK_SIZE) + GUARD_SIZE + CHILD_STACK_SIZE;
-    pid_t pid = clone(clone_entry, top, CLONE_VM | SIGCHLD, s);
+    /* CLONE_CHILD_SETTID: the kernel writes the child's pid into its (shared) slot before it
+     * runs, so it need not ask */
+    pid_t pid = clone(clone_entry, top, CLONE_VM | CLONE_CHILD_SETTID | SIGCHLD, s, NULL, NULL, &s->tid);
     if (pid >= 0) return pid;
     /* qemu-user (an arm64 image on an x86_64 host) refuses CLONE_VM without the thread
      * flags, and a filter may refuse it: a fork is always a correct child, only slower */
@@ -498,6 +520,7 @@ static pid_t start_child(child_fn fn, void *arg, struct child_self to, int highe
   pid_t pid = fork();
   if (pid == 0) {
     forked_self = to;
+    forked_self.pid = 0; /* asked in child_prepare */
     child_prepare(&forked_self, highest);
     fn(arg, &forked_self);
     _exit(0);
@@ -1493,6 +1516,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  prepare_for_children();
   if (remote) {
     int unlink_errno = own_copy ? remove_own_copy(own_copy) : -1;
     printf("{\"req\":\"hello\",\"protocol\":1,\"arch\":\"%s\",\"pid\":%ld", HELPER_ARCH, (long)getpid());

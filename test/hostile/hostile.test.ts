@@ -219,10 +219,12 @@ describe('2. seccomp SCMP_ACT_KILL_PROCESS on a syscall the tool itself uses, ou
   //  - rt_sigtimedwait: the helper waits in it for SIGCHLD while a probe child is exiting (it
   //    used to poll with nanosleep). Node's loop sleeps in epoll_wait, its threads in futex.
   //  - close_range: the helper's first call (it closes every inherited descriptor above 2).
+  //  - prctl: PR_SET_DUMPABLE, once at its start for itself and every probe child (each child
+  //    used to call it in its own set-up).
   // Outcome: contained. The helper dies of SIGSYS (for rt_sigtimedwait: if it ever had to wait); Node
   // reports everything, and the native part says the helper was killed by SIGSYS — no probed
   // syscall but the killed call itself is blamed.
-  for (const [name, where] of [['rt_sigtimedwait', 'while it reaps a probe child'], ['close_range', 'at its start']] as const) {
+  for (const [name, where] of [['rt_sigtimedwait', 'while it reaps a probe child'], ['close_range', 'at its start'], ['prctl', 'at its start, for its children too']] as const) {
     itIn('runc', `${name} (the helper's own, ${where}): the helper dies of SIGSYS, the report is complete and says so`, async () => {
       const r = await runOnce(killing([name]));
       const report = completeReport(r);
@@ -265,21 +267,6 @@ describe('2. seccomp SCMP_ACT_KILL_PROCESS on a syscall the tool itself uses, ou
     expect(r.signal, explain(r)).toBe('SIGSYS');
     expect(r.code, explain(r)).toBe(159);
     expect(r.stdout).toBe('');
-  });
-
-  // Every probe child calls prctl (PR_SET_DUMPABLE), setrlimit, sigaction, sigprocmask and
-  // close_range before its probe. A filter that kills one of those (here prctl, which Node never
-  // calls) kills every child in its set-up: the children then die before their ready mark, and
-  // the scan must say so instead of blaming the probed syscalls (found by this test; fixed in
-  // sbx-helper.c child_prepare and dispositions.ts).
-  itIn('runc', 'prctl (the probe children\'s set-up): the scan does not blame the probed syscalls, and says why', async () => {
-    const r = await runOnce(killing(['prctl']));
-    const report = completeReport(r);
-    const scan = report.facts.native.syscalls.value;
-    const blamed = (scan.results as Json[]).filter((x) => x.disposition === 'killed' && x.call !== 'prctl').map((x) => x.name);
-    expect(blamed, 'syscalls reported killed although only prctl is').toEqual([]);
-    expect(scan.defaultAction.kind).not.toBe('kill');
-    expect(scan.helperProblems.join(' ')).toMatch(/in setup, before their call/);
   });
 });
 

@@ -239,6 +239,38 @@ int main(int argc, char **argv) {
     }
   });
 
+  it('dies of SIGSYS when a filter traps one of its own calls (not a probe): the handler its children inherit does not hide it', () => {
+    // TRAP on wait4, which only the helper calls (it reaps its children): the helper must end by
+    // SIGSYS, as it would without a handler, and not exit 0 with answers missing
+    const src = path.join(outDir, 'trap-wait4.c');
+    fs.writeFileSync(
+      src,
+      `#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  struct sock_filter f[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_wait4, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 5),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  if (argc < 2 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) return 99;
+  execv(argv[1], argv + 1);
+  return 98;
+}
+`,
+    );
+    const launcher = path.join(outDir, 'trap-wait4');
+    execFileSync('gcc', ['-O2', '-o', launcher, src]);
+    const r = run('sysv a 39 0 0 0 0 0 0\nsys b 39 0 0 0 0 0 0\n', helper, [launcher]);
+    expect(r.signal).toBe('SIGSYS');
+    expect(r.lines.filter((l) => l.req === 'sys')).toEqual([]);
+  });
+
   it('runs through runHelperProcess (the Node side)', async () => {
     const r = await runHelperProcess(['sys a 39 0 0 0 0 0 0'], { timeoutMs: 10000, helperPath: helper });
     expect(r.ok && r.value.lines[0]).toMatchObject({ req: 'sys', id: 'a', errno: 0 });
