@@ -51,6 +51,7 @@ const commands = [
   // the single executable (npm run build), when it has been built
   ...(existsSync(sea) ? [
     { name: 'dist/sbx-detect --json --no-helper', argv: [sea, '--json', '--no-helper'] },
+    { name: 'dist/sbx-detect --json --no-syscalls', argv: [sea, '--json', '--no-syscalls'] },
     { name: 'dist/sbx-detect --json (full scan)', argv: [sea, '--json'] },
   ] : []),
 ];
@@ -89,4 +90,45 @@ for (const c of commands) {
   const s = samples.get(c.name);
   const m = median(s.wall);
   console.log(`| ${c.name} | ${m.toFixed(3)} | ${(m / base).toFixed(2)}× | ${(Math.max(...s.rssKb) / 1024).toFixed(1)} |`);
+}
+
+// where each millisecond goes: bin/sbx-detect under Node with test/matrix/bench-phases.cjs
+// preloaded (it notes when each phase starts and changes nothing else), interleaved with
+// node -e 0; medians in ms since the process started
+const PHASES = join(here, 'test/matrix/bench-phases.cjs');
+const phaseRuns = [
+  { name: '--json --no-helper', args: ['--json', '--no-helper'] },
+  { name: '--json --no-syscalls', args: ['--json', '--no-syscalls'] },
+  { name: '--json (full scan)', args: ['--json'] },
+];
+const phaseSamples = new Map(phaseRuns.map((p) => [p.name, []]));
+const nodeWall = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = process.hrtime.bigint();
+  spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  nodeWall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  for (const p of phaseRuns) {
+    const t1 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['-r', PHASES, join(here, 'bin/sbx-detect'), ...p.args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const wall = Number(process.hrtime.bigint() - t1) / 1e6;
+    const line = r.stderr.split('\n').find((l) => l.startsWith('SBX_PHASES '));
+    if (line) phaseSamples.get(p.name).push({ ...JSON.parse(line.slice('SBX_PHASES '.length)), wall });
+  }
+}
+const n0 = median(nodeWall);
+console.log(`\nWhere the time goes (bin/sbx-detect, test/matrix/bench-phases.cjs preloaded; medians in ms; node -e 0: ${n0.toFixed(1)} ms wall):\n`);
+console.log('| run | Node start-up | module load | arguments | file probes | helper (spawn to close, beside the file probes) | waiting on the helper after the files | classify, render | exit (teardown) | whole | ratio to node -e 0 |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const p of phaseRuns) {
+  const xs = phaseSamples.get(p.name);
+  const f = (g) => median(xs.map(g)).toFixed(1);
+  const helperStart = (x) => x.helper[0]?.[0] ?? null;
+  const helperEnd = (x) => x.helper.at(-1)?.[1] ?? null;
+  const started = (x) => Math.min(x.firstFs ?? x.exit, helperStart(x) ?? x.exit);
+  const filesEnd = (x) => x.lastFs ?? x.firstFs ?? x.exit;
+  const workEnd = (x) => Math.max(filesEnd(x), helperEnd(x) ?? 0);
+  console.log(`| \`${p.name}\` | ${f((x) => x.loadStart ?? x.preload)} | ${f((x) => (x.loadEnd ?? 0) - (x.loadStart ?? 0))} | ${f((x) => started(x) - (x.loadEnd ?? 0))} | ` +
+    `${f((x) => filesEnd(x) - (x.firstFs ?? filesEnd(x)))} | ${helperStart(xs[0]) === null ? '—' : f((x) => (helperEnd(x) ?? x.exit) - (helperStart(x) ?? x.exit))} | ` +
+    `${helperStart(xs[0]) === null ? '—' : f((x) => Math.max(0, (helperEnd(x) ?? 0) - Math.max(filesEnd(x), helperStart(x) ?? 0)))} | ${f((x) => x.exit - workEnd(x))} | ` +
+    `${f((x) => x.wall - x.exit)} | ${f((x) => x.wall)} | ${(median(xs.map((x) => x.wall)) / n0).toFixed(2)}× |`);
 }

@@ -238,12 +238,15 @@ static void frag_send(int fd, struct frag *f) {
  * it: no write() and no read() per answer, ~20 us each under gVisor. An answer is complete once
  * counted; a child killed while copying one leaves it uncounted, and the probe gets the child's
  * death as its answer. `ready` is the child's READY_MARK. */
-#define ANSWER_SIZE 512 /* a struct frag */
-#define BATCH_RUN 128   /* the most answers one child gives */
+#define ANSWER_SIZE 512 /* a struct frag, at most */
+#define BATCH_RUN 256   /* the most answers one child gives */
 struct board_slot {
   volatile int ready;
-  int answered; /* answers[0..answered) are complete; stored with release, read with acquire */
-  char answers[BATCH_RUN][ANSWER_SIZE];
+  int answered; /* how many answers are complete; stored with release, read with acquire */
+  size_t used;  /* the child's own: where its next answer goes */
+  /* the answers one after the other, each NUL-terminated: packed, so a child and the helper
+   * touch a page or two (each first touch is a page fault, costly under gVisor) */
+  char data[BATCH_RUN * ANSWER_SIZE];
 };
 
 /* What a probe child knows of itself: where its answers go (a board slot, or a pipe for the
@@ -261,11 +264,11 @@ static struct child_self forked_self = {-1, NULL, 0};
 static void answer(struct child_self *self, struct frag *f) {
   struct board_slot *b = self->board;
   if (!b) return frag_send(self->fd, f);
-  int n = b->answered;
-  if (n >= BATCH_RUN) return;
-  memcpy(b->answers[n], f->buf, f->len);
-  b->answers[n][f->len] = 0;
-  __atomic_store_n(&b->answered, n + 1, __ATOMIC_RELEASE);
+  if (b->answered >= BATCH_RUN || b->used + f->len + 1 > sizeof b->data) return;
+  memcpy(b->data + b->used, f->buf, f->len);
+  b->data[b->used + f->len] = 0;
+  b->used += f->len + 1;
+  __atomic_store_n(&b->answered, b->answered + 1, __ATOMIC_RELEASE);
 }
 /* set in a batch child (see child_batch): a trap answers the current probe and the loop goes on */
 static sigjmp_buf batch_env;
@@ -756,7 +759,8 @@ static void child_batch(void *arg, struct child_self *self) {
 struct slot {
   struct work *w; /* NULL: free */
   pid_t pid;
-  int taken; /* answers taken from the board so far */
+  int taken;     /* answers taken from the board so far */
+  size_t offset; /* where the next one starts */
   int succeeded, timed_out;
   long long deadline;
 };
@@ -795,6 +799,7 @@ static int start_work(int i, struct work *w) {
     o.fork_errno = errno, o.pipe_failed = 1; /* nowhere for the answers to go */
   } else {
     board[i].ready = 0;
+    board[i].used = 0;
     __atomic_store_n(&board[i].answered, 0, __ATOMIC_RELEASE);
     int batch = p->kind == P_BATCH || p->kind == P_QUERY;
     if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
@@ -821,7 +826,9 @@ static void take_answers(int i) {
   struct work *w = s->w;
   int n = __atomic_load_n(&board[i].answered, __ATOMIC_ACQUIRE);
   while (s->taken < n && w->next < w->end) {
-    const char *line = board[i].answers[s->taken++];
+    const char *line = board[i].data + s->offset;
+    s->offset += strlen(line) + 1;
+    s->taken++;
     int k = w->next++;
     char tail[ANSWER_SIZE + 2];
     snprintf(tail, sizeof tail, ",%s", line);

@@ -122,7 +122,7 @@ export function nativeHead(arch: string): string[] {
   head.push(`syslog ${SYSLOG_BYTES}`);
   for (const a of MMAP_PROBE_ADDRESSES) head.push(`mmap ${a}`);
   const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
-  if (getpid !== undefined) head.push(`timing ${getpid} 256`);
+  if (getpid !== undefined) head.push(`timing ${getpid} 128`);
   return head;
 }
 

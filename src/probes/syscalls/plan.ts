@@ -117,7 +117,8 @@ export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries(
  */
 export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
   ['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'getgroups',
-    'sched_yield', 'sched_getscheduler', 'membarrier', 'shmget', 'semget', 'msgget', 'landlock_create_ruleset']
+    'sched_yield', 'sched_getscheduler', 'sched_get_priority_max', 'sched_get_priority_min', 'membarrier', 'shmget', 'semget',
+    'msgget', 'landlock_create_ruleset']
     .map((n) => [n, 'reads the caller\'s own state (or looks a key up without IPC_CREAT)']),
 );
 
