@@ -129,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         const row: Row = { runtime, nofile, s: { node: [], peer: [], sea: [], phases: [], helper: [] }, phases: [], elapsed: [], helperMs: [], platform: '', peerHung: 0 };
         exec(c, [`SBX_HELPER=${LIB}/tee-helper`], ['/usr/local/bin/sbx-detect', '--json']);
-        const plan = spawnSync(engine.cli[0], [...engine.cli.slice(1), 'exec', c, 'cat', '/tmp/sbx-bench-plan'], { encoding: 'utf8' }).stdout;
+        // -i and a pipe: without -i Docker hands runsc the host's /dev/null, and runsc chowns it
+        const plan = spawnSync(engine.cli[0], [...engine.cli.slice(1), 'exec', '-i', c, 'cat', '/tmp/sbx-bench-plan'], { input: '', encoding: 'utf8' }).stdout;
         if (!plan.includes('\nsys')) throw new Error(`no plan captured in ${c}`);
         for (let i = 0; i < runs; i++) {
           for (const k of Object.keys(COMMANDS) as Key[]) {
