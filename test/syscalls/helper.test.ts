@@ -286,11 +286,14 @@ int main(int argc, char **argv) {
       console.warn(`aarch64 smoke test skipped: ${why}`);
       return;
     }
-    const { lines, status } = run('sys getpid 172 0 0 0 0 0 0\nsys canary 1023 0 0 0 0 0 0\ncpuid 0\nmmap 0x60000\n', r.path, ['qemu-aarch64-static']);
+    // qemu-user refuses clone(CLONE_VM) without the thread flags: sysv falls back to a fork
+    const { lines, status } = run('sys getpid 172 0 0 0 0 0 0\nsys canary 1023 0 0 0 0 0 0\ncpuid 0\nmmap 0x60000\n' +
+      'sysv v 172 0 0 0 0 0 0\nsysv vkill 129 pid 1000 0 0 0 0\nsysb b 63 -1 0 0 0 0 0\nsysq q 172 0 0 0 0 0 0\n', r.path, ['qemu-aarch64-static']);
     expect(status).toBe(0);
     expect(lines[0]).toMatchObject({ id: 'getpid', nr: 172, errno: 0 });
     expect(lines[1]).toMatchObject({ id: 'canary', errno: 38 });
     expect(lines[2]).toMatchObject({ req: 'cpuid', error: 'cpuid is x86 only' });
     expect(lines[3]).toMatchObject({ req: 'mmap' });
+    expect(lines.slice(4)).toMatchObject([{ id: 'v', errno: 0 }, { id: 'vkill', ret: -1, errno: 22 }, { id: 'b', ret: -1, errno: 9 }, { id: 'q', errno: 0 }]);
   }, 120000);
 });
