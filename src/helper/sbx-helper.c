@@ -1509,6 +1509,12 @@ int main(int argc, char **argv) {
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, NULL);
+  /* musl's stdio buffers are 1 KiB: a 12 KiB plan and 25 KiB of answers would take some forty
+   * reads and writes (each a host round trip under gVisor's ptrace platform); flushes still
+   * happen where they did (fflush, sync) */
+  static char in_buf[65536], out_buf[65536];
+  setvbuf(stdin, in_buf, _IOFBF, sizeof in_buf);
+  setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
   int remote = 0, first_request = argc;
   const char *own_copy = NULL;
   for (int i = 1; i < argc; i++) {
