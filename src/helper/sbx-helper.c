@@ -47,7 +47,7 @@
 #define MAX_TOKENS 16
 #define MAX_CHILD_OUTPUT (8 * 1024 * 1024)
 #define MAX_SYSLOG_BYTES (1024 * 1024)
-#define MAX_TIMING_COUNT 1000000
+#define MAX_TIMING_COUNT (32 * 1024) /* 1024 batches of 32 */
 
 static int timeout_ms = 1000;
 
@@ -723,6 +723,10 @@ struct probe {
     struct sys_request sys;
     uint32_t leaf;
     uint64_t addr;
+    struct timing_request {
+      long nr;
+      long count;
+    } timing;
   } arg;
   char head[128]; /* the answer up to its first field, e.g. {"req":"sys","id":"x","nr":39 */
   char *answer;   /* the whole line once known */
@@ -1125,41 +1129,37 @@ static void do_mmap(char **tok, int ntok, const char *line) {
   queue_n++;
 }
 
-struct timing_request {
-  long nr;
-  long count;
-};
-
 static int cmp_i64(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return x < y ? -1 : x > y;
 }
 
-/* Calls are timed in batches so the clock's own cost does not swamp a 100 ns syscall. */
+/* Calls are timed in batches so the clock's own cost does not swamp a 100 ns syscall. The child
+ * shares the helper's memory: raw syscalls, its batches on its own stack, clock_gettime through
+ * the vDSO (musl's pointer to it was set by the helper's own first call: nothing is written),
+ * qsort without allocating. The plan times a call whose zero-argument form changes nothing
+ * (getpid). */
+#define TIMING_BATCH 32
+#define MAX_TIMING_BATCHES 1024
 static void child_timing(void *arg, struct child_self *self) {
   struct timing_request *t = arg;
   struct frag f = {.len = 0};
-  enum { BATCH = 32 };
-  long batches = (t->count + BATCH - 1) / BATCH;
-  int64_t *per_call = malloc(sizeof(int64_t) * (size_t)batches);
-  if (!per_call) {
-    frag_str(&f, "\"error\":\"out of memory\"");
-    answer(self, &f);
-    return;
-  }
-  errno = 0;
-  long first = syscall(t->nr, 0, 0, 0, 0, 0, 0);
-  int first_errno = first == -1 ? errno : 0;
+  long batches = (t->count + TIMING_BATCH - 1) / TIMING_BATCH;
+  if (batches > MAX_TIMING_BATCHES) batches = MAX_TIMING_BATCHES;
+  int64_t per_call[MAX_TIMING_BATCHES];
+  long first = raw_syscall(t->nr, 0, 0, 0, 0, 0, 0);
+  int first_errno = RAW_FAILED(first) ? (int)-first : 0;
+  if (first_errno) first = -1;
   for (long b = 0; b < batches; b++) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int i = 0; i < BATCH; i++) syscall(t->nr, 0, 0, 0, 0, 0, 0);
+    for (int i = 0; i < TIMING_BATCH; i++) raw_syscall(t->nr, 0, 0, 0, 0, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    per_call[b] = ((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec)) / BATCH;
+    per_call[b] = ((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec)) / TIMING_BATCH;
   }
   qsort(per_call, (size_t)batches, sizeof(int64_t), cmp_i64);
   frag_str(&f, "\"count\":");
-  frag_i64(&f, batches * BATCH);
+  frag_i64(&f, batches * TIMING_BATCH);
   frag_str(&f, ",\"median_ns\":");
   frag_i64(&f, per_call[batches / 2]);
   frag_str(&f, ",\"min_ns\":");
@@ -1175,11 +1175,10 @@ static void do_timing(char **tok, int ntok, const char *line) {
   uint64_t nr, count;
   if (ntok != 3 || !parse_u64(tok[1], &nr) || !parse_u64(tok[2], &count) || nr > 100000 || count == 0)
     return out_error(line, "timing needs: timing NR COUNT");
-  struct timing_request t = {(long)nr, count > MAX_TIMING_COUNT ? MAX_TIMING_COUNT : (long)count};
-  struct child_outcome o = run_child(child_timing, &t);
-  printf("{\"req\":\"timing\",\"nr\":%ld", t.nr);
-  out_child_outcome(stdout, &o);
-  out("}\n");
+  struct probe *p = enqueue(P_SHARED, child_timing);
+  p->arg.timing = (struct timing_request){(long)nr, count > MAX_TIMING_COUNT ? MAX_TIMING_COUNT : (long)count};
+  snprintf(p->head, sizeof p->head, "{\"req\":\"timing\",\"nr\":%ld", p->arg.timing.nr);
+  queue_n++;
 }
 
 static void do_timeout(char **tok, int ntok, const char *line) {
@@ -1411,7 +1410,7 @@ static void handle_line(char *line) {
   snprintf(copy, sizeof copy, "%s", line);
   /* the probes the pool runs are queued; anything else first runs the queue, so answers stay
    * in request order */
-  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap "};
+  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap ", "timing "};
   int queued = 0;
   for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++) queued |= strncmp(line, pooled[i], strlen(pooled[i])) == 0;
   if (!queued && queue_n) run_pool();
@@ -1429,9 +1428,9 @@ static void handle_line(char *line) {
   else if (strcmp(tok[0], "sysq") == 0) return do_sys(tok, ntok, copy, P_QUERY);
   else if (strcmp(tok[0], "cpuid") == 0) return do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "mmap") == 0) return do_mmap(tok, ntok, copy);
+  else if (strcmp(tok[0], "timing") == 0) return do_timing(tok, ntok, copy);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
   else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
-  else if (strcmp(tok[0], "timing") == 0) do_timing(tok, ntok, copy);
   else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
   else out_error(copy, "unknown request");
   fflush(stdout);
