@@ -167,7 +167,7 @@ static void frag_hex(struct frag *f, uint64_t v) {
 
 /* ---------- raw system calls ----------
  *
- * A `sysv` child shares the helper's memory (clone with CLONE_VM, see run_child), so it must
+ * A `sysv` child shares the helper's memory (clone with CLONE_VM, see start_child), so it must
  * not write anything the parent owns while both run: not errno (libc's syscall() and the
  * wrappers store it in the parent's thread block), not a lock, not a stdio buffer. Everything a
  * child runs from its setup to its exit goes through raw_syscall(), which returns the kernel's

@@ -19,6 +19,36 @@ function run(plan: string | Buffer, bin = helper, wrapper: string[] = []) {
   return { lines, garbage, status: r.status, signal: r.signal };
 }
 
+/** A tiny launcher that installs a seccomp filter with `rules` (BPF lines, each matching a
+ *  syscall number loaded into the accumulator), allows everything else, and execs its argv. */
+function filterLauncher(name: string, rules: string[]): string {
+  const src = path.join(outDir, `${name}.c`);
+  fs.writeFileSync(
+    src,
+    `#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  struct sock_filter f[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    ${rules.join('\n    ')}
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  if (argc < 2 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) return 99;
+  execv(argv[1], argv + 1);
+  return 98;
+}
+`,
+  );
+  const launcher = path.join(outDir, name);
+  execFileSync('gcc', ['-O2', '-o', launcher, src]);
+  return launcher;
+}
+
 beforeAll(async () => {
   const r = await buildHelper({ outDir, arch: 'x86_64' });
   if (!r.ok) throw new Error(r.error);
@@ -201,34 +231,12 @@ describe('sbx-helper', () => {
   });
 
   it('tells a seccomp trap from a seccomp kill', () => {
-    // a tiny launcher installs KILL_PROCESS for getppid and TRAP for getpgrp, then execs the helper
-    const src = path.join(outDir, 'filter.c');
-    fs.writeFileSync(
-      src,
-      `#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  struct sock_filter f[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgrp, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 7),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1000, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-  if (argc < 2 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) return 99;
-  execv(argv[1], argv + 1);
-  return 98;
-}
-`,
-    );
-    const launcher = path.join(outDir, 'filter');
-    execFileSync('gcc', ['-O2', '-o', launcher, src]);
+    // KILL_PROCESS for getppid, TRAP for getpgrp, an errno for 1000
+    const launcher = filterLauncher('filter', [
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),',
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgrp, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 7),',
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1000, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),',
+    ]);
     for (const verb of ['sys', 'sysv']) {
       const { lines, status } = run(`${verb} kill 110 0 0 0 0 0 0\n${verb} trap 111 0 0 0 0 0 0\n${verb} errno 1000 0 0 0 0 0 0\n${verb} fine 39 0 0 0 0 0 0\n`, helper, [launcher]);
       expect(status, verb).toBe(0);
@@ -242,30 +250,7 @@ int main(int argc, char **argv) {
   it('dies of SIGSYS when a filter traps one of its own calls (not a probe): the handler its children inherit does not hide it', () => {
     // TRAP on wait4, which only the helper calls (it reaps its children): the helper must end by
     // SIGSYS, as it would without a handler, and not exit 0 with answers missing
-    const src = path.join(outDir, 'trap-wait4.c');
-    fs.writeFileSync(
-      src,
-      `#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  struct sock_filter f[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_wait4, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 5),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-  if (argc < 2 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) return 99;
-  execv(argv[1], argv + 1);
-  return 98;
-}
-`,
-    );
-    const launcher = path.join(outDir, 'trap-wait4');
-    execFileSync('gcc', ['-O2', '-o', launcher, src]);
+    const launcher = filterLauncher('trap-wait4', ['BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_wait4, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 5),']);
     const r = run('sysv a 39 0 0 0 0 0 0\nsys b 39 0 0 0 0 0 0\n', helper, [launcher]);
     expect(r.signal).toBe('SIGSYS');
     expect(r.lines.filter((l) => l.req === 'sys')).toEqual([]);
