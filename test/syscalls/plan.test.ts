@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRESH_CHILD, MEMORY_UNTOUCHED, OWN_ADDRESS_SPACE, buildSyscallPlan, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
+import { FRESH_CHILD, MEMORY_UNTOUCHED, buildSyscallPlan, memoryOf, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
 import { CAPABILITY_BITS, type CapName, rowsForArch } from '../../src/probes/syscalls/table.js';
 
 const caps = (...names: CapName[]) => names.reduce((acc, n) => acc | (1n << BigInt(CAPABILITY_BITS[n])), 0n);
@@ -56,22 +56,22 @@ describe('syscall plan', () => {
     expect(new Set(plan.lines.slice(1).map((l) => l.split(' ')[1]))).toEqual(new Set(plan.probes.map((p) => p.id)));
   });
 
-  it('forks (sys) only the calls that need an address space of their own; other fresh-child calls share the helper memory (sysv)', () => {
+  it('gives every fresh-child call a child that shares the helper memory (sysv) once its arguments are vetted; an unvetted call on memory or one that makes a process would be forked (sys)', () => {
     for (const arch of ['x86_64', 'aarch64'] as const) {
       const fresh = rowsForArch(arch).filter((r) => r.args && r.expect && (probeVerb(r) === 'sys' || probeVerb(r) === 'sysv'));
-      const forked = fresh.filter((r) => probeVerb(r) === 'sys').map((r) => r.call ?? r.name);
-      for (const call of forked) expect(OWN_ADDRESS_SPACE[call], `${call} is forked without a reason`).toBeDefined();
-      // every call on the address space that shares memory has its arguments vetted, with the reason
-      for (const r of fresh.filter((x) => probeVerb(x) === 'sysv' && FRESH_CHILD[x.call ?? x.name] === 'address space'))
-        expect(MEMORY_UNTOUCHED[r.name], r.name).toMatch(/\w/);
-      expect(forked.length).toBeLessThan(5);
-      expect(fresh.length - forked.length).toBeGreaterThan(60);
+      expect(fresh.length).toBeGreaterThan(80);
+      // every call on the address space, and every one that makes a process, is vetted with its reason
+      for (const r of fresh.filter((x) => FRESH_CHILD[x.call ?? x.name] === 'address space' || ['clone', 'clone3'].includes(x.call ?? x.name)))
+        expect(MEMORY_UNTOUCHED[r.call ?? r.name], r.name).toMatch(/\w/);
+      expect(fresh.filter((r) => probeVerb(r) === 'sys').map((r) => r.name)).toEqual([]);
     }
+    // the guard for a row added later without its reason
+    expect(memoryOf('fork')).toMatch(/makes a process/);
+    expect(memoryOf('vfork')).toMatch(/makes a process/);
+    expect(memoryOf('clone')).toBeNull();
     // credentials, namespaces, root, personality and signal state still get a fresh child each
     const verb = (name: string) => probeVerb(rowsForArch('x86_64').find((r) => r.name === name)!);
-    for (const name of ['setuid', 'capset', 'chroot', 'personality', 'rt_sigaction', 'kill', 'setrlimit', 'seccomp']) expect(verb(name), name).toBe('sysv');
-    for (const name of ['clone', 'clone3', 'prctl', 'unshare', 'setns', 'mmap', 'munmap']) expect(verb(name), name).not.toMatch(/^sys[bq]$/);
-    for (const name of ['clone', 'clone3']) expect(verb(name), name).toBe('sys');
-    for (const name of ['prctl', 'arch_prctl', 'modify_ldt', 'userfaultfd']) expect(MEMORY_UNTOUCHED[name], name).toMatch(/\w/);
+    for (const name of ['setuid', 'capset', 'chroot', 'personality', 'rt_sigaction', 'kill', 'setrlimit', 'seccomp', 'prctl', 'unshare', 'setns', 'mmap', 'clone', 'clone.newns', 'clone3'])
+      expect(verb(name), name).toBe('sysv');
   });
 });

@@ -123,27 +123,22 @@ export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 /**
- * A fresh child normally shares the helper's memory (`sysv`: clone with CLONE_VM, ~0.2 ms to
- * start under gVisor's ptrace platform against ~1.2 ms for a fork, whose new address space is a
- * new host stub process there). Such a child still holds its own credentials, descriptors,
- * signal handlers and mask, root and working directory, umask, limits, scheduling, session and
+ * A fresh child shares the helper's memory (`sysv`: clone with CLONE_VM, ~0.2 ms to start under
+ * gVisor's ptrace platform against ~1.2-2 ms for a fork, whose new address space is a new host
+ * stub process there). Such a child still holds its own credentials, descriptors, signal
+ * handlers and mask, root and working directory, umask, limits, scheduling, session and
  * namespaces, so a call that changes any of those changes only the child. What it shares is
- * memory. So these calls keep a forked child with an address space of its own (`sys`): a success
- * would make a process, whose memory and stack would be the helper's with a clone-like flag.
+ * memory. So a call could only behave differently than in a fork if it acts on memory or makes a
+ * process: each of those in the table is listed below with why its arguments leave the helper's
+ * memory alone even in a sandbox that lets it succeed. One that is not listed gets a forked child
+ * with an address space of its own (`sys`, memoryOf).
  */
-export const OWN_ADDRESS_SPACE: Readonly<Record<string, string>> = {
-  clone: 'a success makes a process',
-  clone3: 'a success makes a process',
-};
+const MAKES_A_PROCESS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
-/**
- * The fresh-child calls that act on memory — take an address, a length or a pointer the kernel
- * keeps, or have options that act on the whole address space — and why their arguments in the
- * table leave memory alone even in a sandbox that lets them succeed, so they may run in a child
- * that shares the helper's memory. A FRESH_CHILD call on the address space that is in neither
- * this list nor OWN_ADDRESS_SPACE keeps a fork (memoryOf).
- */
+/** The vetted calls: each one's arguments, and why they leave the helper's memory alone. */
 export const MEMORY_UNTOUCHED: Readonly<Record<string, string>> = {
+  clone: 'flags 0x800 and 0x20800 (CLONE_SIGHAND, and CLONE_NEWNS) without CLONE_VM, refused by Linux and gVisor before anything is copied; a process a success made would get a copy of the memory, not the helper\'s, and end at once (the probe child sees its pid change)',
+  clone3: 'a null argument structure: no flags can be read, nothing is made',
   prctl: 'an unknown option (0x7fffffff): none of the options that act on the address space (PR_SET_DUMPABLE, PR_SET_MM, PR_SET_THP_DISABLE)',
   arch_prctl: 'an unknown code (0xffff): never ARCH_SET_* or ARCH_MAP_VDSO_*',
   modify_ldt: 'func 2 only reads the default LDT, into a bad pointer',
@@ -186,8 +181,8 @@ export const MEMORY_UNTOUCHED: Readonly<Record<string, string>> = {
 /** Why a fresh-child call must have an address space of its own, or null when it may share
  *  the helper's memory. */
 export function memoryOf(call: string): string | null {
-  if (OWN_ADDRESS_SPACE[call]) return OWN_ADDRESS_SPACE[call];
   if (MEMORY_UNTOUCHED[call]) return null;
+  if (MAKES_A_PROCESS.has(call)) return 'a success makes a process, and its arguments are not vetted in MEMORY_UNTOUCHED';
   if (FRESH_CHILD[call] === 'address space') return 'acts on the address space, and its arguments are not vetted in MEMORY_UNTOUCHED';
   return null;
 }
