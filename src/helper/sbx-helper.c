@@ -716,6 +716,8 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
 
 enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY };
 
+static void child_syslog(void *arg, struct child_self *self); /* its answer is finished here */
+
 struct probe {
   enum probe_kind kind;
   child_fn fn; /* fresh probes */
@@ -727,6 +729,11 @@ struct probe {
       long nr;
       long count;
     } timing;
+    struct syslog_request {
+      size_t want;
+      char *buf; /* the helper's, written by the child: freed once the probe is answered,
+                  * unless its child was never reaped (it might still write) */
+    } syslog;
   } arg;
   char head[128]; /* the answer up to its first field, e.g. {"req":"sys","id":"x","nr":39 */
   char *answer;   /* the whole line once known */
@@ -789,6 +796,23 @@ static void set_outcome(int k, struct child_outcome *o) {
   free(buf);
 }
 
+/* A syslog answer: the child's sizes, then the text it read into the helper's buffer, escaped. */
+static void set_syslog_answer(int k, const char *tail) {
+  struct syslog_request *q = &queue[k].arg.syslog;
+  const char *r = strstr(tail, "\"read_ret\":");
+  long long n = r ? strtoll(r + 11, NULL, 10) : 0;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *m = n > 0 && q->buf && (size_t)n <= q->want ? open_memstream(&text, &size) : NULL;
+  if (!m) return set_answer(k, tail);
+  fputs(tail, m);
+  fputs(",\"text\":", m);
+  out_json_string(m, (const unsigned char *)q->buf, (size_t)n);
+  fclose(m);
+  set_answer(k, text);
+  free(text);
+}
+
 /* Starts work w on slot i: 1 started, 0 not now (out of processes while others run: retried
  * when one ends), -1 failed for good (its probe answered with the errno). */
 static int start_work(int i, struct work *w) {
@@ -836,7 +860,8 @@ static void take_answers(int i) {
     int k = w->next++;
     char tail[ANSWER_SIZE + 2];
     snprintf(tail, sizeof tail, ",%s", line);
-    set_answer(k, tail);
+    if (queue[k].fn == child_syslog) set_syslog_answer(k, tail);
+    else set_answer(k, tail);
     /* a call that succeeded ends a batch child (child_batch): the next probe is not its to answer */
     const char *ret = strstr(line, "\"ret\":");
     if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
@@ -854,7 +879,11 @@ static void end_slot(int i, int status_known, int status) {
   memset(&o, 0, sizeof o);
   o.timed_out = s->timed_out, o.status_known = status_known, o.status = status;
   if (!status_known) reap_child(s->pid, &o, now_ms(), 0);
-  if (o.unreaped) stacks[i].lost = 1;
+  if (o.unreaped) {
+    stacks[i].lost = 1;
+    /* a syslog child stuck before its answer may still write into its buffer: left to it */
+    if (w->next < w->end && queue[w->next].fn == child_syslog) queue[w->next].arg.syslog.buf = NULL;
+  }
   if (w->next < w->end && !s->succeeded) {
     /* the child ended (or was ended) before answering its current probe: that is its answer */
     o.ready = board[i].ready;
@@ -940,6 +969,8 @@ static void run_pool(void) {
   /* everything answered */
   for (int k = printed; k < queue_n; k++)
     if (!queue[k].answer) set_answer(k, ",\"lost\":true");
+  for (int k = 0; k < queue_n; k++)
+    if (queue[k].fn == child_syslog) free(queue[k].arg.syslog.buf);
   print_answered(1);
   queue_n = 0;
   printed = 0;
@@ -1055,36 +1086,24 @@ static void do_kvm(char **tok, int ntok, const char *line) {
 }
 
 /* Reads the syslog buffer. Read-only actions only: SIZE_BUFFER (10) and READ_ALL (3);
- * never READ (2, destructive) or any CLEAR action. */
+ * never READ (2, destructive) or any CLEAR action. The child shares the helper's memory: it
+ * reads into a buffer the helper allocated for it before it started, and answers with the
+ * sizes; the helper escapes the text into the answer once the child has counted it
+ * (take_answers). */
 static void child_syslog(void *arg, struct child_self *self) {
-  size_t want = *(size_t *)arg;
+  struct syslog_request *q = arg;
   struct frag f = {.len = 0};
-  long size = syscall(SYS_syslog, 10, 0, 0);
+  long size = raw_syscall(SYS_syslog, 10, 0, 0, 0, 0, 0);
   frag_str(&f, "\"size_ret\":");
-  frag_i64(&f, size);
+  frag_i64(&f, RAW_FAILED(size) ? -1 : size);
   frag_str(&f, ",\"size_errno\":");
-  frag_i64(&f, size < 0 ? errno : 0);
-  if (want == 0) {
-    answer(self, &f);
-    return;
-  }
-  char *buf = malloc(want);
-  long n = buf ? syscall(SYS_syslog, 3, buf, (long)want) : -1;
-  int e = n < 0 ? (buf ? errno : ENOMEM) : 0;
-  frag_str(&f, ",\"read_ret\":");
-  frag_i64(&f, n);
-  frag_str(&f, ",\"read_errno\":");
-  frag_i64(&f, e);
-  if (n > 0) {
-    /* the text goes through stdio into the pipe, escaped */
-    frag_str(&f, ",\"text\":");
-    write_all(self->fd, f.buf, f.len); /* run alone (run_child): its answer goes down a pipe */
-    FILE *pf = fdopen(self->fd, "w");
-    if (!pf) _exit(3);
-    out_json_string(pf, (const unsigned char *)buf, (size_t)n);
-    fputc('\n', pf);
-    fflush(pf);
-    return;
+  frag_i64(&f, RAW_FAILED(size) ? -size : 0);
+  if (q->want > 0) {
+    long n = q->buf ? raw_syscall(SYS_syslog, 3, (long)q->buf, (long)q->want, 0, 0, 0) : -ENOMEM;
+    frag_str(&f, ",\"read_ret\":");
+    frag_i64(&f, RAW_FAILED(n) ? -1 : n);
+    frag_str(&f, ",\"read_errno\":");
+    frag_i64(&f, RAW_FAILED(n) ? -n : 0);
   }
   answer(self, &f);
 }
@@ -1092,11 +1111,11 @@ static void child_syslog(void *arg, struct child_self *self) {
 static void do_syslog(char **tok, int ntok, const char *line) {
   uint64_t n;
   if (ntok != 2 || !parse_u64(tok[1], &n)) return out_error(line, "syslog needs: syslog BYTES");
-  size_t want = n > MAX_SYSLOG_BYTES ? MAX_SYSLOG_BYTES : (size_t)n;
-  struct child_outcome o = run_child(child_syslog, &want);
-  printf("{\"req\":\"syslog\",\"bytes\":%zu", want);
-  out_child_outcome(stdout, &o);
-  out("}\n");
+  struct probe *p = enqueue(P_SHARED, child_syslog);
+  p->arg.syslog.want = n > MAX_SYSLOG_BYTES ? MAX_SYSLOG_BYTES : (size_t)n;
+  p->arg.syslog.buf = p->arg.syslog.want ? malloc(p->arg.syslog.want) : NULL;
+  snprintf(p->head, sizeof p->head, "{\"req\":\"syslog\",\"bytes\":%zu", p->arg.syslog.want);
+  queue_n++;
 }
 
 static void child_mmap(void *arg, struct child_self *self) {
@@ -1410,7 +1429,7 @@ static void handle_line(char *line) {
   snprintf(copy, sizeof copy, "%s", line);
   /* the probes the pool runs are queued; anything else first runs the queue, so answers stay
    * in request order */
-  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap ", "timing "};
+  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap ", "timing ", "syslog "};
   int queued = 0;
   for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++) queued |= strncmp(line, pooled[i], strlen(pooled[i])) == 0;
   if (!queued && queue_n) run_pool();
@@ -1429,8 +1448,8 @@ static void handle_line(char *line) {
   else if (strcmp(tok[0], "cpuid") == 0) return do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "mmap") == 0) return do_mmap(tok, ntok, copy);
   else if (strcmp(tok[0], "timing") == 0) return do_timing(tok, ntok, copy);
+  else if (strcmp(tok[0], "syslog") == 0) return do_syslog(tok, ntok, copy);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
-  else if (strcmp(tok[0], "syslog") == 0) do_syslog(tok, ntok, copy);
   else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
   else out_error(copy, "unknown request");
   fflush(stdout);
