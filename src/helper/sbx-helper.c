@@ -359,12 +359,12 @@ static void prepare_for_children(void) {
 }
 
 /* Everything a child does before running its request, all raw (see raw_syscall): its
- * descriptors closed, its signal mask emptied (the helper blocks SIGCHLD), its pid known (a
- * child sharing memory has it from clone already). */
+ * descriptors closed, its pid known (a child sharing memory has it from clone already). Its
+ * signal mask is the helper's, set at its start: SIGCHLD alone blocked, which no probe sends or
+ * waits for (and the signals a probe can die of — seccomp's SIGSYS, SIGSEGV, SIGILL — are
+ * delivered whatever the mask). */
 static void child_prepare(struct child_self *self, int highest_fd) {
   close_all_but(self->fd, highest_fd);
-  uint64_t none = 0;
-  raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
   if (self->pid <= 0) self->pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
   if (self->board) {
     self->board->ready = 1;
@@ -777,6 +777,7 @@ struct slot {
 };
 static struct slot slots[POOL_SLOTS];
 static struct board_slot *board; /* POOL_SLOTS of them */
+static int pool_highest_fd = 2;     /* the highest descriptor the helper holds (run_pool) */
 
 static void set_answer(int k, const char *tail) {
   size_t n = strlen(queue[k].head) + strlen(tail) + 3;
@@ -832,8 +833,8 @@ static int start_work(int i, struct work *w) {
     int batch = p->kind == P_BATCH || p->kind == P_QUERY;
     if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
     /* no descriptor of the helper's is the child's to keep: it closes all, up to the highest
-     * the helper holds (stdio: the helper closed everything above 2 at start) */
-    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, (struct child_self){-1, &board[i], 0}, 2, p->kind == P_SHARED, i);
+     * the helper holds (its stdin and stdout; see run_pool) */
+    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, (struct child_self){-1, &board[i], 0}, pool_highest_fd, p->kind == P_SHARED, i);
     if (pid >= 0) {
       slots[i] = (struct slot){.w = w, .pid = pid, .deadline = now_ms() + timeout_ms};
       w->running = 1;
@@ -914,6 +915,9 @@ static void print_answered(int force) {
  * per-probe timeout runs from the previous answer the helper saw, so a hang ends between one
  * and two timeouts after it began). */
 static void run_pool(void) {
+  /* the helper holds no descriptor above 2 between requests (close_inherited at its start;
+   * every request closes what it opens), and closed 2 after its start */
+  pool_highest_fd = fcntl(2, F_GETFD) >= 0 ? 2 : 1;
   /* the stretches: each fresh probe alone, each run of batched ones cut at BATCH_RUN */
   works_n = 0;
   for (int k = 0; k < queue_n;) {
@@ -1521,12 +1525,12 @@ int main(int argc, char **argv) {
   close_inherited();
   signal(SIGPIPE, SIG_IGN); /* a reader gone away ends us through a write error, not a signal */
   /* children must be ours to wait for (an inherited SIG_IGN would reap them unseen), and their
-   * SIGCHLD stays pending for wait_until; each child unblocks everything in its setup */
+   * SIGCHLD stays pending for wait_until */
   signal(SIGCHLD, SIG_DFL);
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &chld, NULL);
+  sigprocmask(SIG_SETMASK, &chld, NULL); /* exactly: the children inherit this mask */
   /* musl's stdio buffers are 1 KiB: a 12 KiB plan and 25 KiB of answers would take some forty
    * reads and writes (each a host round trip under gVisor's ptrace platform); flushes still
    * happen where they did (fflush, sync) */
@@ -1548,6 +1552,9 @@ int main(int argc, char **argv) {
     }
   }
   prepare_for_children();
+  /* nothing is written to stderr from here on; closed, it is one descriptor fewer for every
+   * probe child to close (a close is a host round trip under gVisor's ptrace platform) */
+  close(2);
   if (remote) {
     int unlink_errno = own_copy ? remove_own_copy(own_copy) : -1;
     printf("{\"req\":\"hello\",\"protocol\":1,\"arch\":\"%s\",\"pid\":%ld", HELPER_ARCH, (long)getpid());

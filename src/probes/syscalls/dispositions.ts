@@ -379,7 +379,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   }
   const setupFailures = answered.filter((x) => x.o.kind === 'setup-failed');
   if (setupFailures.length) {
-    helperProblems.push(`${setupFailures.length} probe child(ren) ${(setupFailures[0].o as { how: string }).how} in setup, before their call: a filter refuses one of the helper's own setup calls (close_range or close, rt_sigprocmask, getpid or write)`);
+    helperProblems.push(`${setupFailures.length} probe child(ren) ${(setupFailures[0].o as { how: string }).how} in setup, before their call: a filter refuses one of the helper's own setup calls (close_range or close, getpid or write)`);
   }
   // gVisor's own table, when the syscall interface is gVisor's (amd64: the table recorded)
   const caps = plan.facts.effectiveCaps;
