@@ -111,7 +111,12 @@ export async function startDocker(images: Record<string, string>): Promise<Engin
     await stopDaemon();
     return `dockerd did not answer within 30 s: ${log}`;
   }
-  for (const [name, root] of Object.entries(images)) await importImage(cli, name, root);
+  try {
+    for (const [name, root] of Object.entries(images)) await importImage(cli, name, root);
+  } catch (err) {
+    await stopDaemon(); // a failed import must not leave the daemon running (seen once here)
+    throw err;
+  }
   const started: string[] = [];
   return {
     name: 'docker',
