@@ -701,12 +701,11 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
 
 /* ---------- the probe pool ----------
  *
- * sys, sysv, sysb, sysq, cpuid and mmap requests are queued and run by run_pool, up to
- * POOL_SLOTS children at once (a fork or clone costs 0.2-2 ms under gVisor's ptrace platform,
- * and most of it is waiting). Answers are printed in request order.
+ * sys, sysv, sysb, sysq, cpuid, mmap, timing and syslog requests are queued and run by
+ * run_pool, up to POOL_SLOTS children at once. Answers are printed in request order.
  *
- * A fresh probe (sys: a fork; sysv, cpuid: a child sharing the helper's memory; mmap: a fork)
- * gets a child of its own. Consecutive batched probes (sysb, sysq) are cut into runs of up to
+ * A fresh probe (sys: a fork; sysv, cpuid, mmap, timing, syslog: a child sharing the helper's
+ * memory) gets a child of its own. Consecutive batched probes (sysb, sysq) are cut into runs of up to
  * BATCH_RUN, and each run goes through one forked child after the other: the calls one after
  * the other, each answer written before the next call. That child ends — and a fresh one goes
  * on from the next probe of the run — when a call succeeds (it may have changed the child;
@@ -715,6 +714,7 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
  * the child goes on: the trapped call never ran. Every answer line is the one `sys` would give. */
 
 enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY };
+static int is_batched(enum probe_kind k) { return k == P_BATCH || k == P_QUERY; }
 
 static void child_syslog(void *arg, struct child_self *self); /* its answer is finished here */
 
@@ -772,7 +772,7 @@ struct slot {
   pid_t pid;
   int taken;     /* answers taken from the board so far */
   size_t offset; /* where the next one starts */
-  int succeeded, timed_out;
+  int succeeded;
   long long deadline;
 };
 static struct slot slots[POOL_SLOTS];
@@ -830,7 +830,7 @@ static int start_work(int i, struct work *w) {
     board[i].ready = 0;
     board[i].used = 0;
     __atomic_store_n(&board[i].answered, 0, __ATOMIC_RELEASE);
-    int batch = p->kind == P_BATCH || p->kind == P_QUERY;
+    int batch = is_batched(p->kind);
     if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
     /* no descriptor of the helper's is the child's to keep: it closes all, up to the highest
      * the helper holds (its stdin and stdout; see run_pool) */
@@ -870,16 +870,17 @@ static void take_answers(int i) {
   }
 }
 
-/* Slot i's child ended (status given) or overran (timed_out): reap it; the probe it was on, if
- * any, gets how it ended; the rest of a batch run goes back to be picked up by a fresh child. */
-static void end_slot(int i, int status_known, int status) {
+/* Slot i's child ended (its wait status given) or overran (NULL: it is killed and reaped); the
+ * probe it was on, if any, gets how it ended; the rest of a batch run goes back to be picked up
+ * by a fresh child. */
+static void end_slot(int i, const int *status) {
   struct slot *s = &slots[i];
   struct work *w = s->w;
   take_answers(i);
   struct child_outcome o;
   memset(&o, 0, sizeof o);
-  o.timed_out = s->timed_out, o.status_known = status_known, o.status = status;
-  if (!status_known) reap_child(s->pid, &o, now_ms(), 0);
+  if (status) o.status_known = 1, o.status = *status;
+  else o.timed_out = 1, reap_child(s->pid, &o, now_ms(), 0);
   if (o.unreaped) {
     stacks[i].lost = 1;
     /* a syslog child stuck before its answer may still write into its buffer: left to it */
@@ -921,9 +922,9 @@ static void run_pool(void) {
   /* the stretches: each fresh probe alone, each run of batched ones cut at BATCH_RUN */
   works_n = 0;
   for (int k = 0; k < queue_n;) {
-    int batch = queue[k].kind == P_BATCH || queue[k].kind == P_QUERY, end = k + 1;
-    if (batch)
-      while (end < queue_n && end - k < BATCH_RUN && (queue[end].kind == P_BATCH || queue[end].kind == P_QUERY)) end++;
+    int end = k + 1;
+    if (is_batched(queue[k].kind))
+      while (end < queue_n && end - k < BATCH_RUN && is_batched(queue[end].kind)) end++;
     works[works_n++] = (struct work){k, end, 0};
     k = end;
   }
@@ -950,7 +951,7 @@ static void run_pool(void) {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
       for (int i = 0; i < POOL_SLOTS; i++)
-        if (slots[i].w && slots[i].pid == pid) end_slot(i, 1, status), reaped = 1;
+        if (slots[i].w && slots[i].pid == pid) end_slot(i, &status), reaped = 1;
     if (reaped) continue;
     long long now = now_ms(), soonest = -1;
     for (int i = 0; i < POOL_SLOTS; i++) {
@@ -958,8 +959,7 @@ static void run_pool(void) {
       if (now >= slots[i].deadline) {
         take_answers(i); /* moves the deadline on if it answered since */
         if (now >= slots[i].deadline) {
-          slots[i].timed_out = 1;
-          end_slot(i, 0, 0);
+          end_slot(i, NULL);
           continue;
         }
       }

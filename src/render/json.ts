@@ -31,15 +31,22 @@ export interface Report {
   declared?: DeclaredComparison;
 }
 
+/** What every report says of its own run, in this order (the pod report, the node report). */
+export function runFields(meta: ReportMeta) {
+  return {
+    generatedAt: meta.generatedAt,
+    root: meta.root,
+    elapsedMs: meta.elapsedMs,
+    ...(meta.collection && { collection: meta.collection }),
+  };
+}
+
 export function buildReport(facts: Facts, verdict: Verdict, meta: ReportMeta): Report {
   return {
     $schema: SCHEMA_ID,
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'sbx-detect', version: meta.version },
-    generatedAt: meta.generatedAt,
-    root: meta.root,
-    elapsedMs: meta.elapsedMs,
-    ...(meta.collection && { collection: meta.collection }),
+    ...runFields(meta),
     verdict,
     facts,
   };

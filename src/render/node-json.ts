@@ -4,7 +4,7 @@
 import type { Collection } from '../readers/host.js';
 import type { NodeExpectationResult, NodeVerdict } from '../classifier/node-readiness.js';
 import type { NodeFacts } from '../probes/node/index.js';
-import type { ReportMeta } from './json.js';
+import { type ReportMeta, runFields } from './json.js';
 
 export const NODE_SCHEMA_VERSION = 1;
 export const NODE_SCHEMA_ID = 'https://sbx-detect.dev/schema/node-report-v1.schema.json';
@@ -31,10 +31,7 @@ export function buildNodeReport(facts: NodeFacts, verdict: NodeVerdict, meta: Re
     $schema: NODE_SCHEMA_ID,
     schemaVersion: NODE_SCHEMA_VERSION,
     tool: { name: 'sbx-detect', version: meta.version, command: 'node' },
-    generatedAt: meta.generatedAt,
-    root: meta.root,
-    elapsedMs: meta.elapsedMs,
-    ...(meta.collection && { collection: meta.collection }),
+    ...runFields(meta),
     verdict,
     facts,
     ...(checks && { checks: { expectations: checks } }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRESH_CHILD, MEMORY_UNTOUCHED, buildSyscallPlan, memoryOf, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
+import { ADDRESS_SPACE, FRESH_CHILD, MEMORY_UNTOUCHED, buildSyscallPlan, memoryOf, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
 import { CAPABILITY_BITS, type CapName, rowsForArch } from '../../src/probes/syscalls/table.js';
 
 const caps = (...names: CapName[]) => names.reduce((acc, n) => acc | (1n << BigInt(CAPABILITY_BITS[n])), 0n);
@@ -61,7 +61,7 @@ describe('syscall plan', () => {
       const fresh = rowsForArch(arch).filter((r) => r.args && r.expect && (probeVerb(r) === 'sys' || probeVerb(r) === 'sysv'));
       expect(fresh.length).toBeGreaterThan(80);
       // every call on the address space, and every one that makes a process, is vetted with its reason
-      for (const r of fresh.filter((x) => FRESH_CHILD[x.call ?? x.name] === 'address space' || ['clone', 'clone3'].includes(x.call ?? x.name)))
+      for (const r of fresh.filter((x) => FRESH_CHILD[x.call ?? x.name] === ADDRESS_SPACE || ['clone', 'clone3'].includes(x.call ?? x.name)))
         expect(MEMORY_UNTOUCHED[r.call ?? r.name], r.name).toMatch(/\w/);
       expect(fresh.filter((r) => probeVerb(r) === 'sys').map((r) => r.name)).toEqual([]);
     }

@@ -85,13 +85,16 @@ export function sysLine(id: string, nr: number, args: readonly Arg[], verb: Prob
   return `${verb} ${id} ${nr} ${six.map(argToken).join(' ')}`;
 }
 
+/** FRESH_CHILD's reason for the calls that act on the address space (memoryOf looks for it). */
+export const ADDRESS_SPACE = 'address space';
+
 /**
- * Calls that keep a fresh child each (`sys`) even though their allowed answer is a failure:
- * they act on the calling process itself — its credentials, namespaces, root, signal state,
- * address space, descriptors (the result pipe is the one open), limits or scheduling — so that
- * even a sandbox answering them in an unexpected way must not leave the next probe in a changed
- * process. Every other call whose allowed answer is an errno runs batched (`sysb`: many per
- * child, src/helper/README.md), and a call that unexpectedly succeeds ends its batch child.
+ * Calls that keep a fresh child each (`sysv`, or `sys`: see memoryOf) even though their allowed
+ * answer is a failure: they act on the calling process itself — its credentials, namespaces,
+ * root, signal state, address space, descriptors, limits or scheduling — so that even a sandbox
+ * answering them in an unexpected way must not leave the next probe in a changed process. Every
+ * other call whose allowed answer is an errno runs batched (`sysb`: many per child,
+ * src/helper/README.md), and a call that unexpectedly succeeds ends its batch child.
  */
 export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries([
   ...['setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups', 'capset']
@@ -103,7 +106,7 @@ export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries(
     'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'pidfd_send_signal'].map((n) => [n, 'signal state, or a signal to itself']),
   ...['mmap', 'munmap', 'mprotect', 'mremap', 'madvise', 'brk', 'shmat', 'shmdt', 'mlock', 'mlock2', 'munlock', 'mlockall',
     'munlockall', 'remap_file_pages', 'pkey_mprotect', 'pkey_alloc', 'pkey_free', 'map_shadow_stack', 'mseal', 'userfaultfd',
-    'process_madvise', 'set_mempolicy', 'mbind', 'migrate_pages', 'move_pages'].map((n) => [n, 'address space']),
+    'process_madvise', 'set_mempolicy', 'mbind', 'migrate_pages', 'move_pages'].map((n) => [n, ADDRESS_SPACE]),
   ...['close', 'close_range', 'dup', 'dup2', 'dup3', 'fcntl'].map((n) => [n, 'descriptor table']),
   ...['setrlimit', 'prlimit64', 'setpriority', 'sched_setaffinity', 'sched_setparam', 'sched_setscheduler', 'sched_setattr',
     'ioprio_set', 'umask', 'setpgid', 'setsid', 'set_tid_address', 'set_robust_list', 'rseq', 'futex', 'futex_waitv',
@@ -183,7 +186,7 @@ export const MEMORY_UNTOUCHED: Readonly<Record<string, string>> = {
 export function memoryOf(call: string): string | null {
   if (MEMORY_UNTOUCHED[call]) return null;
   if (MAKES_A_PROCESS.has(call)) return 'a success makes a process, and its arguments are not vetted in MEMORY_UNTOUCHED';
-  if (FRESH_CHILD[call] === 'address space') return 'acts on the address space, and its arguments are not vetted in MEMORY_UNTOUCHED';
+  if (FRESH_CHILD[call] === ADDRESS_SPACE) return 'acts on the address space, and its arguments are not vetted in MEMORY_UNTOUCHED';
   return null;
 }
 
