@@ -68,6 +68,12 @@ export async function gatherFacts(host: Host, opts: NativeOptions): Promise<Fact
   // one turn of the event loop: the live host's spawn (reached through promise callbacks
   // alone) happens before the file probes take the thread
   await new Promise((resolve) => setImmediate(resolve));
-  const files = gatherFileFacts(host);
+  let files: FileFacts;
+  try {
+    files = gatherFileFacts(host);
+  } catch (err) {
+    native.cancel(); // the helper must not wait on its stdin for a plan that will not come
+    throw err;
+  }
   return { ...files, native: await native.finish(files) };
 }

@@ -135,6 +135,8 @@ export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) 
 export interface NativeRun {
   /** gives the helper the syscall plan built from the file facts; the native facts */
   finish(files: FileFacts): Promise<NativeFacts>;
+  /** ends the helper's plan where it is, when there will be no file facts (a probe threw) */
+  cancel(): void;
 }
 
 /** Starts the helper on nativeHead before the file facts exist. finish() must be called: the
@@ -149,7 +151,7 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
     syscallNs: unknown(why, 'helper timing'),
     syscalls: skippedSyscallScan(opts.syscalls ? why : 'skipped (--no-syscalls)'),
   });
-  if (!opts.helper) return { finish: async () => off('the native helper was not run (--no-helper)') };
+  if (!opts.helper) return { finish: async () => off('the native helper was not run (--no-helper)'), cancel: () => {} };
   const head = nativeHead(arch);
   let total = head.length;
   let giveRest!: (rest: string[]) => void;
@@ -160,6 +162,7 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
     onProgress: opts.onProgress ? (n) => opts.onProgress!(n, total) : undefined,
   });
   return {
+    cancel: () => giveRest([]),
     async finish(files) {
       let scan: SyscallPlan | null = null;
       try {

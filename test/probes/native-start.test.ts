@@ -61,4 +61,20 @@ describe('the native helper starts beside the file probes', () => {
     ]);
     expect(facts, 'gatherFacts hung on a host that does not say it started').not.toBeNull();
   });
+
+  it('a file probe that throws ends the helper\'s plan where it is (it does not wait on its stdin) and the error goes up', async () => {
+    const inner = capture('runc');
+    let rest: string[] | null = null;
+    const host: Host = {
+      ...inner,
+      readFile: () => { throw new Error('a reader bug'); },
+      async runHelper(plan, opts) {
+        rest = opts.more ? await opts.more : [];
+        return inner.runHelper([...plan, ...rest], opts);
+      },
+    };
+    await expect(gatherFacts(host, { helper: true, syscalls: true })).rejects.toThrow('a reader bug');
+    await new Promise((r) => setImmediate(r));
+    expect(rest).toEqual([]);
+  });
 });
