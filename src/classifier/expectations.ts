@@ -120,6 +120,8 @@ const DISPOSITION_STATE: Record<Disposition, 'blocked' | 'allowed' | 'undetermin
   killed: 'blocked',
   trapped: 'blocked',
   'capability-denied': 'blocked',
+  // the call ran in the host kernel, past the sandbox (gVisor systrap and uprobe): it reached a kernel
+  'host-kernel': 'allowed',
   'not-implemented': (r) => (r.kernelHasCall === 'unknown' || r.kernelHasCall === undefined ? 'undetermined' : 'blocked'),
   ambiguous: 'undetermined',
   timeout: 'undetermined',
@@ -231,15 +233,8 @@ function checkPlatform(expected: string, f: Facts, v: Verdict): Outcome {
   if (cls === 'unknown') return undetermined('unknown', 'the sandbox class', sandboxUnknownReason(v));
   if (cls !== 'gvisor') return fail(`none (sandbox ${cls})`, `a gVisor platform only exists under gVisor; the classifier says ${v.headline}`);
   const p = v.platform;
-  if (!p) {
-    const why = [
-      f.maps.known ? 'no [usertrap] mapping in /proc/self/maps' : `/proc/self/maps: ${f.maps.reason}`,
-      f.native.mmap.known ? 'the mmap probes were not decisive' : `mmap probes: ${f.native.mmap.reason}`,
-      f.native.syscallNs.known ? null : `getpid() timing: ${f.native.syscallNs.reason}`,
-    ].filter(Boolean).join('; ');
-    return undetermined('unknown', 'the gVisor platform', why);
-  }
-  if (p.inferred) return undetermined(`${p.value} (inferred)`, 'the gVisor platform', `only inferred from a weak tie-breaker: ${p.evidence.join('; ')}`);
+  if (!p || p.value === 'unknown') return undetermined('unknown', 'the gVisor platform', p ? p.evidence.join('; ') : 'no platform reading');
+  if (p.inferred) return undetermined(`${p.value} (inferred)`, 'the gVisor platform', `only inferred: ${p.evidence.join('; ')}`);
   return compare(expected, p.value, p.evidence.join('; '));
 }
 

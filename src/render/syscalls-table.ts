@@ -32,8 +32,8 @@ function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
   const either = scan.results.filter((r) => r.answeredBy === 'sandbox-or-filter').length;
   const da = scan.defaultAction;
   const rows: [string, string][] = [
-    ['scanned', `${scan.results.length} calls: ${c.allowed} allowed, ${notImpl.length} not implemented by gVisor, ${capDenied.length} need a capability, ${refused.length} refused by gVisor for everyone, ${filtered.length} blocked by a seccomp filter, ${c.killed + c.trapped} killed or trapped, ${c.ambiguous} ambiguous, ${c.timeout} timed out, ${c['not-probed']} not probed`],
-    ['read against', `gVisor ${g.release}'s syscall table: ${g.basis}`],
+    ['scanned', `${scan.results.length} calls: ${c.allowed} allowed, ${notImpl.length} not implemented by gVisor, ${capDenied.length} need a capability, ${refused.length} refused by gVisor for everyone, ${filtered.length} blocked by a seccomp filter, ${c.killed + c.trapped} killed or trapped, ${c['host-kernel']} reached the host kernel, ${c.ambiguous} ambiguous, ${c.timeout} timed out, ${c['not-probed']} not probed`],
+    ['read against', `gVisor ${g.release}'s syscall table${g.match === 'closest' ? ' (the closest recorded release)' : ''}: ${g.basis}`],
   ];
   const pid1 = g.pid1Seccomp === 'filtering' || g.pid1Seccomp === 'strict' ? ` (PID 1 is filtered: runsc --oci-seccomp filters the container's first process, not processes exec'd beside it)` : '';
   if (g.seccomp === 'disabled') rows.push(['seccomp', `no seccomp filter in force (Seccomp: 0): every answer is gVisor's own${pid1}`]);
@@ -45,6 +45,8 @@ function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
   if (capDenied.length) rows.push(['needs a capability the process lacks', `${capDenied.map((r) => `${r.name}${mark(r)}[${r.gate}]`).join(' ')}`]);
   if (refused.length) rows.push([s.red('refused by gVisor for everyone'), refused.map((r) => `${r.name}${mark(r)}=${r.errno}`).join(' ')]);
   if (filtered.length) rows.push([s.red('blocked by the seccomp filter'), filtered.map((r) => `${r.name}=${r.errno ?? r.observed}`).join(' ')]);
+  const host = by('host-kernel');
+  if (host.length) rows.push([s.yellow('reached the host kernel'), `${host.map((r) => `${r.name}=${r.observed}`).join(' ')}  ${s.dim("(not intercepted by gVisor: the host kernel runs these before any seccomp filter, and systrap intercepts with one)")}`]);
   if (either) rows.push(['?', s.dim(`${either} answer(s) marked ? are what the canaries got too: gVisor's own answer, or the filter's default one (an ENOSYS default looks like a filter that allows, gVisor answering) — the canaries cannot tell which`)]);
   return rows;
 }

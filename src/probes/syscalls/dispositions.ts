@@ -23,6 +23,7 @@ export type Disposition =
   | 'trapped'
   | 'timeout'
   | 'capability-denied'
+  | 'host-kernel'
   | 'ambiguous'
   | 'not-probed';
 
@@ -34,6 +35,7 @@ export const DISPOSITIONS: readonly Disposition[] = [
   'trapped',
   'timeout',
   'capability-denied',
+  'host-kernel',
   'ambiguous',
   'not-probed',
 ];
@@ -57,9 +59,10 @@ export interface SyscallResult {
   /** the capability (or sysctl) behind a capability-denied or ambiguous answer */
   gate?: string;
   reason?: string;
-  /** inside a sandbox with its own syscall table (gVisor), who gave this refusal, as far as
-   *  the canaries tell: the sandbox's own code, a seccomp filter, or either */
-  answeredBy?: 'sandbox' | 'filter' | 'sandbox-or-filter';
+  /** inside a sandbox with its own syscall table (gVisor), who answered, as far as the
+   *  canaries tell: the sandbox's own code, a seccomp filter, or either — or the host kernel
+   *  itself, for a call the sandbox did not intercept (disposition host-kernel) */
+  answeredBy?: 'sandbox' | 'filter' | 'sandbox-or-filter' | 'host-kernel';
   /** the sandbox source the answer was read against (file:lines @ release) */
   source?: string;
 }
@@ -68,6 +71,10 @@ export interface SyscallResult {
 export interface GvisorReading {
   /** the gVisor release whose table the answers were read against */
   release: GvisorRelease;
+  /** exact: every call whose answer changed between the recorded releases answered as this
+   *  release predicts; closest: the running release is another one (between two recorded ones,
+   *  or newer than the newest), and answers that fit no recorded table are read on their own */
+  match: 'exact' | 'closest';
   /** why that release: how the calls that changed between recorded releases answered */
   basis: string;
   /** the process's own seccomp mode, and PID 1's */
@@ -249,28 +256,46 @@ const describeOutcomes = (ps: GvisorOutcome[]): string =>
  * release, so the calls whose answer changed between the recorded tables decide: the release
  * whose table predicts most of their answers (the newest on a tie).
  */
-function chooseGvisorTable(answered: { row: SyscallRow; nr: number; o: Outcome }[], caps: bigint | null): { table: GvisorTable; basis: string } {
-  const score = new Map<GvisorTable, number>(GVISOR_TABLES.map((t) => [t, 0]));
+function chooseGvisorTable(
+  answered: { row: SyscallRow; nr: number; o: Outcome }[], caps: bigint | null, tables: readonly GvisorTable[], unfiltered: boolean,
+): { table: GvisorTable; match: 'exact' | 'closest'; basis: string } {
+  const score = new Map<GvisorTable, number>(tables.map((t) => [t, 0]));
   let differing = 0;
+  // differing calls whose answer no recorded table predicts: a filter's answer, or a release's
+  // that is none of the recorded ones
+  let unexplained = 0;
   for (const { row, nr, o } of answered) {
     if (o.kind !== 'ret') continue;
-    const preds = GVISOR_TABLES.map((t) => gvisorOutcomes(t, row, nr, caps));
+    const preds = tables.map((t) => gvisorOutcomes(t, row, nr, caps));
     const keys = preds.map((ps) => JSON.stringify(ps.map((p) => [p.errno, p.ret, p.retNonNegative, p.means])));
     if (new Set(keys).size === 1) continue;
     differing++;
-    GVISOR_TABLES.forEach((t, i) => { if (preds[i].some((p) => outcomeMatches(p, o))) score.set(t, score.get(t)! + 1); });
+    const fits = preds.map((ps) => ps.some((p) => outcomeMatches(p, o)));
+    if (!fits.some(Boolean)) unexplained++;
+    tables.forEach((t, i) => { if (fits[i]) score.set(t, score.get(t)! + 1); });
   }
-  const ranked = [...GVISOR_TABLES].reverse().sort((a, b) => score.get(b)! - score.get(a)!);
+  const ranked = [...tables].reverse().sort((a, b) => score.get(b)! - score.get(a)!);
   const best = ranked[0];
   const others = ranked.slice(1).map((t) => `${t.release} ${score.get(t)}`).join(', ');
+  // with no filter in force every answer is gVisor's own: the release is the recorded one only
+  // if its table predicts them all (the calls the host kernel runs past seccomp aside)
+  const unpredicted = unfiltered
+    ? answered.filter(({ row, nr, o }) => o.kind === 'ret' && !row.seccompPassthrough && !gvisorOutcomes(best, row, nr, caps).some((p) => outcomeMatches(p, o))).map(({ row }) => row.name)
+    : [];
+  // under a filter, a differing call no table predicts may be the filter's answer: it does not count
+  // against the release; with none, it is this release's own and does
+  const decisive = unfiltered ? differing : differing - unexplained;
+  const exact = (decisive === 0 || score.get(best) === decisive) && unpredicted.length === 0;
+  const closest = exact ? '' : `: the running release is none of the recorded ones (one between them, or newer or older than all of them), so ${best.release} is only the closest, and an answer its table does not predict is read on its own${unpredicted.length ? ` (${unpredicted.length} such: ${unpredicted.slice(0, 6).join(' ')}${unpredicted.length > 6 ? ' …' : ''})` : ''}`;
   const basis = differing === 0
-    ? `no call whose answer changed between the recorded releases was answered: read against the newest`
-    : `${score.get(best)} of the ${differing} calls whose answer changed between recorded releases answer as ${best.release}'s table predicts (${others})`;
-  return { table: best, basis };
+    ? `no call whose answer changed between the recorded releases was answered: read against the newest${closest}`
+    : `${score.get(best)} of the ${differing} calls whose answer changed between recorded releases answer as ${best.release}'s table predicts${others ? ` (${others})` : ''}${closest}`;
+  return { table: best, match: exact ? 'exact' : 'closest', basis };
 }
 
 interface GvisorContext {
   table: GvisorTable;
+  match: 'exact' | 'closest';
   /** a seccomp filter may be in force (the process's mode is filtering, strict or unknown) */
   filter: boolean;
   /** the filter's default errno as the canaries show it */
@@ -281,12 +306,14 @@ interface GvisorContext {
 /** One row read against gVisor's table (see gvisor-table.ts); signals, timeouts and lost
  *  answers read as they do anywhere. */
 function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, defaultErrno: number | null, gv: GvisorContext): SyscallResult {
+  const preds = gvisorOutcomes(gv.table, row, nr, facts.effectiveCaps);
+  const passedThrough = reachedHostKernel(row, nr, o, preds);
+  if (passedThrough) return passedThrough;
   if (o.kind !== 'ret') return classify(row, nr, o, facts, defaultErrno);
   const base: SyscallResult = { name: row.name, call: row.call ?? row.name, nr, disposition: 'ambiguous', expected: describeExpectation(row.expect) };
   const failed = o.ret === -1 && o.errno !== 0;
   const errno = failed ? errnoName(o.errno) : undefined;
   const r: SyscallResult = failed ? { ...base, observed: errno, errno } : { ...base, observed: `ret ${o.ret}`, ret: o.ret };
-  const preds = gvisorOutcomes(gv.table, row, nr, facts.effectiveCaps);
   const match = preds.find((p) => outcomeMatches(p, o));
   if (match) {
     let means = match.means;
@@ -309,13 +336,49 @@ function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFact
   const want = describeOutcomes(preds);
   const source = preds[0]?.source;
   const withSource = source ? { ...r, source } : r;
-  if (!gv.filter)
-    return { ...withSource, disposition: 'ambiguous', reason: `gVisor answered ${r.observed} with no seccomp filter in force, where its ${gv.table.release} table as recorded predicts ${want}` };
+  if (!gv.filter) return unpredictedWithoutFilter(withSource, want, gv);
+  // a release that is none of the recorded ones may itself answer what its neighbour's table does not
+  const who = gv.match === 'exact' ? 'filter' as const : 'sandbox-or-filter' as const;
+  const unsure = gv.match === 'exact' ? '' : ` — unless this release, which is none of the recorded ones, answers so itself`;
   if (errno === 'ENOSYS')
-    return { ...withSource, disposition: 'not-implemented', kernelHasCall: true, answeredBy: 'filter', reason: `gVisor ${gv.table.release} answers ${want} here: the ENOSYS came from the seccomp filter` };
+    return { ...withSource, disposition: 'not-implemented', kernelHasCall: who === 'filter', answeredBy: who, reason: `gVisor ${gv.table.release} answers ${want} here: the ENOSYS came from the seccomp filter${unsure}` };
   if (failed && (errno === gv.defaultErrno || errno === 'EPERM' || errno === 'EACCES'))
-    return { ...withSource, disposition: 'blocked-errno', answeredBy: 'filter', reason: `gVisor ${gv.table.release} answers ${want} here: the ${errno}${errno === gv.defaultErrno ? ' (the default answer the canaries show)' : ''} came from the seccomp filter` };
+    return { ...withSource, disposition: 'blocked-errno', answeredBy: who, reason: `gVisor ${gv.table.release} answers ${want} here: the ${errno}${errno === gv.defaultErrno ? ' (the default answer the canaries show)' : ''} came from the seccomp filter${unsure}` };
   return { ...withSource, disposition: 'ambiguous', reason: `gVisor ${gv.table.release} answers ${want} here, and a seccomp filter is in force: ${r.observed} fits neither` };
+}
+
+/**
+ * A call the host kernel runs before any seccomp filter sees it (uprobe, uretprobe: the row's
+ * seccompPassthrough) answered as Linux does, not as gVisor's table predicts: the call left the
+ * sandbox. gVisor's systrap platform intercepts the workload's syscalls with a seccomp filter
+ * (SECCOMP_RET_TRAP), so a call the kernel lets past seccomp reaches the host kernel itself;
+ * ptrace and KVM intercept below seccomp and answer such a call from gVisor's own table.
+ */
+function reachedHostKernel(row: SyscallRow, nr: number, o: Outcome, preds: GvisorOutcome[]): SyscallResult | null {
+  if (!row.seccompPassthrough || !row.expect || !matches(row.expect, o) || preds.some((p) => outcomeMatches(p, o))) return null;
+  const observed = o.kind === 'ret' ? (o.ret === -1 && o.errno !== 0 ? errnoName(o.errno) : `ret ${o.ret}`) : o.kind === 'signal' ? signalName(o.signal) : '?';
+  const sandbox = describeOutcomes(preds);
+  return {
+    name: row.name, call: row.call ?? row.name, nr, disposition: 'host-kernel', answeredBy: 'host-kernel',
+    expected: describeExpectation(row.expect), observed,
+    ...(o.kind === 'ret' && o.ret === -1 ? { errno: observed } : o.kind === 'signal' ? { signal: observed } : {}),
+    source: preds[0]?.source,
+    reason: `reached the host kernel: ${observed} is Linux's own answer to ${row.name} called outside its trampoline, where gVisor answers ${sandbox}. The host kernel runs ${row.name} before any seccomp filter sees it, and gVisor's systrap platform intercepts syscalls with a seccomp filter, so this call is not intercepted: it runs in the host kernel, outside the sandbox`,
+  };
+}
+
+/**
+ * With no seccomp filter in force only gVisor answers, so an answer its recorded table does not
+ * predict comes from a release that differs there (one between two recorded releases, or newer
+ * than the newest): read by what gVisor does with such an answer, never as a filter's.
+ */
+function unpredictedWithoutFilter(r: SyscallResult, want: string, gv: GvisorContext): SyscallResult {
+  const differs = `gVisor answered ${r.observed}, where the ${gv.table.release} table (${gv.match === 'exact' ? 'the release these answers fit' : 'the closest recorded release'}) predicts ${want}: this release differs here. No seccomp filter is in force, so the answer is gVisor's own`;
+  if (r.errno === 'ENOSYS')
+    return { ...r, disposition: 'not-implemented', kernelHasCall: false, answeredBy: 'sandbox', reason: `${differs}: ENOSYS is what gVisor answers for what it does not implement` };
+  if (r.errno === 'EPERM' || r.errno === 'EACCES')
+    return { ...r, disposition: 'blocked-errno', answeredBy: 'sandbox', reason: `${differs}: refused by gVisor (for everyone, or for lack of a capability it checks first: the recorded tables do not say which)` };
+  return { ...r, disposition: 'allowed', reason: `${differs}: ${r.errno ? `${r.errno} is an argument check, so gVisor implements the call` : 'it succeeded, so gVisor implements the call'}` };
 }
 
 /** Reads the filter's default action from the canary rows' answers. */
@@ -346,9 +409,11 @@ function emptyCounts(): Record<Disposition, number> {
 
 /**
  * One result per table row present on the plan's arch. `answer` is what runHelper returned
- * (or a read error when the helper could not run at all).
+ * (or a read error when the helper could not run at all). `gvisorTables`: the recorded gVisor
+ * releases to read gVisor's answers against (all of them; the tests leave some out to see a
+ * release that is none of the recorded ones read right).
  */
-export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer>): SyscallScan {
+export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer>, gvisorTables: readonly GvisorTable[] = GVISOR_TABLES): SyscallScan {
   const helperProblems: string[] = [];
   const byId = new Map<string, Record<string, unknown>>();
   if (!answer.ok) {
@@ -383,7 +448,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   }
   // gVisor's own table, when the syscall interface is gVisor's (amd64: the table recorded)
   const caps = plan.facts.effectiveCaps;
-  const chosen = plan.facts.kernelInterface === 'gvisor' && plan.arch === 'x86_64' ? chooseGvisorTable(answered, caps) : null;
+  const chosen = plan.facts.kernelInterface === 'gvisor' && plan.arch === 'x86_64' ? chooseGvisorTable(answered, caps, gvisorTables, plan.facts.seccomp === 'disabled') : null;
   // under gVisor a canary only shows the filter's default when gVisor itself answers it ENOSYS
   // (create_module is a CapError stub there: EPERM to a caller without CAP_SYS_MODULE)
   const defaultAction = defaultActionFrom(answered, chosen
@@ -394,6 +459,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   const gvContext: GvisorContext | null = chosen
     ? {
       table: chosen.table,
+      match: chosen.match,
       filter: seccomp !== 'disabled',
       defaultErrno: defaultAction.kind === 'errno' ? defaultAction.errno : null,
       defaultText: defaultAction.kind === 'errno' ? `errno ${defaultAction.errno}` : defaultAction.kind === 'unknown' ? 'unknown' : defaultAction.kind,
@@ -439,7 +505,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   const counts = emptyCounts();
   for (const r of results) counts[r.disposition]++;
   const gvisor: GvisorReading | undefined = chosen
-    ? { release: chosen.table.release, basis: chosen.basis, seccomp: seccomp ?? 'unknown', pid1Seccomp: plan.facts.pid1Seccomp ?? 'unknown' }
+    ? { release: chosen.table.release, match: chosen.match, basis: chosen.basis, seccomp: seccomp ?? 'unknown', pid1Seccomp: plan.facts.pid1Seccomp ?? 'unknown' }
     : undefined;
   return { arch: plan.arch, results, counts, defaultAction, helperProblems, ...(gvisor ? { gvisor } : {}) };
 }
