@@ -19,8 +19,9 @@ const unavailable = (v: unknown) => v === ENOMEM || v === EEXIST || v === 'moved
 const PTRACE_SYSCALL_NS = 8000;
 
 /** gVisor platform (signals.md §2.2): systrap maps [usertrap] and caps user space at
- *  0x7F0000000000; ptrace keeps its stub just below TASK_SIZE; KVM maps down to 4096. */
-export function gvisorPlatform(f: Facts): Refinement | null {
+ *  0x7F0000000000; ptrace keeps its stub just below TASK_SIZE; KVM maps down to 4096. Without
+ *  those, 'unknown' with the reason. */
+export function gvisorPlatform(f: Facts): Refinement {
   const maps = f.maps.known ? f.maps.value : null;
   if (maps?.usertrap) return { value: 'systrap', evidence: ['/proc/self/maps has a [usertrap] mapping'], inferred: false };
   const cap = mmapResult(f, '0x7f0000000000'), top = mmapResult(f, '0x7fffffffe000'), low = mmapResult(f, '0x1000');
@@ -29,13 +30,16 @@ export function gvisorPlatform(f: Facts): Refinement | null {
   if (top === 'ok' && cap === 'ok') {
     return { value: 'kvm', evidence: ['the whole 47-bit address space is mappable (0x7f0000000000 and 0x7fffffffe000)', `mmap at 0x1000: ${low}`], inferred: false };
   }
-  // tie-breaker only: ptrace syscalls cost tens of microseconds, systrap and KVM a few
-  if (f.native.syscallNs.known) {
-    const ns = f.native.syscallNs.value;
-    const why = f.native.mmap.known ? `mmap probes inconclusive (${JSON.stringify(f.native.mmap.value)})` : `mmap probes unknown: ${f.native.mmap.reason}`;
-    return { value: ns > PTRACE_SYSCALL_NS ? 'ptrace' : 'systrap-or-kvm', evidence: [why, `getpid() costs ${ns} ns, cut at ${PTRACE_SYSCALL_NS} ns (timing is a weak tie-breaker)`], inferred: true };
-  }
-  return null;
+  // No address-space signal: the platform cannot be told. Timing is only a hint (ptrace
+  // syscalls cost tens of microseconds, systrap and KVM a few; a CPU quota or a loaded host skews
+  // it), given with the reason, never as the answer.
+  const why = !f.maps.known ? `/proc/self/maps unreadable (${f.maps.reason}), so no [usertrap] check`
+    : 'no [usertrap] mapping in /proc/self/maps (systrap maps one when it patches a syscall site)';
+  const mmap = f.native.mmap.known ? `mmap probes inconclusive (${JSON.stringify(f.native.mmap.value)})` : `mmap probes unknown: ${f.native.mmap.reason}`;
+  const hint = f.native.syscallNs.known
+    ? [`getpid() costs ${f.native.syscallNs.value} ns: ${f.native.syscallNs.value > PTRACE_SYSCALL_NS ? 'as ptrace does' : 'as systrap or KVM do'} (a hint only: timing cannot decide)`]
+    : [];
+  return { value: 'unknown', evidence: [why, mmap, ...hint], inferred: false };
 }
 
 /** Kata hypervisor (signals.md §3.1, §3.3). */

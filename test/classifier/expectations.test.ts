@@ -142,6 +142,17 @@ describe('gVisor fixtures: sandbox-aware answers', () => {
     expect(await one('gvisor-kvm', 'platform=systrap')).toMatchObject({ status: 'fail', observed: 'kvm' });
   });
 
+  it('no address-space signal (maps without [usertrap], no helper): the platform is unknown with the reason, never guessed (#21)', async () => {
+    const s = await seen('gvisor-4.19-systrap');
+    const maps = { ...s.facts.maps, value: { ...(s.facts.maps as { value: object }).value, usertrap: false } } as Facts['maps'];
+    const why = { known: false as const, reason: 'the native helper was not run (--no-helper)', source: 'helper mmap' };
+    const facts: Facts = { ...s.facts, maps, native: { ...s.facts.native, mmap: why, syscallNs: { ...why, source: 'helper timing' } } };
+    const v = classify(facts);
+    expect(v.platform).toMatchObject({ value: 'unknown', inferred: false });
+    expect(v.platform!.evidence.join('; ')).toMatch(/no \[usertrap\] mapping.*mmap probes unknown: the native helper was not run/);
+    expect(checkExpectations([parsed('platform=systrap')], facts, v).results[0]).toMatchObject({ status: 'undetermined', observed: 'unknown' });
+  });
+
   it('host-namespaces=none holds as not applicable: the sandbox has its own kernel', async () => {
     expect(await one('gvisor-systrap-k8s', 'host-namespaces=none')).toEqual({
       key: 'host-namespaces', expected: 'none', observed: 'not applicable', status: 'pass',
