@@ -8,7 +8,7 @@ import { runCrun } from './crun.js';
 import { runLxc, LXC_COMMON_CONF } from './lxc.js';
 import { runNspawn } from './nspawn.js';
 import { runRunc } from './runc.js';
-import { runRunsc } from './runsc.js';
+import { RUNSC_2024, runRunsc, runRunsc2024 } from './runsc.js';
 import { runUnshare } from './unshare.js';
 import { RUNTIMES, type CaseDecl, type RunResult, type RuntimeName } from './types.js';
 
@@ -26,6 +26,7 @@ export const RUNTIME_PACKAGES: Record<RuntimeName, string> = {
   runc: 'runc',
   crun: 'crun',
   runsc: 'runsc',
+  'runsc-2024': "runsc from trixie (scripts/setup-runtimes.sh unpacks it to /opt/runsc-2024)",
   bwrap: 'bubblewrap',
   unshare: 'util-linux',
   nspawn: 'systemd-container',
@@ -36,6 +37,7 @@ const BINARIES: Record<RuntimeName, string[]> = {
   runc: ['runc', 'unshare'],
   crun: ['crun', 'unshare'],
   runsc: ['runsc', 'unshare'],
+  'runsc-2024': [RUNSC_2024, 'unshare'],
   bwrap: ['bwrap', 'setpriv'],
   unshare: ['unshare', 'setpriv'],
   nspawn: ['systemd-nspawn', 'unshare', 'setpriv'],
@@ -82,7 +84,7 @@ export function staticCheck(rt: RuntimeName): string | null {
   for (const b of BINARIES[rt]) {
     if (!which(b)) return `${b} is not installed (Debian package ${b === rt || BINARIES[rt][0] === b ? RUNTIME_PACKAGES[rt] : 'util-linux'}; run scripts/setup-runtimes.sh)`;
   }
-  if (['runc', 'crun', 'runsc', 'nspawn', 'lxc'].includes(rt) && !kernelHasOverlay()) {
+  if (['runc', 'crun', 'runsc', 'runsc-2024', 'nspawn', 'lxc'].includes(rt) && !kernelHasOverlay()) {
     return 'the kernel has no overlayfs (needed for the container root built from the host root)';
   }
   if (rt === 'bwrap' || rt === 'unshare') {
@@ -92,7 +94,7 @@ export function staticCheck(rt: RuntimeName): string | null {
     if (r) return r;
   }
   if (rt === 'lxc' && !existsSync(LXC_COMMON_CONF)) return `${LXC_COMMON_CONF} is missing (package lxc)`;
-  if (rt === 'runsc') {
+  if (rt === 'runsc' || rt === 'runsc-2024') {
     try {
       accessSync('/proc/self/ns/user', constants.R_OK);
     } catch {
@@ -103,7 +105,7 @@ export function staticCheck(rt: RuntimeName): string | null {
 }
 
 const RUNNERS: Record<RuntimeName, (d: CaseDecl) => Promise<RunResult>> = {
-  runc: runRunc, crun: runCrun, runsc: runRunsc, bwrap: runBwrap, unshare: runUnshare, nspawn: runNspawn, lxc: runLxc,
+  runc: runRunc, crun: runCrun, runsc: runRunsc, 'runsc-2024': runRunsc2024, bwrap: runBwrap, unshare: runUnshare, nspawn: runNspawn, lxc: runLxc,
 };
 
 const cache = new Map<RuntimeName, Promise<Availability>>();

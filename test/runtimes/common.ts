@@ -85,6 +85,7 @@ export function envOf(decl: CaseDecl): Record<string, string> {
 }
 
 export function which(bin: string): string | null {
+  if (bin.startsWith('/')) return existsSync(bin) ? bin : null; // a runtime outside PATH (/opt/runsc-2024)
   for (const d of (process.env.PATH || DEFAULT_PATH).split(delimiter).concat(DEFAULT_PATH.split(':'))) {
     const p = join(d, bin);
     if (existsSync(p)) return p;

@@ -120,7 +120,7 @@ describe('availability', () => {
       if (!a.ok) expect(a.reason, rt).toMatch(/\S/);
       console.log(`${rt}: ${a.ok ? `ok (test start ${a.probeMs} ms)` : `CANNOT START: ${a.reason}`}`);
     }
-    expect([...availability.keys()].sort()).toEqual(['bwrap', 'crun', 'lxc', 'nspawn', 'runc', 'runsc', 'unshare']);
+    expect([...availability.keys()].sort()).toEqual(['bwrap', 'crun', 'lxc', 'nspawn', 'runc', 'runsc', 'runsc-2024', 'unshare']);
   });
 });
 

@@ -6,7 +6,7 @@ import { runCrun } from './crun.js';
 import { runLxc } from './lxc.js';
 import { runNspawn } from './nspawn.js';
 import { runRunc } from './runc.js';
-import { runRunsc } from './runsc.js';
+import { runRunsc, runRunsc2024 } from './runsc.js';
 import { runUnshare } from './unshare.js';
 import type { CaseDecl, RunResult, RuntimeName } from './types.js';
 
@@ -21,6 +21,7 @@ const RUNNERS: Record<RuntimeName, (d: CaseDecl) => Promise<RunResult>> = {
   runc: runRunc,
   crun: runCrun,
   runsc: runRunsc,
+  'runsc-2024': runRunsc2024,
   bwrap: runBwrap,
   unshare: runUnshare,
   nspawn: runNspawn,

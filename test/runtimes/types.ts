@@ -1,6 +1,8 @@
 // Shared types of the real-runtime harness: what a case declares, what a run returns.
 
-export const RUNTIMES = ['runc', 'crun', 'runsc', 'bwrap', 'unshare', 'nspawn', 'lxc'] as const;
+// runsc: Debian 12's gVisor 20221219 (ptrace); runsc-2024: trixie's 20240729 at /opt/runsc-2024
+// (scripts/setup-runtimes.sh), on systrap, gVisor's default platform since mid-2023
+export const RUNTIMES = ['runc', 'crun', 'runsc', 'runsc-2024', 'bwrap', 'unshare', 'nspawn', 'lxc'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 /** One rule of an OCI `linux.seccomp` section. */
@@ -53,7 +55,8 @@ export interface CaseDecl {
   seccomp: SeccompDecl;
   readOnlyRoot: boolean;
   noNewPrivileges: boolean;
-  /** Extra runsc flags, e.g. ['--oci-seccomp']. runsc only. */
+  /** Extra runsc flags, e.g. ['--oci-seccomp'], or a platform (runsc: ptrace by default;
+   *  runsc-2024: systrap by default, --platform=ptrace for its ptrace). runsc only. */
   runscFlags?: string[];
   /** Extra bind mounts, read-only unless readonly: false. */
   mounts?: BindMount[];

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../runtimes/common.js';
 import type { RunResult } from '../runtimes/types.js';
+import { RUNSC_2024 } from '../runtimes/runsc.js';
 import { PROJECT } from './built.js';
 
 export const BUSYBOX_APPLETS = ['sh', 'true', 'head', 'wc', 'cat', 'mkdir', 'chmod', 'rm', 'uname', 'sleep', 'ls', 'test', '['];
@@ -84,6 +85,12 @@ export async function startDocker(images: Record<string, string>): Promise<Engin
     runtimes: {
       runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=none'] },
       'runsc-seccomp': { path: '/usr/bin/runsc', runtimeArgs: ['--network=none', '--oci-seccomp'] },
+      // trixie's runsc 20240729 (scripts/setup-runtimes.sh): systrap, its default platform
+      ...(existsSync(RUNSC_2024) && {
+        'runsc-systrap': { path: RUNSC_2024, runtimeArgs: ['--network=none'] },
+        'runsc-systrap-seccomp': { path: RUNSC_2024, runtimeArgs: ['--network=none', '--oci-seccomp'] },
+        'runsc-2024-ptrace': { path: RUNSC_2024, runtimeArgs: ['--network=none', '--platform=ptrace'] },
+      }),
     },
   }));
   const logFile = join(work, 'dockerd.log');
