@@ -54,6 +54,23 @@ export interface Expectations {
   pid1Seccomp?: 'disabled' | 'filtering';
   /** verdict.hostNamespaces.shared, sorted */
   sharedNamespaces?: string[];
+  /** gVisor with no seccomp filter: every answer is gVisor's own, so none may read as a
+   *  filter's and none as ambiguous (#21) */
+  unfilteredScan?: true;
+  /** the calls that must read as having reached the host kernel (gVisor systrap), sorted */
+  hostKernel?: string[];
+}
+
+/**
+ * Calls the host kernel runs before any seccomp filter (Linux arch/x86 uprobes: uretprobe from
+ * 6.11, uprobe from 6.18), on this machine's kernel: under gVisor's systrap, which intercepts
+ * with a seccomp filter, they reach the host kernel (lab notes: runsc 20240729 answers uprobe
+ * ENXIO, the host's answer). Under ptrace gVisor answers them itself.
+ */
+export function seccompPassthroughCalls(): string[] {
+  const m = /^(\d+)\.(\d+)/.exec(readFileSync('/proc/sys/kernel/osrelease', 'utf8'));
+  const v = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
+  return [...(v >= 6018 ? ['uprobe'] : []), ...(v >= 6011 ? ['uretprobe'] : [])].sort();
 }
 
 interface CaseBase {
@@ -154,7 +171,7 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
     { capture: 'crun', note: "uid 20000, no capabilities, Docker's default seccomp profile (converted for no capabilities)" }),
   runtimeCase('runsc-ptrace', 'runsc',
     {},
-    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: [] },
     { artifacts: ['bundle', 'sea'], capture: 'runsc', note: 'gVisor 20221219, --platform=ptrace --network=none, no --oci-seccomp' }),
   runtimeCase('runsc-ptrace-oci-seccomp', 'runsc',
     { seccomp: { oci: RUNSC_GENTLE_PROFILE }, runscFlags: ['--oci-seccomp'] },
@@ -163,6 +180,18 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
       artifacts: ['bundle', 'sea'],
       note: "--oci-seccomp with a deny-7-calls profile, not Docker's: under Docker's profile runsc answers clone3 EPERM and Node aborts",
     }),
+  runtimeCase('runsc-2024-systrap', 'runsc-2024',
+    {},
+    { class: 'gvisor', platform: 'systrap', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: seccompPassthroughCalls() },
+    { artifacts: ['bundle', 'sea'], capture: 'runsc-2024', note: "gVisor 20240729 on systrap (its default platform), the seed's pod: uid 20000, no capabilities, no seccomp" }),
+  runtimeCase('runsc-2024-ptrace', 'runsc-2024',
+    { runscFlags: ['--platform=ptrace'] },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: [] },
+    { note: 'gVisor 20240729 on its ptrace platform: ptrace intercepts below seccomp, so nothing reaches the host kernel' }),
+  runtimeCase('runsc-2024-systrap-oci-seccomp', 'runsc-2024',
+    { seccomp: { oci: RUNSC_GENTLE_PROFILE }, runscFlags: ['--oci-seccomp'] },
+    { class: 'gvisor', platform: 'systrap', seccomp: 'filtering', seccompProfile: 'custom', noNewPrivs: null, hostKernel: seccompPassthroughCalls() },
+    { note: "gVisor 20240729 on systrap, --oci-seccomp with the deny-7-calls profile (Node's threads need clone3 answered ENOSYS, not EPERM)" }),
   runtimeCase('bwrap', 'bwrap',
     {},
     { class: 'namespace-sandbox', tool: 'bubblewrap', seccomp: 'disabled', seccompProfile: 'none' },
@@ -243,6 +272,25 @@ export function engineCases(): EngineCase[] {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
     }, { note: 'runsc 20221219 registered in daemon.json with --network=none; gVisor ignores the profile without --oci-seccomp' }),
+    engineCase('docker-runsc-systrap', 'docker', ['--runtime', 'runsc-systrap'], {
+      ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
+    }, { note: "runsc 20240729 (systrap) registered in daemon.json with --network=none: the seed's pod on today's gVisor" }),
+    engineCase('docker-runsc-systrap-via', 'docker', ['--runtime', 'runsc-systrap', '--user', '20000:20000'], {
+      ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
+    }, { mode: 'via', note: 'the same, collected from outside through docker exec -i: only the static helper enters the container' }),
+    engineCase('docker-runsc-2024-ptrace', 'docker', ['--runtime', 'runsc-2024-ptrace'], {
+      ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: [],
+    }, { note: "runsc 20240729 on its ptrace platform" }),
+    engineCase('docker-runsc-systrap-oci-seccomp', 'docker', ['--runtime', 'runsc-systrap-seccomp', '--user', '20000:20000'], {
+      ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, pid1Seccomp: 'filtering', hostKernel: seccompPassthroughCalls(),
+    }, {
+      mode: 'via',
+      note: "runsc 20240729 --oci-seccomp with Docker's default profile, collected through docker exec -i (the exec'd helper runs without the filter PID 1 has)",
+    }),
     engineCase('docker-runsc-oci-seccomp', 'docker', ['--runtime', 'runsc-seccomp', '--user', '20000:20000'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, pid1Seccomp: 'filtering',

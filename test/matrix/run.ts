@@ -161,6 +161,10 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   if (ex.privileged !== undefined) add('verdict.privileged', ex.privileged, v.privileged?.privileged ?? 'absent');
   if (ex.pid1Seccomp !== undefined) add('PID 1 seccomp', ex.pid1Seccomp, p.pid1Seccomp?.known ? p.pid1Seccomp.value.mode : `unknown (${p.pid1Seccomp?.reason})`);
   if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
+  const scan = report.facts.native?.syscalls;
+  const calls = (pick: (r: AnyReport) => boolean) => (scan?.known ? (scan.value.results as AnyReport[]).filter(pick).map((r) => r.name as string).sort() : `unknown (${scan?.reason})`);
+  if (ex.unfilteredScan) add('syscalls read as ambiguous or as a filter\'s (no filter is in force)', [], calls((r) => r.disposition === 'ambiguous' || r.answeredBy === 'filter' || r.answeredBy === 'sandbox-or-filter'));
+  if (ex.hostKernel !== undefined) add('syscalls that reached the host kernel', ex.hostKernel, calls((r) => r.disposition === 'host-kernel'));
   return checks;
 }
 

@@ -3,7 +3,7 @@
 //   --only ID[,ID]   only these cases
 //   --capture        also write fixtures/captures/<runtime>.json (sbx-detect snapshot -o -) and INDEX.json
 //   --save DIR       keep every JSON report as DIR/<case>.<artifact>.json
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_DEFAULT_CAPS } from '../runtimes/index.js';
@@ -131,7 +131,10 @@ export async function runMatrix(o: MatrixOptions): Promise<{ rows: Row[]; totalM
 export function writeCaptures(rows: Row[], captures: Record<string, string>): string[] {
   const dir = join(PROJECT_DIR, 'fixtures/captures');
   mkdirSync(dir, { recursive: true });
-  const index: Record<string, unknown> = {};
+  // a partial run (--only) adds to the index: the other captures stay as they were recorded
+  const indexFile = join(dir, 'INDEX.json');
+  const index: Record<string, unknown> = existsSync(indexFile) ? JSON.parse(readFileSync(indexFile, 'utf8')) : {};
+  const written: string[] = [];
   for (const [rt, text] of Object.entries(captures)) {
     const live = rows.find((r) => r.c.capture === rt && r.run.artifact === 'bundle' && r.report);
     if (!live) continue;
@@ -144,9 +147,10 @@ export function writeCaptures(rows: Row[], captures: Record<string, string>): st
       machine: hostname(),
       date: new Date().toISOString(),
     };
+    written.push(rt);
   }
-  writeFileSync(join(dir, 'INDEX.json'), JSON.stringify(index, null, 2) + '\n');
-  return Object.keys(index);
+  writeFileSync(indexFile, JSON.stringify(index, null, 2) + '\n');
+  return written;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -185,3 +185,48 @@ describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)'
     expect(names(scan, (x) => x.disposition === 'ambiguous')).toEqual([]);
   });
 });
+
+// ---- runsc 20240729 (trixie; scripts/setup-runtimes.sh): systrap, today's default platform -----
+// What each call must come out as, from gVisor's source at release-20240729.0 (commit 8db16e88):
+// linux64.go there no longer stubs keyctl, setns, process_vm_readv/writev and clone3; io_uring
+// answers ENOSYS unless runsc runs with --iouring (sys_iouring.go:28-29, 84-85); uprobe (336) and
+// uretprobe (335) are not in its table (it jumps from 334 to 424) — but systrap intercepts with
+// a seccomp filter, and this machine's 6.18 kernel runs both before seccomp: they reach the host.
+const AVAIL_2024 = await runtimeAvailability('runsc-2024');
+function itRunsc2024(title: string, fn: () => Promise<void>, timeout = 240_000): void {
+  if (AVAIL_2024.ok) it(title, fn, timeout);
+  else if (CI) it(title, () => { throw new Error(`runsc 20240729 cannot start on this machine: ${AVAIL_2024.reason}`); });
+  else it.skip(`${title} — SKIPPED: runsc 20240729 cannot start here: ${AVAIL_2024.reason}`, () => {});
+}
+
+describe('gVisor 20240729 (systrap and ptrace): every release reads right (#21)', () => {
+  itRunsc2024("the seed's pod on systrap — uid 20000, no capabilities, no seccomp: 0 read as a filter's, 0 ambiguous; uprobe reached the host kernel", async () => {
+    const decl = baseCase('runsc-2024', [], { name: 'i21-systrap-nocaps' });
+    const { scan, r } = await scanIn(decl);
+    expect(scan.gvisor).toMatchObject({ release: 'release-20240729.0', match: 'exact', seccomp: 'disabled' });
+    expect(names(scan, (x) => x.disposition === 'ambiguous')).toEqual([]);
+    expect(names(scan, (x) => x.answeredBy === 'filter' || x.answeredBy === 'sandbox-or-filter')).toEqual([]);
+    for (const name of ['setns', 'clone3', 'process_vm_readv', 'process_vm_writev']) expect(r.get(name)?.disposition, name).toBe('allowed');
+    expect(r.get('keyctl')).toMatchObject({ disposition: 'not-implemented', errno: 'ENOSYS' }); // sys_key.go:41-43
+    for (const name of ['io_uring_setup', 'io_uring_enter']) expect(r.get(name), name).toMatchObject({ disposition: 'not-implemented', errno: 'ENOSYS' });
+    expect(r.get('uprobe')).toMatchObject({ disposition: 'host-kernel', errno: 'ENXIO', answeredBy: 'host-kernel' });
+    expect(r.get('uretprobe')).toMatchObject({ disposition: 'host-kernel', signal: 'SIGILL' });
+    // refused to everyone: linux64.go:203, 209, 211, 303, 304 and sys_time.go:159-160 (keyctl is no longer among them)
+    expect(names(scan, (x) => x.disposition === 'blocked-errno')).toEqual(['_sysctl', 'add_key', 'clock_settime', 'modify_ldt', 'request_key', 'sched_rr_get_interval']);
+
+    const text = await run(decl, []);
+    expect(text).toMatch(/gVisor sandbox \(platform systrap\)/);
+    const section = text.slice(text.indexOf('Syscalls')).replace(/[│\s]+/g, ' ');
+    expect(section).toContain('reached the host kernel');
+    expect(section).toContain('uprobe=ENXIO');
+    expect(section).not.toMatch(/ambiguous (?!\d)|blocked by the seccomp filter/);
+  });
+
+  itRunsc2024('the 2024 release on its ptrace platform: nothing reaches the host kernel, and the release still reads exactly', async () => {
+    const { scan, r } = await scanIn(baseCase('runsc-2024', [], { name: 'i21-2024-ptrace', runscFlags: ['--platform=ptrace'] }));
+    expect(scan.gvisor).toMatchObject({ release: 'release-20240729.0', match: 'exact' });
+    expect(names(scan, (x) => x.disposition === 'host-kernel')).toEqual([]);
+    expect(r.get('uprobe')).toMatchObject({ disposition: 'not-implemented', errno: 'ENOSYS' }); // linux64.go:416 Missing
+    expect(names(scan, (x) => x.disposition === 'ambiguous' || x.answeredBy === 'filter')).toEqual([]);
+  });
+});
