@@ -2,7 +2,7 @@
 // `npm run build` writes beside it (dist/sbx-detect.cjs.cache). The cache is made after a
 // training run of the bundle (`--json --no-helper`), so it holds the functions a report calls,
 // not only the top level: V8 neither parses the bundle nor compiles those functions again.
-// That saves ~30 ms of CPU per start here (README "Speed and memory").
+// That saves ~30 ms of CPU per start here (docs/speed.md, "Start-up").
 //
 // The cache file starts with the SHA-1 of the bundle it was made from: a cache left from another
 // build is not used (V8's own check compares only the source's length). build.mjs writes that

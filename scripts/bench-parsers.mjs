@@ -1,7 +1,8 @@
 // Benchmark: time and memory of the probes on enormous input (issue 8, "Corrupted input"):
 // a 1 MiB /proc/cmdline, a 100,000-line mountinfo, a file past MAX_READ_BYTES (cut by the
 // reader), and /proc/self/maps lines that made parseMaps' regex backtrack before it was fixed.
-// Prints a markdown table for the README. Nothing here asserts a threshold (no timed tests).
+// Prints a markdown table for docs/speed.md, "Hostile input stays bounded" (the README's until
+// issue #25 moved the benchmarks there). Nothing here asserts a threshold (no timed tests).
 //
 //   node scripts/bench-parsers.mjs [--runs N]
 //

@@ -7,7 +7,8 @@
 //   npm run bench -- --peer PATH [--runs N] [--runtimes runc,runsc] [--nofile 1024,20000,1048576] [--freeze N]
 //                                                 amicontained beside sbx-detect in the same containers, and
 //                                                 where sbx-detect's time goes there (test/matrix/bench-peer.ts)
-// Figures go in the README; nothing here asserts a threshold (see DEVELOPERS: no timed tests).
+// Figures go in docs/speed.md (the README's "Speed and memory" until issue #25 moved it there);
+// nothing here asserts a threshold (see DEVELOPERS: no timed tests).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -77,7 +77,8 @@ export async function buildSea({ outDir, bundle, helper = null, helperAarch64 = 
     // With codeCache (dist/sbx-detect.cjs.cache, made by bin/run-bundle.cjs after a training run
     // of the bundle, by this same node), the main script is a small loader that compiles the
     // bundle (an asset) with that cache, which holds the functions a report calls; Node's own
-    // useCodeCache holds only what compiling the top level makes. Measured in the README.
+    // useCodeCache holds only what compiling the top level makes. Measured in docs/speed.md
+    // ("Start-up").
     let main = bundle;
     const seaAssets = {};
     if (codeCache && existsSync(codeCache)) {

@@ -1,6 +1,8 @@
-// Writes the README's verdict table (between <!-- signals:begin --> and <!-- signals:end -->)
-// from the classifier's signal tables, so the documentation is the data. `--check` exits 1
-// when the README is out of date (a test runs it).
+// Writes the verdict table of docs/verdicts.md (between <!-- signals:begin --> and
+// <!-- signals:end -->) from the classifier's signal tables, so the documentation is the data.
+// `--check` exits 1 when that file is out of date (test/schema/docs.test.ts runs it). The table
+// lived in README.md until the README was cut down to what a new user needs (issue #25); it
+// moved to docs/verdicts.md with its markers.
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,13 +39,13 @@ export async function signalsMarkdown() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const readme = join(here, 'README.md');
-  const text = readFileSync(readme, 'utf8');
+  const doc = join(here, 'docs/verdicts.md');
+  const text = readFileSync(doc, 'utf8');
   const m = /<!-- signals:begin -->[\s\S]*?<!-- signals:end -->/.exec(text);
-  if (!m) throw new Error('README.md has no <!-- signals:begin/end --> markers');
+  if (!m) throw new Error('docs/verdicts.md has no <!-- signals:begin/end --> markers');
   const fresh = `<!-- signals:begin -->\n${await signalsMarkdown()}\n<!-- signals:end -->`;
   const next = text.replace(m[0], () => fresh);
   if (process.argv.includes('--check')) {
-    if (next !== text) { console.error('README.md verdict table is out of date: run node scripts/gen-signals-doc.mjs'); process.exit(1); }
-  } else writeFileSync(readme, next);
+    if (next !== text) { console.error('docs/verdicts.md verdict table is out of date: run node scripts/gen-signals-doc.mjs'); process.exit(1); }
+  } else writeFileSync(doc, next);
 }

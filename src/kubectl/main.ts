@@ -1,6 +1,6 @@
 // `kubectl sbx`: the flow. One pod → its report (tables, or one JSON line); --all / -A / -l →
 // every running pod collected with bounded parallelism, then the summary table (or one JSON
-// line per pod as each is done). Exit codes: see HELP in args.ts and the README.
+// line per pod as each is done). Exit codes: see HELP in args.ts and docs/kubectl-sbx.md.
 import { type Expectation, parseExpectation } from '../classifier/expectations.js';
 import type { PssLevel } from '../classifier/pss.js';
 import { checkFailureLines, expectationsJson, pssJson } from '../render/checks.js';

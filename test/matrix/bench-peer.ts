@@ -1,7 +1,8 @@
 // npm run bench -- --peer PATH [--runs N] [--runtimes runc,runsc] [--nofile 1024,20000,1048576]
 //                  [--docker-args "…"] [--freeze N]
-// sbx-detect next to a peer tool (amicontained; PATH is its static binary, built as the README
-// says) inside the same containers of a private dockerd (test/support/engines.ts), one container
+// sbx-detect next to a peer tool (amicontained; PATH is its static binary, built as docs/speed.md
+// says: the benchmark figures moved there from the README in issue #25) inside the same
+// containers of a private dockerd (test/support/engines.ts), one container
 // per runtime and RLIMIT_NOFILE (`--ulimit nofile=N:N`), Docker's defaults otherwise (root,
 // default capabilities and seccomp profile; --docker-args adds flags such as "--cpus 0.05 -m 100m").
 // Per round, interleaved: `node -e 0`, the peer (GODEBUG=asyncpreemptoff=1, see --freeze), the
@@ -50,7 +51,7 @@ interface Phases { preload: number; loadStart: number | null; loadEnd: number | 
 export async function main(argv: string[]): Promise<number> {
   const peer = arg(argv, 'peer', '');
   if (!peer) {
-    console.error('bench --peer PATH: the peer tool (a static amicontained binary; README "Speed and memory")');
+    console.error('bench --peer PATH: the peer tool (a static amicontained binary; docs/speed.md, "amicontained freezes", says how to build it)');
     return 2;
   }
   const runs = Number(arg(argv, 'runs', '7'));

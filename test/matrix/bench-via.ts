@@ -5,7 +5,8 @@
 //     `sbx-detect --via "docker exec -i C" --json` from here; medians, interleaved;
 //   - bytes sent into the target and received, and round trips (the report's `collection`);
 //   - a fleet: N busybox containers (no glibc) collected with at most P at a time.
-// Nothing asserts a threshold; the figures go in the README.
+// Nothing asserts a threshold; the figures go in docs/speed.md, "From outside (`--via`)" (they were
+// in the README until issue #25 moved the benchmarks there).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

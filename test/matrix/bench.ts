@@ -1,7 +1,8 @@
 // npm run bench -- --in runc,runsc: the full report (syscall scan included) timed inside real
 // runtimes, next to `node -e 0` in the same runtime, interleaved; medians over --runs. Timing
 // is taken inside the container (date +%s%N around the command), so the runtime's own start-up
-// is not counted. Figures only, no thresholds (speed is measured, not asserted).
+// is not counted. Figures only, no thresholds (speed is measured, not asserted); they go in
+// docs/speed.md, "Inside real runtimes".
 import { BUNDLE } from '../support/built.js';
 import { runInRuntime } from '../runtimes/index.js';
 import { RUNTIME_CASES } from './cases.js';

@@ -1,5 +1,5 @@
 // `npm run matrix` (scripts/matrix.mjs bundles this file): runs every case of the matrix for real,
-// prints ONE markdown table and the total duration. Options:
+// prints ONE markdown table and the total duration (pasted into docs/matrix.md by hand). Options:
 //   --only ID[,ID]   only these cases
 //   --capture        also write fixtures/captures/<runtime>.json (sbx-detect snapshot -o -) and INDEX.json
 //   --save DIR       keep every JSON report as DIR/<case>.<artifact>.json

@@ -39,7 +39,7 @@ const realMode = / - cgroup2 /.test(mountinfo) && / - cgroup /.test(mountinfo) ?
 describe('sbx-detect node on this machine (live, read-only)', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  // its speed is measured by the benchmark (README), not here: a timed test fails on a loaded machine
+  // its speed is measured by the benchmark (docs/node.md, docs/speed.md), not here: a timed test fails on a loaded machine
   it('says what is really true here, with a schema-valid report', () => {
     const r = runNode(['--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -114,7 +114,7 @@ describe('sbx-detect node on this machine (live, read-only)', () => {
   }, 30_000);
 });
 
-// systeminformation is not used by the tool (README, "sbx-detect node"): it execs lscpu and cat and
+// systeminformation is not used by the tool (docs/node.md, "systeminformation"): it execs lscpu and cat and
 // talks to Docker's socket behind the Host's back, so --root and snapshots could not hold its
 // answers. Here it is an independent oracle for the two facts it reads right on this machine.
 describe('sbx-detect node agrees with systeminformation where that is right', () => {

@@ -9,7 +9,7 @@
 // `docker run IMAGE --json` runs it exactly as the recon image would be run; sbx-recon-sh (the
 // same plus busybox) for collecting over `docker exec -i` with --via.
 //
-// Lab facts (README "Real engines"): dockerd starts without systemd with --iptables=false
+// Lab facts (docs/matrix.md, "Real engines: how the tests start them"): dockerd starts without systemd with --iptables=false
 // --bridge=none and containers run with --network none; Podman needs --runtime runc
 // --cgroup-manager cgroupfs and --ulimit nofile=1024:1024 here; every run passes -i, because
 // runsc 20221219 chowns the files it gets as stdio and Docker hands it the host's /dev/null
