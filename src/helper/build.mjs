@@ -1,4 +1,5 @@
-// Builds the static helper (sbx-helper.c). Called by the top-level build.mjs:
+// Builds the static helper from its C files (HELPER_SOURCES, one per role, compiled together into
+// one binary; common.h between them). Called by the top-level build.mjs:
 //   const r = await buildHelper({ outDir: 'dist', arch: 'x86_64' });
 //   if (!r.ok) console.error(r.error);
 // x86_64: musl-gcc -static -Os (Debian's musl-tools), falling back to gcc -static.
@@ -11,7 +12,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const HELPER_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sbx-helper.c');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The helper's C files: main and the wire (common.c), the probes run in children (probe-pool.c),
+ *  the --remote file server (file-server.c). Each includes common.h from this directory. */
+export const HELPER_SOURCES = ['common.c', 'probe-pool.c', 'file-server.c'].map((f) => path.join(HERE, f));
 
 const COMMON_FLAGS = ['-static', '-Os', '-s', '-Wall', '-Wextra', '-fno-strict-aliasing'];
 /** musl for aarch64 (Debian's musl-dev:arm64, multiarch), driven by the cross gcc */
@@ -55,7 +59,7 @@ export async function buildHelper({ outDir, arch = process.arch === 'arm64' ? 'a
       continue;
     }
     const output = path.join(outDir, tc.output);
-    const r = await run(tc.compiler, [...tc.flags, '-o', output, HELPER_SOURCE]);
+    const r = await run(tc.compiler, [...tc.flags, '-o', output, ...HELPER_SOURCES]);
     if (r.code === 'ENOENT') {
       tried.push(`${tc.compiler}: not installed`);
       continue;

@@ -1,4 +1,4 @@
-// Finds and runs the native helper (src/helper/sbx-helper.c). The helper executes the plan
+// Finds and runs the native helper (src/helper/, static C). The helper executes the plan
 // it is given on stdin and prints one JSON object per line; this module only moves bytes,
 // bounds the time, and reports faults as data.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';

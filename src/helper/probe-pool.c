@@ -1,21 +1,39 @@
 /*
- * sbx-helper: a dumb executor for sbx-detect.
+ * probe-pool.c: the probes of sbx-helper (see common.c for the whole program).
  *
- * Reads a plan on stdin, one request per line, and prints one JSON object per line on
- * stdout. It knows nothing about syscalls beyond what the plan says: the table, the
- * arguments and the meaning of every answer live in the TypeScript side
- * (src/probes/syscalls/). The wire format is in src/helper/README.md.
+ * Safety: every request that runs a syscall or a CPU instruction the sandbox may not like —
+ * sys, sysv, sysb, sysq, cpuid, mmap, timing, syslog (queued, up to POOL_SLOTS children at once,
+ * answered in request order) and kvm (alone) — runs in a child (a fork, or a clone(CLONE_VM)
+ * that shares the helper's memory) that holds no descriptor except its result pipe (an allowed
+ * fchmod(0, 0) on an inherited /dev/null once made this machine's /dev/null mode 0000), cannot
+ * dump core, and is SIGKILLed by the parent when it overruns the timeout (timeout_ms).
  *
- * Safety: every request that runs a syscall or a CPU instruction the sandbox may not like
- * runs in a forked child that holds no descriptor except its result pipe (an allowed
- * fchmod(0, 0) on an inherited /dev/null once made this machine's /dev/null mode 0000),
- * cannot dump core, and is SIGKILLed by the parent when it overruns the timeout.
+ * This file must NEVER:
+ * - make a call from the plan in the helper itself: the helper only sets up (once, before its
+ *   first child: prepare_for_children), starts, waits for, kills and reaps children;
+ * - let a child hold a descriptor an allowed call could act on: a child closes every one but its
+ *   result pipe (a pool child keeps none at all), fd 0-2 included, closed and never pointed at
+ *   /dev/null;
+ * - let a child dump core (RLIMIT_CORE 0, not dumpable) or outlive its deadline (SIGKILLed and
+ *   reaped; one stuck in the kernel is left unreaped, and its stack is never used again);
+ * - let a child that shares the helper's memory write anything of the helper's but its own board
+ *   slot (and a syslog child its buffer): not errno, not a lock, not a stdio buffer — from its
+ *   setup to its exit it makes raw_syscall()s only;
+ * - make a call with an effect of its own choosing: syslog asks only SIZE_BUFFER and READ_ALL
+ *   (never READ, which consumes, or CLEAR); kvm opens /dev/kvm O_RDONLY and asks only
+ *   KVM_GET_API_VERSION and KVM_CHECK_EXTENSION (never KVM_CREATE_VM); mmap maps one PROT_NONE
+ *   page, never over a mapping (MAP_FIXED_NOREPLACE; a kernel before 4.17 takes the address as
+ *   a hint), and unmaps it; timing calls the plan's number with zero arguments. A sys, sysv,
+ *   sysb or sysq call is exactly the plan's, whose arguments the plan vets
+ *   (src/probes/syscalls/plan.ts);
+ * - let a failed getpid make a `pid` argument -1 (every process), let the second process a
+ *   clone-like call made answer, or keep a batch child after a call in it succeeded (only sysq
+ *   calls, which read, do not end it);
+ * - print an answer out of request order.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -27,12 +45,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -40,99 +58,11 @@
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1
 #endif
-/* close_range is numbered 436 on every architecture (the unified table). */
-#define NR_CLOSE_RANGE 436
-
-#define MAX_LINE 4096
-#define MAX_TOKENS 16
 #define MAX_CHILD_OUTPUT (8 * 1024 * 1024)
 #define MAX_SYSLOG_BYTES (1024 * 1024)
 #define MAX_TIMING_COUNT (32 * 1024) /* 1024 batches of 32 */
 
 static int timeout_ms = 1000;
-
-/* ---------- output ---------- */
-
-static void out(const char *s) { fputs(s, stdout); }
-
-/* JSON string body: valid UTF-8 passes through, invalid bytes become U+FFFD, control
- * characters are escaped, so the line always parses. */
-static void out_json_string(FILE *o, const unsigned char *s, size_t n) {
-  fputc('"', o);
-  for (size_t i = 0; i < n;) {
-    unsigned char c = s[i];
-    if (c == '"' || c == '\\') {
-      fputc('\\', o);
-      fputc(c, o);
-      i++;
-    } else if (c == '\n') {
-      fputs("\\n", o), i++;
-    } else if (c == '\t') {
-      fputs("\\t", o), i++;
-    } else if (c == '\r') {
-      fputs("\\r", o), i++;
-    } else if (c < 0x20 || c == 0x7f) {
-      fprintf(o, "\\u%04x", c), i++;
-    } else if (c < 0x80) {
-      fputc(c, o), i++;
-    } else {
-      size_t len = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
-      int ok = len > 0 && i + len <= n;
-      for (size_t k = 1; ok && k < len; k++)
-        if ((s[i + k] & 0xc0) != 0x80) ok = 0;
-      /* reject overlong 3/4-byte forms, surrogates and code points above U+10FFFF */
-      if (ok && len == 3 && ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0))) ok = 0;
-      if (ok && len == 4 && ((c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))) ok = 0;
-      if (ok) {
-        fwrite(s + i, 1, len, o);
-        i += len;
-      } else {
-        fputs("\\ufffd", o);
-        i++;
-      }
-    }
-  }
-  fputc('"', o);
-}
-
-/* JSON string body that keeps every byte: printable ASCII as it is, every other byte as
- * \u00XX. The reader maps each code point back to one byte (latin1), so file contents, binary
- * or not, cross the channel exactly. */
-static void out_json_bytes(FILE *o, const unsigned char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  fputc('"', o);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = s[i];
-    if (c == '"' || c == '\\') {
-      fputc('\\', o);
-      fputc(c, o);
-    } else if (c >= 0x20 && c < 0x7f) {
-      fputc(c, o);
-    } else if (c == '\n') {
-      fputs("\\n", o);
-    } else if (c == '\t') {
-      fputs("\\t", o);
-    } else {
-      char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-      fputs(e, o);
-    }
-  }
-  fputc('"', o);
-}
-
-static int queue_n;
-static void run_pool(void);
-
-/* An error line; queued probes are answered first, so answers stay in request order. */
-static void out_error(const char *line, const char *why) {
-  if (queue_n) run_pool();
-  out("{\"req\":\"error\",\"error\":");
-  out_json_string(stdout, (const unsigned char *)why, strlen(why));
-  out(",\"line\":");
-  size_t n = strlen(line);
-  out_json_string(stdout, (const unsigned char *)line, n > 200 ? 200 : n);
-  out("}\n");
-}
 
 /* ---------- async-signal-safe fragment building (used in children and handlers) ---------- */
 
@@ -164,53 +94,6 @@ static void frag_hex(struct frag *f, uint64_t v) {
   while (n && f->len < sizeof f->buf - 1) f->buf[f->len++] = tmp[--n];
   frag_str(f, "\"");
 }
-
-/* ---------- raw system calls ----------
- *
- * A `sysv` child shares the helper's memory (clone with CLONE_VM, see start_child), so it must
- * not write anything the parent owns while both run: not errno (libc's syscall() and the
- * wrappers store it in the parent's thread block), not a lock, not a stdio buffer. Everything a
- * child runs from its setup to its exit goes through raw_syscall(), which returns the kernel's
- * answer (-4095..-1 is an errno) and touches no memory but its own stack. */
-#if defined(__x86_64__)
-#define RAW_SYSCALLS 1
-static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
-  register long r10 __asm__("r10") = d;
-  register long r8 __asm__("r8") = e;
-  register long r9 __asm__("r9") = f;
-  long ret;
-  __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
-  return ret;
-}
-/* x86_64 needs SA_RESTORER: the handler returns through rt_sigreturn */
-__asm__(".text\n.type sbx_restore_rt,@function\nsbx_restore_rt:\n\tmov $15, %rax\n\tsyscall\n");
-void sbx_restore_rt(void);
-#define RAW_SA_RESTORER 0x04000000UL
-#elif defined(__aarch64__)
-#define RAW_SYSCALLS 1
-static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
-  register long x8 __asm__("x8") = nr;
-  register long x0 __asm__("x0") = a;
-  register long x1 __asm__("x1") = b;
-  register long x2 __asm__("x2") = c;
-  register long x3 __asm__("x3") = d;
-  register long x4 __asm__("x4") = e;
-  register long x5 __asm__("x5") = f;
-  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory", "cc");
-  return x0;
-}
-/* as libc does, the handler returns through our own rt_sigreturn (139), not the vDSO's */
-__asm__(".text\n.type sbx_restore_rt,%function\nsbx_restore_rt:\n\tmov x8, #139\n\tsvc 0\n");
-void sbx_restore_rt(void);
-#define RAW_SA_RESTORER 0x04000000UL
-#else
-/* elsewhere no child shares memory (run_child forks), so libc's wrapper is enough */
-static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f) {
-  long r = syscall(nr, a, b, c, d, e, f);
-  return r == -1 ? -errno : r;
-}
-#endif
-#define RAW_FAILED(r) ((unsigned long)(r) > -4096UL)
 
 /* The child's output ends with '\n' so the parent can tell a complete answer from one cut
  * short by a kill. */
@@ -279,6 +162,19 @@ static volatile sig_atomic_t batch_active = 0;
 
 static struct child_self *self_of_stack(const void *sp);
 
+/* the SIGSYS handler's way back (raw_syscall is in common.h) */
+#if defined(__x86_64__)
+/* x86_64 needs SA_RESTORER: the handler returns through rt_sigreturn */
+__asm__(".text\n.type sbx_restore_rt,@function\nsbx_restore_rt:\n\tmov $15, %rax\n\tsyscall\n");
+void sbx_restore_rt(void);
+#define RAW_SA_RESTORER 0x04000000UL
+#elif defined(__aarch64__)
+/* as libc does, the handler returns through our own rt_sigreturn (139), not the vDSO's */
+__asm__(".text\n.type sbx_restore_rt,%function\nsbx_restore_rt:\n\tmov x8, #139\n\tsvc 0\n");
+void sbx_restore_rt(void);
+#define RAW_SA_RESTORER 0x04000000UL
+#endif
+
 /* the kernel's struct sigaction (not libc's): handler, flags, restorer, an 8-byte mask */
 struct raw_sigaction {
   void (*handler)(int, siginfo_t *, void *);
@@ -325,8 +221,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
 
 /* Leaves only keep_fd open (none when it is -1). close_range first; when a filter refuses it,
  * a close() loop up to the highest descriptor the helper can hold (it closed everything above
- * 2 at start, so that bound is small and known). */
-static int close_range_missing = 0; /* the helper's own first close_range failed (close_inherited) */
+ * 2 at start, so that bound is small and known; close_range_missing, common.c, when its own
+ * close_range failed then). */
 static void close_all_but(int keep_fd, int highest_fd) {
   int ok = !close_range_missing;
   if (keep_fd < 0) {
@@ -346,7 +242,7 @@ static void close_all_but(int keep_fd, int highest_fd) {
  * nor a dump through a core_pattern pipe (which ignores RLIMIT_CORE), and the SIGSYS handler
  * that answers a trapped call. These are the helper's own calls, like close_range at its start:
  * a filter that kills one kills the helper, and the report says so. */
-static void prepare_for_children(void) {
+void prepare_for_children(void) {
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -606,38 +502,6 @@ static void out_child_outcome(FILE *f, struct child_outcome *o) {
   o->output = NULL;
 }
 
-/* ---------- parsing ---------- */
-
-/* decimal (optionally negative) or 0x hex, the whole token */
-static int parse_u64(const char *t, uint64_t *v) {
-  if (!*t) return 0;
-  char *end;
-  errno = 0;
-  if (t[0] == '-') {
-    if (!t[1] || t[1] < '0' || t[1] > '9') return 0;
-    long long s = strtoll(t, &end, 10);
-    *v = (uint64_t)s;
-  } else if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
-    if (!t[2]) return 0;
-    for (const char *c = t + 2; *c; c++)
-      if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') || (*c >= 'A' && *c <= 'F'))) return 0;
-    *v = strtoull(t + 2, &end, 16);
-  } else {
-    if (t[0] < '0' || t[0] > '9') return 0;
-    *v = strtoull(t, &end, 10);
-  }
-  return errno == 0 && *end == 0;
-}
-
-static int valid_id(const char *t) {
-  size_t n = strlen(t);
-  if (n == 0 || n > 64) return 0;
-  for (const char *c = t; *c; c++)
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.'))
-      return 0;
-  return 1;
-}
-
 /* ---------- requests ---------- */
 
 struct sys_request {
@@ -713,7 +577,7 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
  * deadline (timeout_ms from the previous answer). A trap is answered by the SIGSYS handler, and
  * the child goes on: the trapped call never ran. Every answer line is the one `sys` would give. */
 
-enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY };
+/* enum probe_kind (P_FORK, P_SHARED, P_BATCH, P_QUERY) is in common.h: handle_line picks it */
 static int is_batched(enum probe_kind k) { return k == P_BATCH || k == P_QUERY; }
 
 static void child_syslog(void *arg, struct child_self *self); /* its answer is finished here */
@@ -741,7 +605,7 @@ struct probe {
 
 #define MAX_QUEUE 1024
 static struct probe queue[MAX_QUEUE];
-static int queue_n = 0; /* declared with out_error */
+int queue_n = 0; /* declared in common.h */
 
 /* a stretch of the queue that one child at a time works through: one fresh probe, or a run
  * of batched ones */
@@ -915,7 +779,7 @@ static void print_answered(int force) {
  * the soonest deadline; a deadline reached by a child that answered since is moved on (the
  * per-probe timeout runs from the previous answer the helper saw, so a hang ends between one
  * and two timeouts after it began). */
-static void run_pool(void) {
+void run_pool(void) {
   /* the helper holds no descriptor above 2 between requests (close_inherited at its start;
    * every request closes what it opens), and closed 2 after its start */
   pool_highest_fd = fcntl(2, F_GETFD) >= 0 ? 2 : 1;
@@ -990,7 +854,7 @@ static struct probe *enqueue(enum probe_kind kind, child_fn fn) {
 }
 
 /* sys (a fork), sysv (a child sharing the helper's memory), sysb, sysq (batched) */
-static void do_sys(char **tok, int ntok, const char *line, enum probe_kind kind) {
+void do_sys(char **tok, int ntok, const char *line, enum probe_kind kind) {
   struct probe *p = enqueue(kind, child_sys);
   const char *bad = parse_sys(tok, ntok, &p->arg.sys);
   if (bad) return out_error(line, bad);
@@ -1028,7 +892,7 @@ static void child_cpuid(void *arg, struct child_self *self) {
 }
 #endif
 
-static void do_cpuid(char **tok, int ntok, const char *line) {
+void do_cpuid(char **tok, int ntok, const char *line) {
   uint64_t leaf;
   if (ntok != 2 || !parse_u64(tok[1], &leaf) || leaf > 0xffffffffu) return out_error(line, "cpuid needs: cpuid LEAF");
   if (leaf != 0 && leaf != 1 && leaf != 0x40000000) return out_error(line, "cpuid leaf must be 0, 1 or 0x40000000");
@@ -1077,7 +941,7 @@ static void child_kvm(void *arg, struct child_self *self) {
   answer(self, &f);
 }
 
-static void do_kvm(char **tok, int ntok, const char *line) {
+void do_kvm(char **tok, int ntok, const char *line) {
   uint64_t caps[13] = {0};
   if (ntok - 1 > 12) return out_error(line, "kvm takes at most 12 capability numbers");
   for (int i = 1; i < ntok; i++)
@@ -1112,7 +976,7 @@ static void child_syslog(void *arg, struct child_self *self) {
   answer(self, &f);
 }
 
-static void do_syslog(char **tok, int ntok, const char *line) {
+void do_syslog(char **tok, int ntok, const char *line) {
   uint64_t n;
   if (ntok != 2 || !parse_u64(tok[1], &n)) return out_error(line, "syslog needs: syslog BYTES");
   struct probe *p = enqueue(P_SHARED, child_syslog);
@@ -1140,7 +1004,7 @@ static void child_mmap(void *arg, struct child_self *self) {
   answer(self, &f);
 }
 
-static void do_mmap(char **tok, int ntok, const char *line) {
+void do_mmap(char **tok, int ntok, const char *line) {
   uint64_t addr;
   if (ntok != 2 || !parse_u64(tok[1], &addr)) return out_error(line, "mmap needs: mmap ADDR");
   /* a child sharing the helper's memory: a fork would see the same layout (a copy of it); the
@@ -1194,7 +1058,7 @@ static void child_timing(void *arg, struct child_self *self) {
   answer(self, &f);
 }
 
-static void do_timing(char **tok, int ntok, const char *line) {
+void do_timing(char **tok, int ntok, const char *line) {
   uint64_t nr, count;
   if (ntok != 3 || !parse_u64(tok[1], &nr) || !parse_u64(tok[2], &count) || nr > 100000 || count == 0)
     return out_error(line, "timing needs: timing NR COUNT");
@@ -1204,396 +1068,9 @@ static void do_timing(char **tok, int ntok, const char *line) {
   queue_n++;
 }
 
-static void do_timeout(char **tok, int ntok, const char *line) {
+void do_timeout(char **tok, int ntok, const char *line) {
   uint64_t ms;
   if (ntok != 2 || !parse_u64(tok[1], &ms) || ms < 1 || ms > 600000) return out_error(line, "timeout_ms needs 1..600000");
   timeout_ms = (int)ms;
   printf("{\"req\":\"timeout_ms\",\"value\":%d}\n", timeout_ms);
-}
-
-/* ---------- read-only host questions (the remote collector, --via) ----------
- *
- * `read ID PATH`, `list ID PATH`, `link ID PATH`, `stat ID PATH`, `env ID NAME`, `uname ID`,
- * `sync ID`: everything after the ID is the path, spaces included. These answer in the helper
- * itself, without a child: they only open, read, list and stat, and under gVisor a fork costs
- * a millisecond or two. Nothing here writes, and open() gets O_NONBLOCK so a FIFO cannot hang
- * the helper. */
-
-/* the readers' cap (src/readers/host.ts MAX_READ_BYTES): one more byte tells "larger" */
-#define MAX_READ_BYTES (4 * 1024 * 1024)
-#define MAX_LIST_NAMES 100000
-
-/* Secrets stay in the target: their contents never cross the channel (stat still answers). */
-static int is_secret_path(const char *p) {
-  static const char *const dirs[] = {"/run/secrets", "/var/run/secrets"};
-  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-    size_t n = strlen(dirs[i]);
-    if (strncmp(p, dirs[i], n) == 0 && (p[n] == 0 || p[n] == '/')) return 1;
-  }
-  return 0;
-}
-
-/* /proc/PID/environ and /proc/PID/task/TID/environ: only container= entries leave the target */
-static int is_environ_path(const char *p) {
-  if (strncmp(p, "/proc/", 6) != 0) return 0;
-  size_t n = strlen(p);
-  return n > 14 && strcmp(p + n - 8, "/environ") == 0;
-}
-
-static void out_answer_head(const char *req, const char *id) {
-  printf("{\"req\":\"%s\",\"id\":\"%s\"", req, id);
-}
-
-static void do_read(const char *id, const char *path) {
-  out_answer_head("read", id);
-  char real[PATH_MAX];
-  const char *resolved = realpath(path, real) ? real : path;
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    printf(",\"errno\":%d}\n", errno);
-    return;
-  }
-  /* opened first, so a missing secret still says ENOENT; its bytes are never read */
-  if (is_secret_path(path) || is_secret_path(resolved)) {
-    close(fd);
-    out(",\"refused\":\"secret\"}\n");
-    return;
-  }
-  size_t cap = 65536, len = 0;
-  unsigned char *buf = malloc(cap);
-  int err = buf ? 0 : ENOMEM, truncated = 0;
-  while (!err) {
-    if (len == cap) {
-      size_t ncap = cap * 2 > MAX_READ_BYTES + 1 ? MAX_READ_BYTES + 1 : cap * 2;
-      unsigned char *nb = realloc(buf, ncap);
-      if (!nb) {
-        err = ENOMEM;
-        break;
-      }
-      buf = nb, cap = ncap;
-    }
-    ssize_t r = read(fd, buf + len, cap - len);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      break;
-    }
-    if (r == 0) break;
-    len += (size_t)r;
-    if (len > MAX_READ_BYTES) {
-      truncated = 1;
-      break;
-    }
-  }
-  close(fd);
-  if (err) printf(",\"errno\":%d}\n", err);
-  else if (truncated) out(",\"truncated\":true}\n");
-  else {
-    if (is_environ_path(resolved)) {
-      /* keep the NUL-separated container= entries, joined by NUL, as the archive does */
-      size_t w = 0;
-      for (size_t i = 0; i < len;) {
-        size_t e = i;
-        while (e < len && buf[e]) e++;
-        if (e - i >= 10 && memcmp(buf + i, "container=", 10) == 0) {
-          if (w) buf[w++] = 0;
-          memmove(buf + w, buf + i, e - i);
-          w += e - i;
-        }
-        i = e + 1;
-      }
-      len = w;
-      out(",\"filtered\":\"environ\"");
-    }
-    out(",\"data\":");
-    out_json_bytes(stdout, buf, len);
-    out("}\n");
-  }
-  free(buf);
-}
-
-static void do_list(const char *id, const char *path) {
-  out_answer_head("list", id);
-  DIR *d = opendir(path);
-  if (!d) {
-    printf(",\"errno\":%d}\n", errno);
-    return;
-  }
-  out(",\"names\":[");
-  int first = 1, count = 0;
-  struct dirent *e;
-  errno = 0;
-  while ((e = readdir(d))) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    if (++count > MAX_LIST_NAMES) break;
-    if (!first) putchar(',');
-    first = 0;
-    out_json_bytes(stdout, (const unsigned char *)e->d_name, strlen(e->d_name));
-  }
-  int err = errno;
-  closedir(d);
-  putchar(']');
-  if (count > MAX_LIST_NAMES) out(",\"truncated\":true");
-  else if (err) printf(",\"errno\":%d", err);
-  out("}\n");
-}
-
-static void do_link(const char *id, const char *path) {
-  out_answer_head("link", id);
-  char target[PATH_MAX + 1];
-  ssize_t n = readlink(path, target, PATH_MAX);
-  if (n < 0) {
-    printf(",\"errno\":%d}\n", errno);
-    return;
-  }
-  out(",\"target\":");
-  out_json_bytes(stdout, (const unsigned char *)target, (size_t)n);
-  out("}\n");
-}
-
-static void do_stat(const char *id, const char *path) {
-  out_answer_head("stat", id);
-  struct stat st;
-  if (lstat(path, &st) != 0) {
-    printf(",\"errno\":%d}\n", errno);
-    return;
-  }
-  printf(",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%lld,\"ino\":%llu,\"dev\":%llu,\"rdev\":%llu}\n", (unsigned)st.st_mode,
-         (unsigned)st.st_uid, (unsigned)st.st_gid, (long long)st.st_size, (unsigned long long)st.st_ino,
-         (unsigned long long)st.st_dev, (unsigned long long)st.st_rdev);
-}
-
-static void do_env(const char *id, const char *name) {
-  out_answer_head("env", id);
-  const char *v = getenv(name);
-  if (!v) out(",\"unset\":true}\n");
-  else {
-    out(",\"value\":");
-    out_json_bytes(stdout, (const unsigned char *)v, strlen(v));
-    out("}\n");
-  }
-}
-
-static void do_uname(const char *id) {
-  out_answer_head("uname", id);
-  struct utsname u;
-  if (uname(&u) != 0) {
-    printf(",\"errno\":%d}\n", errno);
-    return;
-  }
-  out(",\"release\":");
-  out_json_bytes(stdout, (const unsigned char *)u.release, strlen(u.release));
-  out(",\"version\":");
-  out_json_bytes(stdout, (const unsigned char *)u.version, strlen(u.version));
-  out(",\"machine\":");
-  out_json_bytes(stdout, (const unsigned char *)u.machine, strlen(u.machine));
-  out("}\n");
-}
-
-/* "VERB ID REST": returns 1 when the line was one of the host questions (answered or refused). */
-static int handle_host_question(const char *line) {
-  static const char *const verbs[] = {"read", "list", "link", "stat", "env", "uname", "sync"};
-  const char *sp = strchr(line, ' ');
-  size_t vlen = sp ? (size_t)(sp - line) : strlen(line);
-  int verb = -1;
-  for (int i = 0; i < (int)(sizeof verbs / sizeof verbs[0]); i++)
-    if (strlen(verbs[i]) == vlen && strncmp(line, verbs[i], vlen) == 0) verb = i;
-  if (verb < 0) return 0;
-  char id[65];
-  const char *rest = NULL;
-  if (sp) {
-    const char *idstart = sp + 1, *idend = strchr(idstart, ' ');
-    size_t n = idend ? (size_t)(idend - idstart) : strlen(idstart);
-    if (n > 64) n = 0;
-    memcpy(id, idstart, n);
-    id[n] = 0;
-    rest = idend ? idend + 1 : NULL;
-  } else id[0] = 0;
-  if (!valid_id(id)) return out_error(line, "bad id (1-64 of [A-Za-z0-9_.-])"), 1;
-  int wants_path = verb <= 4;
-  if (wants_path && (!rest || !*rest)) return out_error(line, "needs: VERB ID PATH"), 1;
-  if (!wants_path && rest) return out_error(line, "takes no argument after the id"), 1;
-  switch (verb) {
-    case 0: do_read(id, rest); break;
-    case 1: do_list(id, rest); break;
-    case 2: do_link(id, rest); break;
-    case 3: do_stat(id, rest); break;
-    case 4: do_env(id, rest); break;
-    case 5: do_uname(id); break;
-    case 6:
-      printf("{\"req\":\"sync\",\"id\":\"%s\"}\n", id);
-      fflush(stdout);
-      break;
-  }
-  return 1;
-}
-
-static void handle_line(char *line) {
-  char copy[MAX_LINE + 2];
-  snprintf(copy, sizeof copy, "%s", line);
-  /* the probes the pool runs are queued; anything else first runs the queue, so answers stay
-   * in request order */
-  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap ", "timing ", "syslog "};
-  int queued = 0;
-  for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++) queued |= strncmp(line, pooled[i], strlen(pooled[i])) == 0;
-  if (!queued && queue_n) run_pool();
-  if (line[0] != '#' && handle_host_question(line)) return; /* flushed by sync, not per answer */
-  char *tok[MAX_TOKENS];
-  int ntok = 0;
-  for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
-    if (ntok == MAX_TOKENS) return out_error(copy, "too many tokens");
-    tok[ntok++] = t;
-  }
-  if (ntok == 0 || tok[0][0] == '#') return;
-  if (strcmp(tok[0], "sys") == 0) return do_sys(tok, ntok, copy, P_FORK); /* answered by run_pool */
-  else if (strcmp(tok[0], "sysv") == 0) return do_sys(tok, ntok, copy, P_SHARED);
-  else if (strcmp(tok[0], "sysb") == 0) return do_sys(tok, ntok, copy, P_BATCH);
-  else if (strcmp(tok[0], "sysq") == 0) return do_sys(tok, ntok, copy, P_QUERY);
-  else if (strcmp(tok[0], "cpuid") == 0) return do_cpuid(tok, ntok, copy);
-  else if (strcmp(tok[0], "mmap") == 0) return do_mmap(tok, ntok, copy);
-  else if (strcmp(tok[0], "timing") == 0) return do_timing(tok, ntok, copy);
-  else if (strcmp(tok[0], "syslog") == 0) return do_syslog(tok, ntok, copy);
-  else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
-  else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
-  else out_error(copy, "unknown request");
-  fflush(stdout);
-}
-
-/* Closes every inherited descriptor above 2, so a child's close loop has a small bound.
- * close_range first. Where it is missing (gVisor 20221219) or refused, close what
- * /proc/self/fd lists: a close() loop up to RLIMIT_NOFILE costs ~60 us a call under gVisor's
- * ptrace platform, seconds at the NOFILE a container is commonly given. The bounded loop is the
- * last resort, when /proc is not there. */
-static void close_inherited(void) {
-  if (syscall(NR_CLOSE_RANGE, 3u, ~0u, 0u) == 0) return;
-  close_range_missing = 1; /* the children go straight to their close() loop (gVisor 20221219) */
-  DIR *d = opendir("/proc/self/fd");
-  if (d) {
-    enum { MAX_LISTED = 4096 };
-    static int listed[MAX_LISTED];
-    int n = 0, overflow = 0, self = dirfd(d);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-      char *end;
-      long fd = strtol(e->d_name, &end, 10);
-      if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || fd <= 2 || fd == self || fd > INT_MAX) continue;
-      if (n < MAX_LISTED) listed[n++] = (int)fd;
-      else overflow = 1;
-    }
-    closedir(d);
-    for (int i = 0; i < n; i++) close(listed[i]);
-    if (!overflow) return;
-  }
-  struct rlimit rl;
-  long max = 65536;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < max) max = (long)rl.rlim_cur;
-  for (long fd = 3; fd < max; fd++) close((int)fd);
-}
-
-#if defined(__x86_64__)
-#define HELPER_ARCH "x86_64"
-#elif defined(__aarch64__)
-#define HELPER_ARCH "aarch64"
-#else
-#define HELPER_ARCH "other"
-#endif
-
-/* --unlink PATH: the helper was written into a private directory by the --via bootstrap
- * (src/readers/remote/bootstrap.ts); it removes the file and that directory once it runs, so
- * nothing stays in the target even if the channel dies. Only a file named sbx-helper in a
- * directory named sbx-via.* is removed. Returns 0 or an errno. */
-static int remove_own_copy(const char *file) {
-  const char *slash = strrchr(file, '/');
-  if (!slash || strcmp(slash + 1, "sbx-helper") != 0) return EINVAL;
-  size_t dlen = (size_t)(slash - file);
-  char dir[PATH_MAX];
-  if (dlen == 0 || dlen >= sizeof dir) return EINVAL;
-  memcpy(dir, file, dlen);
-  dir[dlen] = 0;
-  const char *base = strrchr(dir, '/');
-  base = base ? base + 1 : dir;
-  if (strncmp(base, "sbx-via.", 8) != 0) return EINVAL;
-  if (unlink(file) != 0) return errno;
-  if (rmdir(dir) != 0) return errno;
-  return 0;
-}
-
-/* Usage: sbx-helper [--ping] [--remote] [--unlink PATH] [-- REQUEST...]
- * With no argument it reads a plan on stdin (the local tool). --remote first prints a hello
- * line; each REQUEST after -- is executed before stdin is read (the first round of --via). */
-int main(int argc, char **argv) {
-  close_inherited();
-  signal(SIGPIPE, SIG_IGN); /* a reader gone away ends us through a write error, not a signal */
-  /* children must be ours to wait for (an inherited SIG_IGN would reap them unseen), and their
-   * SIGCHLD stays pending for wait_until */
-  signal(SIGCHLD, SIG_DFL);
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  sigprocmask(SIG_SETMASK, &chld, NULL); /* exactly: the children inherit this mask */
-  /* musl's stdio buffers are 1 KiB: a 12 KiB plan and 25 KiB of answers would take some forty
-   * reads and writes (each a host round trip under gVisor's ptrace platform); flushes still
-   * happen where they did (fflush, sync) */
-  static char in_buf[65536], out_buf[65536];
-  setvbuf(stdin, in_buf, _IOFBF, sizeof in_buf);
-  setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
-  int remote = 0, first_request = argc;
-  const char *own_copy = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--ping") == 0) return 0; /* the bootstrap's exec test: this copy runs */
-    if (strcmp(argv[i], "--remote") == 0) remote = 1;
-    else if (strcmp(argv[i], "--unlink") == 0 && i + 1 < argc) own_copy = argv[++i];
-    else if (strcmp(argv[i], "--") == 0) {
-      first_request = i + 1;
-      break;
-    } else {
-      fprintf(stderr, "sbx-helper: unknown argument %s\n", argv[i]);
-      return 2;
-    }
-  }
-  prepare_for_children();
-  /* nothing is written to stderr from here on; closed, it is one descriptor fewer for every
-   * probe child to close (a close is a host round trip under gVisor's ptrace platform) */
-  close(2);
-  if (remote) {
-    int unlink_errno = own_copy ? remove_own_copy(own_copy) : -1;
-    printf("{\"req\":\"hello\",\"protocol\":1,\"arch\":\"%s\",\"pid\":%ld", HELPER_ARCH, (long)getpid());
-    if (unlink_errno >= 0) printf(",\"unlink_errno\":%d", unlink_errno);
-    out("}\n");
-  }
-  for (int i = first_request; i < argc; i++) {
-    static char arg_line[MAX_LINE + 2];
-    if (strlen(argv[i]) > MAX_LINE) {
-      out_error(argv[i], "line too long");
-      continue;
-    }
-    snprintf(arg_line, sizeof arg_line, "%s", argv[i]);
-    handle_line(arg_line);
-  }
-  fflush(stdout);
-  static char line[MAX_LINE + 2];
-  size_t len = 0;
-  int too_long = 0;
-  int c;
-  while ((c = getchar()) != EOF) {
-    if (c == '\n') {
-      line[len] = 0;
-      if (too_long) out_error(line, "line too long"), fflush(stdout);
-      else handle_line(line);
-      len = 0, too_long = 0;
-      if (ferror(stdout)) return 1;
-      continue;
-    }
-    if (c == 0) c = ' '; /* a NUL would cut the line silently; make it a (bad) token instead */
-    if (len < MAX_LINE) line[len++] = (char)c;
-    else too_long = 1;
-  }
-  if (len > 0) {
-    line[len] = 0;
-    if (too_long) out_error(line, "line too long");
-    else handle_line(line);
-  }
-  if (queue_n) run_pool();
-  fflush(stdout);
-  return 0;
 }
