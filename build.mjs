@@ -11,7 +11,7 @@ const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 mkdirSync(outDir, { recursive: true });
 
 await build({
-  entryPoints: [join(here, 'src/cli.ts')],
+  entryPoints: [join(here, 'src/main.ts')],
   outfile: join(outDir, 'sbx-detect.cjs'),
   bundle: true,
   platform: 'node',

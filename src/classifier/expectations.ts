@@ -5,6 +5,8 @@
 // fails but at least one could not be decided because a fact it needs is unknown. A definite
 // failure wins over an undetermined one: the build is broken either way, and 1 names the
 // expectation that is certainly wrong. 2 (usage) is the CLI's, for parseExpectation errors.
+import { judgedFacts } from './workload.js';
+import { type CheckExitCode, exitCodeFor } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
@@ -15,7 +17,6 @@ import { SANDBOX_CLASSES } from './sandbox-signals.js';
 import type { Verdict } from './verdict.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'undetermined';
-export type CheckExitCode = 0 | 1 | 3;
 
 export interface ExpectationResult {
   key: string;
@@ -489,12 +490,6 @@ export function parseExpectation(text: string): ParsedExpectation {
   return { ok: true, expectation: { key, operator, text: value, value: parsed } };
 }
 
-/** Fail beats undetermined beats pass (see the file comment). */
-export function exitCodeFor(statuses: readonly string[]): CheckExitCode {
-  if (statuses.includes('fail')) return 1;
-  if (statuses.includes('undetermined')) return 3;
-  return 0;
-}
 
 function expectedText(e: Expectation): string {
   if (!Array.isArray(e.value)) return String(e.value);
@@ -504,7 +499,20 @@ function expectedText(e: Expectation): string {
 
 export interface ExpectationCheck { results: ExpectationResult[]; exitCode: CheckExitCode }
 
-export function checkExpectations(list: readonly Expectation[], facts: Facts, verdict: Verdict): ExpectationCheck {
+/** Every --expect of a command line, or the first that cannot be read (a usage error). */
+export function parseExpectations(texts: readonly string[]): { ok: true; list: Expectation[] } | { ok: false; error: string } {
+  const list: Expectation[] = [];
+  for (const text of texts) {
+    const p = parseExpectation(text);
+    if (!p.ok) return { ok: false, error: `--expect ${text}: ${p.error}` };
+    list.push(p.expectation);
+  }
+  return { ok: true, list };
+}
+
+export function checkExpectations(list: readonly Expectation[], all: Facts, verdict: Verdict): ExpectationCheck {
+  // the workload's process where it can be read, the probe's otherwise (classifier/workload.ts)
+  const facts = judgedFacts(all, verdict);
   const results = list.map((e): ExpectationResult => {
     const spec = EXPECTATION_KEYS.find((k) => k.key === e.key);
     // parseExpectation only makes expectations with known keys; a hand-made one is a caller bug

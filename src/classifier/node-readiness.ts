@@ -8,7 +8,7 @@ import { CONTAINERD_CRI_PLUGINS } from '../probes/node/configs.js';
 import { releaseNumbers } from '../probes/node/host-files.js';
 import { debugLogDir, type NodeFacts } from '../probes/node/index.js';
 import { KVM_API_VERSION } from '../probes/node/kvm.js';
-import { type CheckExitCode, exitCodeFor } from './expectations.js';
+import { type CheckExitCode, exitCodeFor } from '../exit-codes.js';
 import {
   FIXES, GVISOR_KVM_REFERENCE, GVISOR_PLATFORM_OF, GVISOR_RELEASES, KATA_CGROUP_REFERENCE, KATA_CHECK_REFERENCE, KATA_CONFIG_REFERENCE, KATA_CPU,
   KATA_HYPERVISORS, KATA_MODULES, RUNTIME_CLASS_OVERHEAD, SANDBOX_IDS, SANDBOX_TITLES, type SandboxId, SYSBOX_PROGRAMS, SYSBOX_REFERENCE, SYSBOX_SHIFTFS,

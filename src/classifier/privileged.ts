@@ -49,12 +49,11 @@ function capabilities(f: Facts): PrivilegedCriterion {
   };
 }
 
+/** `f` holds the subject's process (classifier/workload.ts judgedFacts): the workload's mode. */
 function seccomp(f: Facts): PrivilegedCriterion {
-  const own = f.process.seccomp, pid1 = f.process.pid1Seccomp;
-  if (!own.known) return { id: 'seccomp', holds: null, observed: `seccomp mode unknown: ${own.reason}` };
-  const pid1Mode = pid1.known ? pid1.value.mode : null;
-  const holds = own.value === 'disabled' && (pid1Mode === null || pid1Mode === 'disabled');
-  return { id: 'seccomp', holds, observed: `seccomp ${own.value}${pid1Mode && pid1Mode !== own.value ? `, PID 1 ${pid1Mode}` : ''}` };
+  const mode = f.process.seccomp;
+  if (!mode.known) return { id: 'seccomp', holds: null, observed: `seccomp mode unknown: ${mode.reason}` };
+  return { id: 'seccomp', holds: mode.value === 'disabled', observed: `seccomp ${mode.value} (${mode.source})` };
 }
 
 function masking(f: Facts): PrivilegedCriterion {

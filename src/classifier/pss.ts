@@ -10,11 +10,12 @@
 // profile without --oci-seccomp; Kata strips it, disable_guest_seccomp=true), and gVisor prints
 // no NoNewPrivs line. Those are "not-applicable: enforced by the sandbox boundary", with the
 // reason, never a failure and never a pass (signals.md §0.2, §3.4, §7.3).
+import { judgedFacts } from './workload.js';
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
 import type { NamespaceType } from '../probes/namespaces.js';
-import { type CheckExitCode, exitCodeFor } from './expectations.js';
+import { type CheckExitCode, checkStatus, codeOfStatus } from '../exit-codes.js';
 import type { Verdict } from './verdict.js';
 
 export type PssLevel = 'baseline' | 'restricted';
@@ -233,11 +234,13 @@ export function runsOwnKernelName(v: Verdict): string | null {
 
 const appliesAt = (rule: PssRule, level: PssLevel) => level === 'restricted' || rule.level === 'baseline';
 
-export function checkPodSecurity(level: PssLevel, facts: Facts, verdict: Verdict): PssReport {
+export function checkPodSecurity(level: PssLevel, all: Facts, verdict: Verdict): PssReport {
+  // the workload's process where it can be read, the probe's otherwise (classifier/workload.ts)
+  const facts = judgedFacts(all, verdict);
   const rules = PSS_RULES.filter((r) => appliesAt(r, level)).map((r): PssRuleResult => {
     const j = r.judge(facts, verdict);
     return { id: r.id, level: r.level, title: r.title, control: r.control, status: j.status, evidence: j.evidence, reason: j.reason };
   });
-  const exitCode = exitCodeFor(rules.map((r) => r.status));
-  return { level, status: exitCode === 1 ? 'fail' : exitCode === 3 ? 'undetermined' : 'pass', exitCode, rules };
+  const status = checkStatus(rules.map((r) => r.status));
+  return { level, status, exitCode: codeOfStatus(status), rules };
 }

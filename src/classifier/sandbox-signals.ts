@@ -3,7 +3,7 @@
 // documented. Marker files are weak on purpose: images carry them (signals.md §0.8).
 import type { Facts } from '../probes/index.js';
 import { isGvisorUname } from '../probes/kernel.js';
-import { GVISOR_UNAME } from '../probes/syscalls/gvisor-table.js';
+import { GVISOR_UNAME } from '../probes/kernel.js';
 import {
   cgroupPathMatching, cmdline, cmdlineHas, describeMount, envContainer, findMount, idMapText,
   maskedFileOrigin, mountEntries, nsInitial, nsSummary, ociDevMounts, ociMasking, pid1Comm, rootMount, uname,

@@ -8,6 +8,7 @@ import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-pr
 import { archFromMachine } from '../probes/syscalls/table.js';
 import { classifyVm, type VmVerdict } from './vm.js';
 import { classifyPrivileged, type PrivilegedVerdict } from './privileged.js';
+import { judgedFacts, judgeWorkload, type ProbeElsewhere, type WorkloadVerdict } from './workload.js';
 
 export interface Verdict {
   headline: string;
@@ -26,6 +27,9 @@ export interface Verdict {
   seccompProfile: ProfileFingerprint | null;
   /** privileged (every capability, no seccomp, nothing masked, the host's devices), and why */
   privileged: PrivilegedVerdict;
+  /** whose confinement the verdicts describe (the workload's, where it can be read), and how the
+   *  probe that collected the facts differs from it */
+  workload: WorkloadVerdict;
 }
 
 const ENGINE_LABEL: Record<string, string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd', 'cri-o': 'CRI-O' };
@@ -60,17 +64,23 @@ function runtimeClassHandler(cls: string, hypervisor: Refinement | null): string
   return null;
 }
 
-function seccompProfile(f: Facts): ProfileFingerprint | null {
+/** The profile of the subject's filter: fingerprinted from the scan where the scan shows it. */
+function seccompProfile(f: Facts, judged: Facts, workload: WorkloadVerdict): ProfileFingerprint | null {
   const scan = f.native.syscalls;
   const arch = archFromMachine(f.kernel.uname.known ? f.kernel.uname.value.machine : '');
+  const mode = judged.process.seccomp;
+  // the scan ran as the probe; when the workload's filter is another, it says nothing of it
+  if (workload.scan.describesWorkload === false && !(mode.known && mode.value === 'disabled')) {
+    return { verdict: 'unknown', candidates: [], differences: [], reason: `the workload's filter is not the one the scan ran under: ${workload.scan.reason}` };
+  }
   if (!scan.known || !arch) return null;
   // the kernel (or gVisor's sentry) says no filter is installed: whatever the scan saw refused
   // was refused by something else — the sandbox's own syscall table, or a missing call
-  if (f.process.seccomp.known && f.process.seccomp.value === 'disabled') {
+  if (mode.known && mode.value === 'disabled') {
     const refused = scan.value.results.filter((r) => r.disposition === 'blocked-errno' || (r.disposition === 'not-implemented' && r.kernelHasCall === true)).length;
     return {
       verdict: 'none', candidates: [], differences: [],
-      reason: `Seccomp: 0 in /proc/self/status: no filter is installed${refused ? `; the ${refused} refusals seen come from the sandbox's own syscall implementation, not from seccomp` : ''}`,
+      reason: `Seccomp: 0 in ${mode.source.replace(/ Seccomp$/, '')}: no filter is installed${refused ? `; the ${refused} refusals seen come from the sandbox's own syscall implementation, not from seccomp` : ''}`,
     };
   }
   // Docker (moby profiles/seccomp setupSeccomp) and containers/common build the filter from the
@@ -78,7 +88,7 @@ function seccompProfile(f: Facts): ProfileFingerprint | null {
   // under Docker's defaults has CAP_SYS_CHROOT in its bounding set only, and chroot is allowed.
   // The bounding set is what the process can still see of that spec; the effective set is the
   // fallback when the bounding set cannot be read.
-  const bnd = f.process.capabilities.bounding, eff = f.process.capabilities.effective;
+  const bnd = judged.process.capabilities.bounding, eff = judged.process.capabilities.effective;
   const set = bnd.known ? { caps: BigInt(bnd.value.mask), name: 'bounding' as const } : eff.known ? { caps: BigInt(eff.value.mask), name: 'effective' as const } : null;
   return fingerprintSeccompProfile(scan.value.results, {
     arch,
@@ -88,9 +98,12 @@ function seccompProfile(f: Facts): ProfileFingerprint | null {
   });
 }
 
-export function classify(f: Facts): Verdict {
+/** `elsewhere`: the probe ran in another container than the target (kubectl sbx's debug container). */
+export function classify(f: Facts, elsewhere: ProbeElsewhere | null = null): Verdict {
   const sandbox = classifySandbox(f);
   const cls = sandbox.class;
+  const workload = judgeWorkload(f, cls, elsewhere);
+  const judged = judgedFacts(f, { workload, sandbox });
   const platform = cls === 'gvisor' ? gvisorPlatform(f) : null;
   const hypervisor = cls === 'kata' ? kataHypervisor(f) : null;
   const tool = cls === 'namespace-sandbox' ? namespaceTool(f) : cls === 'runc-class' ? ociRuntime(sandbox.evidence) : null;
@@ -98,7 +111,7 @@ export function classify(f: Facts): Verdict {
   const engine = classifyEngine(f);
   const kube = classifyKubernetes(f);
   const engineLabel = engine.engine !== 'unknown' ? ENGINE_LABEL[engine.engine] : null;
-  const privileged = classifyPrivileged(f, cls);
+  const privileged = classifyPrivileged(judged, cls);
 
   const headlines: Record<string, string> = {
     gvisor: `gVisor sandbox${platform ? ` (platform ${platform.value}${platform.inferred ? ', inferred' : ''})` : ''}`,
@@ -123,8 +136,9 @@ export function classify(f: Facts): Verdict {
     vm,
     engine,
     kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor) },
-    hostNamespaces: hostNamespaces(f, cls),
-    seccompProfile: seccompProfile(f),
+    hostNamespaces: hostNamespaces(judged, cls),
+    seccompProfile: seccompProfile(f, judged, workload),
     privileged,
+    workload,
   };
 }

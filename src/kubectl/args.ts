@@ -18,7 +18,7 @@ export interface KubectlArgs {
   syscalls: boolean;
   timeout: number;
   helperPath?: string;
-  debug: 'fallback' | 'always' | 'never';
+  debug: 'never' | 'fallback' | 'always';
   image: string;
   profile: string;
   /** --strict: a pod whose spec and report disagree fails (exit 1) */
@@ -62,9 +62,12 @@ Declared ⇄ enforced (on by default: each pod's spec held against its report)
                             the class a RuntimeClass handler runs, where its name does not say
                             (repeatable; e.g. my-sandbox=gvisor, vm-fast=kata/firecracker)
 
-A container without a shell
-      --debug               always collect through an ephemeral debug container
-      --no-debug            never start one (such a pod is then reported unreachable)
+A container without a shell (an audit changes no pod unless asked)
+                            by default such a pod is reported unreachable, with what --debug
+                            would leave behind: an ephemeral container cannot be removed and
+                            stays in the pod's spec until the pod is deleted
+      --debug               collect such a pod through an ephemeral debug container
+      --debug-always        collect every pod through one, even where kubectl exec works
       --image IMAGE         the debug container's image; it needs only sh (default busybox)
       --profile NAME        kubectl debug --profile (default general: it can read the
                             target's /proc/1; restricted cannot, those facts are then unknown)
@@ -81,7 +84,7 @@ be decided; 5 a pod could not be reached (the others are still reported); 2 usag
 `;
 
 const STRINGS = ['namespace', 'container', 'selector', 'expect', 'handler-map', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as'];
-const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'strict', 'help'];
+const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'debug-always', 'strict', 'help'];
 const NUMBERS = ['parallel', 'timeout'];
 const ALIASES: Record<string, string[]> = { namespace: ['n'], container: ['c'], selector: ['l'], 'all-namespaces': ['A'], help: ['h'] };
 const KUBECTL_FLAGS = ['context', 'kubeconfig', 'as'];
@@ -134,7 +137,7 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
   if (pod && strs.selector) return { kind: 'usage', message: 'give a POD or -l SELECTOR, not both' };
   if (!pod && !all) return { kind: 'usage', message: 'which pod? give POD, or --all, -A or -l SELECTOR' };
   if (a['all-namespaces'] === true && strs.namespace) return { kind: 'usage', message: '-A and -n exclude each other' };
-  if (a.debug === true && strs['helper-path']) return { kind: 'usage', message: '--helper-path is a path in the container itself: it does not apply with --debug' };
+  if ((a.debug === true || a['debug-always'] === true) && strs['helper-path']) return { kind: 'usage', message: '--helper-path is a path in the container itself: it does not apply with --debug' };
   // kubectl flags keep the user's order, as --flag=value
   const kubectlFlags: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -158,7 +161,7 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
       syscalls: a.syscalls !== false,
       timeout: a.timeout as number,
       helperPath: strs['helper-path'],
-      debug: a.debug === true ? 'always' : a.debug === false ? 'never' : 'fallback',
+      debug: a['debug-always'] === true ? 'always' : a.debug === true ? 'fallback' : 'never',
       image: strs.image ?? 'busybox',
       profile: strs.profile ?? 'general',
       strict: a.strict === true,

@@ -1,29 +1,33 @@
-// One pod, collected through --via: `kubectl exec -i` into its container; when that container
-// has no shell (or no place where the helper may run), an ephemeral debug container started
-// with --target=CONTAINER. That one shares the target's process namespace, so the target's
-// main process is PID 1 there: status, capabilities, seccomp, namespaces, cgroup and mounts are
-// read from /proc/1/… (the remote host's selfPid), while the helper's own probes — CPUID,
-// syslog, mmap, the syscall scan — run in the debug container and are labelled as its own.
+// One pod, collected through --via: `kubectl exec -i` into its container. A container where the
+// helper cannot run (no shell, no place to write it) is, with --debug only, collected through an
+// ephemeral debug container started with --target=CONTAINER: it shares the target's process
+// namespace, so the target's main process is PID 1 there, and that is named as the workload
+// whose status, labels, namespaces and root mount the verdicts describe (classifier/workload.ts);
+// the probe — the helper, its CPUID, syslog, mmap probes and syscall scan — is the debug
+// container's own, and says so. An ephemeral container cannot be removed from a pod, so an audit
+// never adds one unless asked. The report itself is made by the one pod pipeline (pod-pipeline.ts).
 import { randomBytes } from 'node:crypto';
-import { checkExpectations, type Expectation, type ExpectationCheck } from '../classifier/expectations.js';
+import type { CollectionContext, DeclaredComparison } from '../classifier/declared-enforced.js';
+import type { Expectation, ExpectationCheck } from '../classifier/expectations.js';
 import { checkPodSecurity, type PssLevel, type PssReport } from '../classifier/pss.js';
-import { classify, type Verdict } from '../classifier/verdict.js';
-import { type Facts, type FileFacts, gatherFileFacts } from '../probes/index.js';
-import { nativePlan, type NativeOptions, probeNative } from '../probes/native.js';
-import { probeNamespaces } from '../probes/namespaces.js';
-import { probeProcess } from '../probes/process.js';
+import type { Verdict } from '../classifier/verdict.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { type PodOutcome, runPod } from '../pod-pipeline.js';
+import { type Facts, type GatherOptions, prefetchPass } from '../probes/index.js';
+import type { WorkloadChoice } from '../probes/workload.js';
 import { helperBytesForArch } from '../readers/helper-location.js';
-import type { Host } from '../readers/host.js';
 import { createRemoteHost, type RemoteHost } from '../readers/remote/remote-host.js';
-import { buildReport, type Report } from '../render/json.js';
+import type { Report } from '../render/json.js';
 import { debugVia, execVia, type Kubectl, shellWords } from './kubectl.js';
 import type { PodTarget } from './pods.js';
 
-export type DebugMode = 'fallback' | 'always' | 'never';
+/** never (the default): a pod whose container cannot run the helper is reported unreachable;
+ *  fallback (--debug): an ephemeral container where kubectl exec cannot; always (--debug=always) */
+export type DebugMode = 'never' | 'fallback' | 'always';
 
 export interface CollectOptions {
   kubectl: Kubectl;
-  native: NativeOptions & { timeoutMs: number };
+  native: Omit<GatherOptions, 'workload'> & { timeoutMs: number };
   helperPath?: string;
   debug: DebugMode;
   image: string;
@@ -31,6 +35,8 @@ export interface CollectOptions {
   expectations: Expectation[];
   pss?: PssLevel;
   version: string;
+  /** --strict: declared ⇄ enforced decides the pod's exit code */
+  strict: boolean;
 }
 
 export interface DebugInfo {
@@ -38,16 +44,13 @@ export interface DebugInfo {
   container: string;
   image: string;
   profile: string;
-  /** the target's process as the debug container sees it; null: not remapped (the pod shares
-   *  one process namespace, where PID 1 is the pause process) */
+  /** the target's process as the debug container sees it; null: the pod shares one process
+   *  namespace, where PID 1 is the pause process and the target's cannot be told */
   targetPid: number | null;
   /** why the debug container was used */
   reason: string;
-  /** the parts of the report that are the debug container's own, not the target's */
-  ownFacts: string[];
-  /** who the helper ran as in the debug container (its own /proc/thread-self/status): the
-   *  syscall plan and its reading are built from these, never from the target's */
-  scanAs?: { uid: number | null; capabilities: string[] | null };
+  /** what it leaves behind */
+  leaves: string;
 }
 
 export interface PodIdentity {
@@ -64,17 +67,17 @@ export interface PodIdentity {
 export interface PodResult {
   pod: PodIdentity;
   /** 0, 1, 3 as sbx-detect's checks; 4: an internal error; 5: the pod could not be reached */
-  exitCode: 0 | 1 | 3 | 4 | 5;
+  exitCode: ExitCode;
   error?: string;
   report?: Report;
   facts?: Facts;
   verdict?: Verdict;
   expected?: ExpectationCheck | null;
   podSecurity?: PssReport | null;
+  declared?: DeclaredComparison | null;
   /** the baseline "privileged" rule, always judged for the summary */
   privileged?: 'yes' | 'no' | '?';
-  /** why the pod's spec could not be read for declared ⇄ enforced (the comparison itself is
-   *  report.declared, kubectl/declared.ts) */
+  /** why the pod's spec could not be read for declared ⇄ enforced */
   declaredError?: string;
 }
 
@@ -84,123 +87,71 @@ const NEEDS_DEBUG = /no POSIX shell|no place to run the helper/;
 /** Text from the target or kubectl, safe for a terminal: no control characters. */
 const clean = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
 
-export async function collectPod(target: PodTarget, nodeArch: string | null, o: CollectOptions): Promise<PodResult> {
+const LEAVES = 'an ephemeral container cannot be removed: once run, it stays listed in the pod\'s spec (spec.ephemeralContainers) and status until the pod is deleted';
+
+/** The pod's declared ⇄ enforced comparison (kubectl/runtime-classes.ts `declaredFor`); `ctx` says
+ *  what a debug container changes about whose facts these are. */
+export type DeclaredFor = (facts: Facts, verdict: Verdict, ctx: CollectionContext) => DeclaredComparison | null;
+
+export async function collectPod(target: PodTarget, nodeArch: string | null, o: CollectOptions, declared?: DeclaredFor): Promise<PodResult> {
   const started = performance.now();
   const pod: PodIdentity = { namespace: target.namespace, name: target.name, container: target.container, node: target.node, nodeArch, via: null };
   let failure: string | null = null;
   if (o.debug !== 'always') {
-    const via = execVia(o.kubectl, target.namespace, target.name, target.container);
-    const host = remoteHost(via, o, undefined);
-    const r = await host.prefetch((h) => planFor(h, gatherFileFacts(h), o.native));
-    if (r.ok) return finish({ ...pod, via: 'exec' }, host, await gather(host, o.native, null), o, started);
+    const host = remoteHost(execVia(o.kubectl, target.namespace, target.name, target.container), o);
+    const r = await host.prefetch(prefetchPass(o.native));
+    if (r.ok) return finish({ ...pod, via: 'exec' }, await runPod(host, request(o, o.native, started, declared, {})));
     failure = r.error;
-    if (o.debug === 'never' || o.helperPath || !NEEDS_DEBUG.test(r.error)) {
-      return { pod, exitCode: 5, error: clean(`kubectl exec: ${r.error}`) };
+    if (o.helperPath || !NEEDS_DEBUG.test(r.error)) return { pod, exitCode: EXIT.unreachable, error: clean(`kubectl exec: ${r.error}`) };
+    if (o.debug === 'never') {
+      return {
+        pod, exitCode: EXIT.unreachable,
+        error: clean(`kubectl exec: ${r.error}; not reachable without a debug container: --debug would add an ephemeral container (image ${o.image}) to the pod to collect it, and ${LEAVES}`),
+      };
     }
   }
   const name = `sbx-detect-${randomBytes(4).toString('hex')}`;
   const targetPid = target.sharesProcessNamespace ? null : 1;
   const debug: DebugInfo = {
-    container: name, image: o.image, profile: o.profile, targetPid,
-    reason: !failure ? '--debug'
+    container: name, image: o.image, profile: o.profile, targetPid, leaves: LEAVES,
+    reason: !failure ? '--debug=always'
       : /no POSIX shell/.test(failure) ? `${target.container} has no POSIX shell`
         : /no place to run the helper/.test(failure) ? clean(`${target.container} has no place where the helper may run: ${failure.replace(/^.*no place to run the helper:\s*/, '')}`)
           : clean(`kubectl exec could not run the helper in ${target.container}: ${failure}`),
-    ownFacts: [
-      'facts.native (CPUID, syslog, mmap, the syscall scan)', 'verdict.seccompProfile (fingerprinted from that scan)', 'facts.markers (its own root filesystem)',
-      ...(targetPid === null ? ['facts.process', 'facts.namespaces', 'facts.lsm', 'facts.mounts', 'facts.cgroups (the pod shares one process namespace: PID 1 is the pause process, so nothing was remapped)'] : []),
-    ],
   };
-  const via = debugVia(o.kubectl, target.namespace, target.name, target.container, { image: o.image, profile: o.profile, name });
+  // the target's main process is PID 1 of the namespace the debug container shares; where the pod
+  // shares one process namespace PID 1 is the pause process, which classifier/workload.ts refuses
+  const workload: WorkloadChoice = targetPid === null ? { pid: 1, given: false } : { pid: targetPid, given: true };
+  const native = { ...o.native, workload };
   // an image pull may come first: allow for it beyond the helper's own time
-  const host = remoteHost(via, { ...o, native: { ...o.native, timeoutMs: o.native.timeoutMs + 120_000 } }, targetPid ?? undefined);
-  const r = await host.prefetch((h) => planFor(h, ownPlanFacts(h, gatherFileFacts(h), targetPid), o.native));
+  const host = remoteHost(debugVia(o.kubectl, target.namespace, target.name, target.container, { image: o.image, profile: o.profile, name }), { ...o, native: { ...o.native, timeoutMs: o.native.timeoutMs + 120_000 } });
+  const r = await host.prefetch(prefetchPass(native));
   const withDebug = { ...pod, via: 'debug' as const, debug };
-  if (!r.ok) return { pod: withDebug, exitCode: 5, error: clean(`${failure ? `kubectl exec: ${failure}; then ` : ''}kubectl debug: ${r.error}`) };
-  return finish(withDebug, host, await gather(host, o.native, targetPid), o, started);
+  if (!r.ok) return { pod: withDebug, exitCode: EXIT.unreachable, error: clean(`${failure ? `kubectl exec: ${failure}; then ` : ''}kubectl debug: ${r.error}`) };
+  const ctx: CollectionContext = { filesystemNotTarget: `collected in the ephemeral debug container ${name}: the service-account token was looked for in its own filesystem, not ${target.container}'s` };
+  const out = await runPod(host, { ...request(o, native, started, declared, ctx), elsewhere: { where: `in the ephemeral debug container ${name}` } });
+  return finish(withDebug, out);
 }
 
-function remoteHost(via: string[], o: CollectOptions, selfPid: number | undefined): RemoteHost {
+function request(o: CollectOptions, gather: GatherOptions, started: number, declared: DeclaredFor | undefined, ctx: CollectionContext) {
+  return {
+    gather, expectations: o.expectations, pss: o.pss, declaredDecides: o.strict, version: o.version, started,
+    declared: declared && ((f: Facts, v: Verdict) => declared(f, v, ctx)),
+  };
+}
+
+function remoteHost(via: string[], o: CollectOptions): RemoteHost {
   return createRemoteHost({
-    via, label: shellWords(via), helperPath: o.helperPath, timeoutMs: o.native.timeoutMs, selfPid,
+    via, label: shellWords(via), helperPath: o.helperPath, timeoutMs: o.native.timeoutMs,
     helperFor: (arch) => helperBytesForArch(arch),
   });
 }
 
-function planFor(h: Host, files: FileFacts, native: NativeOptions): string[] | null {
-  return native.helper ? nativePlan(h.uname().machine, files, native).plan : null;
-}
-
-/** The helper's own view: /proc/thread-self is never remapped, so it is always the helper. */
-function ownView(h: Host): Host {
-  const own = (p: string) => (p === '/proc/self' || p.startsWith('/proc/self/') ? `/proc/thread-self${p.slice(10)}` : p);
-  return { ...h, readFile: (p, e) => h.readFile(own(p), e), readDir: (p) => h.readDir(own(p)), readLink: (p) => h.readLink(own(p)), stat: (p) => h.stat(own(p)) };
-}
-
-/** The facts the syscall plan is built from must be those of the process that probes: the
- *  helper's capabilities and user namespace, never the target's (a call with a side effect is
- *  planned only when the prober lacks the capability that would let it happen). */
-function ownPlanFacts(h: Host, files: FileFacts, targetPid: number | null): FileFacts {
-  if (targetPid === null) return files;
-  const own = ownView(h);
-  return { ...files, process: probeProcess(own), namespaces: probeNamespaces(own) };
-}
-
-async function gather(host: Host, native: NativeOptions, targetPid: number | null): Promise<{ facts: Facts; own: Facts | null }> {
-  const files = gatherFileFacts(host);
-  const planFacts = ownPlanFacts(host, files, targetPid);
-  const nativeFacts = await probeNative(host, planFacts, native);
-  return { facts: { ...files, native: nativeFacts }, own: targetPid === null ? null : { ...planFacts, native: nativeFacts } };
-}
-
-function finish(pod: PodIdentity, host: RemoteHost, got: { facts: Facts; own: Facts | null }, o: CollectOptions, started: number): PodResult {
-  let facts = got.facts;
-  const verdict = classify(facts);
-  if (pod.debug) {
-    const d = pod.debug;
-    const where = `in the ephemeral debug container ${d.container}`;
-    // the scan ran in the debug container: its profile is that container's, judged with its caps
-    const own = got.own ? classify(got.own).seccompProfile : verdict.seccompProfile;
-    if (own) verdict.seccompProfile = { ...own, reason: `of the debug container ${d.container}, where the scan ran: ${own.reason}` };
-    facts = { ...facts, native: relabel(facts.native, where) };
-    if (d.targetPid !== null) facts = retarget(facts, d.targetPid);
-    if (got.own) {
-      const { uid, capabilities } = got.own.process;
-      d.scanAs = { uid: uid.known ? uid.value.effective : null, capabilities: capabilities.effective.known ? capabilities.effective.value.names : null };
-    }
-  }
-  const expected = o.expectations.length ? checkExpectations(o.expectations, facts, verdict) : null;
-  const podSecurity = o.pss ? checkPodSecurity(o.pss, facts, verdict) : null;
-  const privilegedRule = checkPodSecurity('baseline', facts, verdict).rules.find((r) => r.id === 'privileged');
-  const report = buildReport(facts, verdict, {
-    version: o.version, generatedAt: new Date().toISOString(), root: host.root, elapsedMs: Math.round(performance.now() - started),
-    collection: host.collection?.(),
-  });
-  const codes = [expected?.exitCode ?? 0, podSecurity?.exitCode ?? 0];
+function finish(pod: PodIdentity, out: PodOutcome): PodResult {
+  const rule = checkPodSecurity('baseline', out.facts, out.verdict).rules.find((r) => r.id === 'privileged');
   return {
-    pod, report, facts, verdict, expected, podSecurity,
-    exitCode: codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
-    privileged: privilegedRule?.status === 'fail' ? 'yes' : privilegedRule?.status === 'pass' ? 'no' : '?',
+    pod, exitCode: out.exitCode, report: out.report, facts: out.facts, verdict: out.verdict,
+    expected: out.expected, podSecurity: out.podSecurity, declared: out.declared,
+    privileged: rule?.status === 'fail' ? 'yes' : rule?.status === 'pass' ? 'no' : '?',
   };
-}
-
-/** Every fact source of the helper's own probes says where it ran. */
-function relabel(native: Facts['native'], where: string): Facts['native'] {
-  const out = {} as Record<string, unknown>;
-  for (const [k, f] of Object.entries(native)) out[k] = { ...f, source: `${f.source} (${where})` };
-  return out as unknown as Facts['native'];
-}
-
-/** Fact sources read through /proc/self/… name the path really read: /proc/PID/…. */
-function retarget(facts: Facts, pid: number): Facts {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (!v || typeof v !== 'object') return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      out[k] = k === 'source' && typeof x === 'string' && x.startsWith('/proc/self') ? `/proc/${pid}${x.slice(10)}` : walk(x);
-    }
-    return out;
-  };
-  return { ...(walk({ ...facts, native: undefined }) as Facts), native: facts.native };
 }

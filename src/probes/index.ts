@@ -1,41 +1,34 @@
-// Gathers every fact, in one place, in a fixed order. File facts are synchronous and cheap;
-// the native helper (CPUID, syslog, mmap probes, the syscall scan) runs once, asynchronously,
-// started before the file probes so the two overlap.
+// Gathers the facts of one place in a fixed order: the file probes (synchronous, cheap) and the
+// native helper (CPUID, syslog, mmap probes, the probe's own prctl flags, the syscall scan),
+// which is started before the file probes so the two overlap.
 import type { Host } from '../readers/host.js';
-import { probeCgroups, type CgroupFacts } from './cgroups.js';
-import { probeKernel, type KernelFacts } from './kernel.js';
-import { probeKubernetes, type KubernetesFacts } from './kubernetes.js';
-import { probeLsm, type LsmFacts } from './lsm.js';
-import { probeMaps, type MapsFacts } from './maps.js';
-import { probeMarkers, type MarkerFacts } from './markers.js';
-import { probeMounts, type MountFacts } from './mounts.js';
-import { probeNamespaces, type NamespaceFacts } from './namespaces.js';
+import { probeCgroups } from './cgroups.js';
+import type { FileFacts } from './file-facts.js';
+import { probeKernel } from './kernel.js';
+import { probeKubernetes } from './kubernetes.js';
+import { probeLsm } from './lsm.js';
+import { probeMaps } from './maps.js';
+import { probeMarkers } from './markers.js';
+import { probeMounts } from './mounts.js';
+import { probeNamespaces } from './namespaces.js';
 import { nativePlan, startNative, type NativeFacts, type NativeOptions } from './native.js';
-import { probePlatform, type PlatformFacts } from './platform.js';
-import { probeProcess, type ProcessFacts } from './process.js';
+import { probePlatform } from './platform.js';
+import { probeProcess } from './process.js';
 import { probeSysctls } from './sysctls.js';
-import type { SysctlName } from './syscalls/table.js';
-import type { Fact } from './fact.js';
+import { DEFAULT_WORKLOAD, probeWorkload, type WorkloadChoice } from './workload.js';
 
-export interface Facts {
-  kernel: KernelFacts;
-  process: ProcessFacts;
-  namespaces: NamespaceFacts;
-  lsm: LsmFacts;
-  mounts: MountFacts;
-  cgroups: CgroupFacts;
-  kubernetes: KubernetesFacts;
-  platform: PlatformFacts;
-  markers: MarkerFacts;
-  maps: Fact<MapsFacts>;
-  /** sysctls that gate syscalls before seccomp (null: unreadable) */
-  sysctls: Record<SysctlName, Fact<number>>;
+export type { FileFacts } from './file-facts.js';
+
+export interface Facts extends FileFacts {
   native: NativeFacts;
 }
 
-export type FileFacts = Omit<Facts, 'native'>;
+export interface GatherOptions extends NativeOptions {
+  /** the workload's process; PID 1 unless given */
+  workload?: WorkloadChoice;
+}
 
-export function gatherFileFacts(host: Host): FileFacts {
+export function gatherFileFacts(host: Host, workload: WorkloadChoice = DEFAULT_WORKLOAD): FileFacts {
   const mounts = probeMounts(host);
   return {
     kernel: probeKernel(host),
@@ -49,19 +42,20 @@ export function gatherFileFacts(host: Host): FileFacts {
     markers: probeMarkers(host),
     maps: probeMaps(host),
     sysctls: probeSysctls(host),
+    workload: probeWorkload(host, workload),
   };
 }
 
 /** One pass of every file probe, and the native plan it leads to (null: no helper run). A
  *  remote host runs it in rounds until the probes ask nothing new (readers/remote/remote-host.ts). */
-export function prefetchPass(opts: NativeOptions): (host: Host) => string[] | null {
+export function prefetchPass(opts: GatherOptions): (host: Host) => string[] | null {
   return (host) => {
-    const files = gatherFileFacts(host);
+    const files = gatherFileFacts(host, opts.workload);
     return opts.helper ? nativePlan(host.uname().machine, files, opts).plan : null;
   };
 }
 
-export async function gatherFacts(host: Host, opts: NativeOptions): Promise<Facts> {
+export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Facts> {
   // the helper starts on the probes that need no file fact and runs beside the (synchronous)
   // file probes; the syscall plan, which needs them, follows on its stdin
   const native = startNative(host, opts);
@@ -70,7 +64,7 @@ export async function gatherFacts(host: Host, opts: NativeOptions): Promise<Fact
   await new Promise((resolve) => setImmediate(resolve));
   let files: FileFacts;
   try {
-    files = gatherFileFacts(host);
+    files = gatherFileFacts(host, opts.workload);
   } catch (err) {
     native.cancel(); // the helper must not wait on its stdin for a plan that will not come
     throw err;

@@ -1,4 +1,4 @@
-// AppArmor and SELinux as the process sees them. Since Linux 5.8 stacked LSMs have their own
+// AppArmor and SELinux as a process sees them: the tool's own, or the workload's. Since Linux 5.8 stacked LSMs have their own
 // attr directory; the old attr/current belongs to whichever major LSM came first.
 import type { Host } from '../readers/host.js';
 import { type Fact, known, unknown } from './fact.js';
@@ -28,17 +28,24 @@ export function probeLsm(host: Host): LsmFacts {
   const enabled: Fact<string[]> = lsmList.ok
     ? known(clean(lsmList.value).split(',').filter(Boolean), '/sys/kernel/security/lsm')
     : unknown(lsmList.error.message, '/sys/kernel/security/lsm');
+  return { ...probeLsmLabels(host), enabled };
+}
 
+export type LsmLabels = Omit<LsmFacts, 'enabled'>;
+
+/** The AppArmor and SELinux labels of the process `proc` names: /proc/self or /proc/PID. */
+export function probeLsmLabels(host: Host, proc = '/proc/self'): LsmLabels {
   // Read each attribute file once: attr/apparmor/current is AppArmor's own (5.8+ stacking);
   // attr/current belongs to the major LSM, an SELinux context ("a:b:c…") or an AppArmor label.
-  const stacked = host.readFile('/proc/self/attr/apparmor/current');
-  const current = host.readFile('/proc/self/attr/current');
-  const CURRENT = '/proc/self/attr/current';
+  const STACKED = `${proc}/attr/apparmor/current`;
+  const CURRENT = `${proc}/attr/current`;
+  const stacked = host.readFile(STACKED);
+  const current = host.readFile(CURRENT);
   const isSelinuxContext = (t: string) => /^\w+:\w+:\w+/.test(t);
 
   const fromStacked = stacked.ok ? parseAppArmorLabel(stacked.value) : null;
   const fromCurrent = current.ok && !isSelinuxContext(clean(current.value)) ? parseAppArmorLabel(current.value) : null;
-  const apparmor: LsmFacts['apparmor'] = fromStacked ? known(fromStacked, '/proc/self/attr/apparmor/current')
+  const apparmor: LsmFacts['apparmor'] = fromStacked ? known(fromStacked, STACKED)
     : fromCurrent ? known(fromCurrent, CURRENT)
       : current.ok ? unknown(`${CURRENT} holds no AppArmor label`, CURRENT)
         : unknown(current.error.message, CURRENT);
@@ -46,5 +53,5 @@ export function probeLsm(host: Host): LsmFacts {
   const selinux: LsmFacts['selinux'] = !current.ok ? unknown(current.error.message, CURRENT)
     : isSelinuxContext(clean(current.value)) ? known(clean(current.value), CURRENT)
       : unknown('no SELinux context', CURRENT);
-  return { apparmor, selinux, enabled };
+  return { apparmor, selinux };
 }

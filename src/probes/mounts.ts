@@ -62,7 +62,7 @@ export function coveringMount(entries: MountEntry[], path: string): MountEntry |
   return best;
 }
 
-const isReadOnly = (e: MountEntry) => e.options.includes('ro');
+export const isReadOnly = (e: MountEntry) => e.options.includes('ro');
 
 /** Where engines and runtimes put their API sockets; a container that can reach one owns the host. */
 export const RUNTIME_SOCKETS: readonly { path: string; what: string }[] = [

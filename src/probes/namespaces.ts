@@ -59,10 +59,11 @@ export function parseIdMap(text: string): IdMapLine[] | ReturnType<typeof invali
 export const isIdentityMap = (m: IdMapLine[]) =>
   m.length === 1 && m[0].inside === 0 && m[0].outside === 0 && m[0].count === 4294967295;
 
-export function probeNamespaces(host: Host): NamespaceFacts {
+/** The namespace links of the process `proc` names: /proc/self or /proc/PID. */
+export function probeNamespaceLinks(host: Host, proc = '/proc/self'): NamespaceFacts['entries'] {
   const entries = {} as NamespaceFacts['entries'];
   for (const type of NAMESPACE_TYPES) {
-    const path = `/proc/self/ns/${type}`;
+    const path = `${proc}/ns/${type}`;
     const link = host.readLink(path);
     if (!link.ok) {
       entries[type] = unknown(link.error.message, path);
@@ -74,6 +75,11 @@ export function probeNamespaces(host: Host): NamespaceFacts {
         ? unknown(`${path} points at "${link.value.slice(0, 60)}"`, path)
         : known({ inode, isInitial: judgeInode(type, inode) }, path);
   }
+  return entries;
+}
+
+export function probeNamespaces(host: Host): NamespaceFacts {
+  const entries = probeNamespaceLinks(host);
   const uidMap = parseRead(host.readFile('/proc/self/uid_map'), '/proc/self/uid_map', parseIdMap);
   const gidMap = parseRead(host.readFile('/proc/self/gid_map'), '/proc/self/gid_map', parseIdMap);
   const setgroups = parseRead(host.readFile('/proc/self/setgroups'), '/proc/self/setgroups', (t) => t.trim() || invalid('empty'));

@@ -1,4 +1,5 @@
-// The process's own credentials and confinement, from /proc/self/status. Which lines are
+// A process's credentials and confinement, from its status file: the tool's own
+// (/proc/self/status), or the workload's (/proc/PID/status, probes/workload.ts). Which lines are
 // missing matters too: gVisor prints no NoNewPrivs, Seccomp_filters or NSpid.
 import type { Host } from '../readers/host.js';
 import { decodeCapabilityMask } from './capabilities.js';
@@ -15,6 +16,8 @@ export interface Ids { real: number; effective: number; saved: number; filesyste
 export type SeccompMode = 'disabled' | 'strict' | 'filtering';
 
 export interface ProcessFacts {
+  /** its pid in its own pid namespace */
+  pid: Fact<number>;
   uid: Fact<Ids>;
   gid: Fact<Ids>;
   groups: Fact<number[]>;
@@ -27,12 +30,7 @@ export interface ProcessFacts {
   capabilities: Record<CapabilitySet, Fact<CapabilityMask>>;
   /** status lines a Linux kernel of this age prints but this one did not */
   missingLines: Fact<string[]>;
-  /** the container's first process: under gVisor (runsc 20221219) a process started by
-   *  `docker exec` / `kubectl exec` does not run under the filter its container's PID 1 has */
-  pid1Seccomp: Fact<Pid1Seccomp>;
 }
-
-export interface Pid1Seccomp { mode: SeccompMode; filters: number | null }
 
 /** Parses "Key:\tvalue" lines; the first occurrence of a key wins (duplicates are garbage). */
 export function parseStatusLines(text: string): Map<string, string> {
@@ -51,13 +49,13 @@ const SECCOMP_MODES = new Map<string, SeccompMode>([['0', 'disabled'], ['1', 'st
 
 const SEEN_ON_MODERN_LINUX = ['NoNewPrivs', 'Seccomp', 'Seccomp_filters', 'NSpid', 'CapAmb', 'Umask'];
 
-function field<T>(lines: Map<string, string> | Invalid, key: string, parse: (v: string) => T | null): Fact<T> {
-  const source = `/proc/self/status ${key}`;
+function field<T>(lines: Map<string, string> | Invalid, path: string, key: string, parse: (v: string) => T | null): Fact<T> {
+  const source = `${path} ${key}`;
   if (lines instanceof Invalid) return unknown(lines.reason, source);
   const raw = lines.get(key);
-  if (raw === undefined) return unknown(`/proc/self/status has no ${key} line`, source);
+  if (raw === undefined) return unknown(`${path} has no ${key} line`, source);
   const v = parse(raw);
-  return v === null ? unknown(`/proc/self/status ${key} is unparseable: "${raw.slice(0, 80)}"`, source) : known(v, source);
+  return v === null ? unknown(`${path} ${key} is unparseable: "${raw.slice(0, 80)}"`, source) : known(v, source);
 }
 
 const int = safeInt;
@@ -71,52 +69,40 @@ const ids = (s: string): Ids | null => {
   return n && n.length === 4 ? { real: n[0], effective: n[1], saved: n[2], filesystem: n[3] } : null;
 };
 
-export function parseProcessStatus(text: string | Invalid): Omit<ProcessFacts, 'pid1Seccomp'> {
+/** One process's status file: `path` is /proc/self/status (the tool's own) or /proc/PID/status. */
+export function parseProcessStatus(text: string | Invalid, path = '/proc/self/status'): ProcessFacts {
   const lines = text instanceof Invalid ? text : text.trim() === '' ? invalid('empty') : parseStatusLines(text);
   const caps = {} as ProcessFacts['capabilities'];
   for (const [set, key] of Object.entries(CAP_LINES) as [CapabilitySet, string][]) {
-    caps[set] = field(lines, key, (v) => {
+    caps[set] = field(lines, path, key, (v) => {
       const d = decodeCapabilityMask(v);
       return d ? { hex: v, mask: '0x' + d.mask.toString(16), names: d.names } : null;
     });
   }
   return {
-    uid: field(lines, 'Uid', ids),
-    gid: field(lines, 'Gid', ids),
-    groups: field(lines, 'Groups', (v) => (v === '' ? [] : ints(v))),
-    noNewPrivs: field(lines, 'NoNewPrivs', (v) => (v === '0' ? false : v === '1' ? true : null)),
-    seccomp: field(lines, 'Seccomp', (v) => SECCOMP_MODES.get(v) ?? null),
-    seccompFilters: field(lines, 'Seccomp_filters', int),
-    nspid: field(lines, 'NSpid', (v) => {
+    pid: field(lines, path, 'Pid', int),
+    uid: field(lines, path, 'Uid', ids),
+    gid: field(lines, path, 'Gid', ids),
+    groups: field(lines, path, 'Groups', (v) => (v === '' ? [] : ints(v))),
+    noNewPrivs: field(lines, path, 'NoNewPrivs', (v) => (v === '0' ? false : v === '1' ? true : null)),
+    seccomp: field(lines, path, 'Seccomp', (v) => SECCOMP_MODES.get(v) ?? null),
+    seccompFilters: field(lines, path, 'Seccomp_filters', int),
+    nspid: field(lines, path, 'NSpid', (v) => {
       const n = ints(v);
       return n && n.length > 0 ? n : null;
     }),
-    tracerPid: field(lines, 'TracerPid', int),
+    tracerPid: field(lines, path, 'TracerPid', int),
     capabilities: caps,
     missingLines:
       lines instanceof Invalid
-        ? unknown(lines.reason, '/proc/self/status')
-        : known(SEEN_ON_MODERN_LINUX.filter((k) => !lines.has(k)), '/proc/self/status'),
+        ? unknown(lines.reason, path)
+        : known(SEEN_ON_MODERN_LINUX.filter((k) => !lines.has(k)), path),
   };
 }
 
-export function parsePid1Seccomp(text: string | Invalid): Fact<Pid1Seccomp> {
-  const source = '/proc/1/status Seccomp';
-  if (text instanceof Invalid) return unknown(text.reason, source);
-  const lines = parseStatusLines(text);
-  const raw = lines.get('Seccomp');
-  if (raw === undefined) return unknown('/proc/1/status has no Seccomp line', source);
-  const mode = SECCOMP_MODES.get(raw);
-  if (!mode) return unknown(`/proc/1/status Seccomp is unparseable: "${raw.slice(0, 80)}"`, source);
-  const filters = lines.has('Seccomp_filters') ? int(lines.get('Seccomp_filters')!) : null;
-  return known({ mode, filters }, source);
-}
-
-export function probeProcess(host: Host): ProcessFacts {
-  const read = host.readFile('/proc/self/status');
-  const pid1 = host.readFile('/proc/1/status');
-  return {
-    ...parseProcessStatus(read.ok ? read.value : invalid(read.error.message)),
-    pid1Seccomp: parsePid1Seccomp(pid1.ok ? pid1.value : invalid(pid1.error.message)),
-  };
+/** The status of the process that `proc` names: /proc/self (the tool's own) or /proc/PID. */
+export function probeProcess(host: Host, proc = '/proc/self'): ProcessFacts {
+  const path = `${proc}/status`;
+  const read = host.readFile(path);
+  return parseProcessStatus(read.ok ? read.value : invalid(read.error.message), path);
 }

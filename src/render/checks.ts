@@ -1,8 +1,8 @@
-// Presentation of the CI checks: --expect results and the --pss report, as terminal tables and
-// as plain objects for the JSON document. Every value comes from the classifier's results.
-import { table, getBorderCharacters } from 'table';
+// The CI checks as terminal tables: --expect results and the --pss report (their JSON members
+// and stderr lines: checks-json.ts). Every value comes from the classifier's results.
 import type { ExpectationCheck } from '../classifier/expectations.js';
 import type { PssReport, PssStatus } from '../classifier/pss.js';
+import { grid } from './grid.js';
 import type { Style } from './style.js';
 
 type Status = PssStatus;
@@ -14,14 +14,6 @@ function paint(status: Status, s: Style): string {
   return s.dim('n/a');
 }
 
-/** A bordered table with a rule under the header, each column wrapped at its width. */
-export function grid(rows: string[][], widths: number[]): string {
-  return table(rows, {
-    border: getBorderCharacters('norc'),
-    columns: widths.map((width) => ({ width, wrapWord: true })),
-    drawHorizontalLine: (i, n) => i === 0 || i === 1 || i === n,
-  });
-}
 
 const EXIT_MEANING: Record<number, string> = { 0: 'all hold', 1: 'a check failed', 3: 'a needed fact could not be determined' };
 
@@ -37,6 +29,3 @@ export function renderPssTable(report: PssReport, s: Style): string {
   const head = report.status === 'pass' ? s.green('pass') : report.status === 'fail' ? s.red('FAIL') : s.yellow('undetermined');
   return `${s.bold(`Pod Security Standard: ${report.level}`)} ${head} ${s.dim(`(exit ${report.exitCode})`)}\n${grid(rows, [12, 26, 30, 40])}`;
 }
-
-// the JSON members and the stderr lines live apart, so `--json` never loads `table` (start-up, #16)
-export { checkFailureLines, expectationsJson, pssJson } from './checks-json.js';

@@ -1,8 +1,8 @@
 // The JSON report: one document with the schema version, every fact (known or unknown with
 // its reason), and the verdict with its evidence. Nothing is computed here.
-import type { DeclaredComparison } from '../classifier/declared.js';
+import type { DeclaredComparison } from '../classifier/declared-enforced.js';
 import type { Verdict } from '../classifier/verdict.js';
-import type { expectationsJson, pssJson } from './checks.js';
+import type { expectationsJson, pssJson } from './checks-json.js';
 import type { Facts } from '../probes/index.js';
 import type { Collection } from '../readers/host.js';
 

@@ -35,8 +35,8 @@ function gvisorRows(scan: SyscallScan, s: Style): [string, string][] {
     ['scanned', `${scan.results.length} calls: ${c.allowed} allowed, ${notImpl.length} not implemented by gVisor, ${capDenied.length} need a capability, ${refused.length} refused by gVisor for everyone, ${filtered.length} blocked by a seccomp filter, ${c.killed + c.trapped} killed or trapped, ${c['host-kernel']} reached the host kernel, ${c.ambiguous} ambiguous, ${c.timeout} timed out, ${c['not-probed']} not probed`],
     ['read against', `gVisor ${g.release}'s syscall table${g.match === 'closest' ? ' (the closest recorded release)' : ''}: ${g.basis}`],
   ];
-  const pid1 = g.pid1Seccomp === 'filtering' || g.pid1Seccomp === 'strict' ? ` (PID 1 is filtered: runsc --oci-seccomp filters the container's first process, not processes exec'd beside it)` : '';
-  if (g.seccomp === 'disabled') rows.push(['seccomp', `no seccomp filter in force (Seccomp: 0): every answer is gVisor's own${pid1}`]);
+  const pid1 = (g.workloadSeccomp === 'filtering' || g.workloadSeccomp === 'strict') && g.seccomp === 'disabled' ? ` (the workload is filtered: runsc --oci-seccomp filters the container's first process, not processes exec'd beside it)` : '';
+  if (g.seccomp === 'disabled') rows.push(['seccomp', `no seccomp filter in force on the probe (Seccomp: 0): every answer is gVisor's own${pid1}`]);
   else rows.push([s.yellow('seccomp'), `${g.seccomp === 'unknown' ? 'unknown: a filter may be in force' : `a seccomp filter is in force (${g.seccomp})`}; its default answer, from the canaries: ${da.kind === 'errno' ? `errno ${da.errno} (${da.agreeing}/${da.of})` : da.kind === 'unknown' ? `unknown (${da.reason})` : `${da.kind} (${da.agreeing}/${da.of})`}`]);
   const capStub = (r: SyscallResult) => r.gate !== undefined && r.errno === 'EPERM';
   const plain = notImpl.filter((r) => !capStub(r)), gated = notImpl.filter(capStub);

@@ -58,6 +58,16 @@ function capabilityText(names: string[], s: Style): string {
   return names.map((n) => (RISKY_CAPABILITIES[n] ? s.red(`${n}!`) : n)).join(' ');
 }
 
+/** Whose confinement the verdicts describe, and every field in which the probe differs. */
+function workloadSection(w: Verdict['workload'], s: Style): string {
+  const who = w.subject === 'workload' ? (w.sameProcess ? 'the workload (the tool is its first process)' : `the workload, pid ${w.pid}`) : w.subject === 'probe' ? "the probe's own process" : s.yellow('nobody in the target');
+  const rows: Row[] = [['judged', `${who}: ${w.reason}`]];
+  if (w.scan.describesWorkload !== null) rows.push([w.scan.describesWorkload ? 'syscall scan' : s.yellow('syscall scan'), `${w.scan.describesWorkload ? 'shows the workload\'s filter' : 'ran as the probe only'}: ${w.scan.reason}`]);
+  for (const d of w.differences) rows.push([s.yellow(d.field), `workload ${d.workload}; probe ${d.probe} ${s.dim(`(${d.source})`)}`]);
+  if (w.subject === 'workload' && !w.sameProcess && !w.differences.length) rows.push(['differences', 'none in what both show']);
+  return section('Workload versus probe', rows, s);
+}
+
 export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain: boolean }): string {
   const out: string[] = [verdictSection(v, s, opts.explain)];
   const k = facts.kernel;
@@ -68,15 +78,16 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['/proc/cmdline', show(k.cmdline, (c) => c.raw)],
   ], s));
 
+  out.push(workloadSection(v.workload, s));
   const p = facts.process;
-  out.push(section('Process', [
+  out.push(section('Process (the probe)', [
     ['uid', show(p.uid, (i) => `${i.real} (effective ${i.effective})`)],
     ['gid', show(p.gid, (i) => `${i.real} (effective ${i.effective})`)],
     ['groups', show(p.groups, (g) => g.join(' ') || 'none')],
     ['no_new_privs', show(p.noNewPrivs, yesNo)],
     ['seccomp', show(p.seccomp)],
     ['seccomp filters', show(p.seccompFilters)],
-    ['seccomp of PID 1', show(p.pid1Seccomp, (v) => `${v.mode}${v.filters !== null ? ` (${v.filters} filter(s))` : ''}`)],
+    ['prctl (own flags)', `no_new_privs ${show(facts.native.ownFlags.noNewPrivs, yesNo)}; seccomp ${show(facts.native.ownFlags.seccomp)}`],
   ], s));
 
   const capRows: Row[] = (['effective', 'permitted', 'inheritable', 'bounding', 'ambient'] as const).map((set) => [

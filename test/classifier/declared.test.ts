@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   classForHandler, compareDeclared, type DeclaredComparison, declarationFromPod, type DeclaredSpec, type HandlerOverride, parseHandlerMap, runtimeClassHandlers,
-} from '../../src/classifier/declared.js';
+} from '../../src/classifier/declared-enforced.js';
 import { classify, type Verdict } from '../../src/classifier/verdict.js';
 import { type Facts, gatherFacts } from '../../src/probes/index.js';
 import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
@@ -163,9 +163,13 @@ describe('held against captures of real runtimes', () => {
   });
 
   it('facts that belong to a debug container, not the target, make their rows undetermined rather than a verdict', () => {
-    const c = compareDeclared(declare(pod(HARDENED)), caps.crun.facts, caps.crun.verdict, {
-      processFactsNotTarget: 'the debug container\'s own', filesystemNotTarget: 'its own files', profileNotTarget: true,
-    });
+    // the target's own status could not be read, and the probe ran in another container: nothing describes the target
+    const w = caps.crun.facts.workload;
+    const gone = { known: false as const, reason: 'EACCES: /proc/1/status', source: '/proc/1/status' };
+    const facts = { ...caps.crun.facts, workload: { ...w, process: { ...w.process, uid: gone, seccomp: gone } } };
+    const verdict = classify(facts, { where: 'in the ephemeral debug container sbx-detect-test' });
+    expect(verdict.workload).toMatchObject({ subject: 'none', scan: { describesWorkload: false } });
+    const c = compareDeclared(declare(pod(HARDENED)), facts, verdict, { filesystemNotTarget: 'its own files' });
     expect(c.status).toBe('undetermined');
     expect(c.exitCode).toBe(3);
     expect(statuses(c)).toMatchObject({ runtimeClassName: 'match', runAsUser: 'undetermined', capabilities: 'undetermined', automountServiceAccountToken: 'undetermined', hostPID: 'undetermined' });

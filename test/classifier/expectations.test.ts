@@ -1,11 +1,12 @@
 // --expect: parsing (every usage-error path) and checking against the fixture snapshots, an
 // empty root (nothing readable), this real machine, and a real restricted child process.
+import { exitCodeFor } from '../../src/exit-codes.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  checkExpectations, describeExpectationKeys, EXPECTATION_KEYS, type Expectation, exitCodeFor,
+  checkExpectations, describeExpectationKeys, EXPECTATION_KEYS, type Expectation,
   parseExpectation, SCANNED_SYSCALLS,
 } from '../../src/classifier/expectations.js';
 import { classify } from '../../src/classifier/verdict.js';

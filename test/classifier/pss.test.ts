@@ -6,7 +6,8 @@ import { checkPodSecurity, PSS_RULES, type PssLevel, type PssReport } from '../.
 import { classify } from '../../src/classifier/verdict.js';
 import type { Facts } from '../../src/probes/index.js';
 import { parseProcessStatus } from '../../src/probes/process.js';
-import { pssJson, renderPssTable } from '../../src/render/checks.js';
+import { pssJson } from '../../src/render/checks-json.js';
+import { renderPssTable } from '../../src/render/checks.js';
 import { makeStyle } from '../../src/render/style.js';
 import { restrictedChildStatus } from '../support/restricted-child.js';
 import { type Seen, seen } from '../support/seen.js';

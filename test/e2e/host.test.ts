@@ -51,7 +51,7 @@ describe('sbx-detect on this machine', () => {
     const t = runBuilt(['--no-syscalls']);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/^Sandbox: /);
-    for (const heading of ['Kernel', 'Process', 'Capabilities', 'Namespaces', 'LSM', 'Mounts', 'cgroups', 'Kubernetes', 'CPU and VM hints', 'Syscalls']) {
+    for (const heading of ['Workload versus probe', 'Kernel', 'Process (the probe)', 'Capabilities', 'Namespaces', 'LSM', 'Mounts', 'cgroups', 'Kubernetes', 'CPU and VM hints', 'Syscalls']) {
       expect(t.stdout).toContain(`\n${heading}\n`);
     }
     expect(runBuilt(['--help']).stdout).toContain('--json');

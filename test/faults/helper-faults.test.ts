@@ -50,6 +50,7 @@ function stable(doc: Json): Json {
   const out: Json = { sandboxClass: doc.verdict.sandbox.class };
   for (const k of FILE_SECTIONS) out[k] = structuredClone(doc.facts[k]);
   delete out.process.nspid; // our pid
+  delete out.process.pid;
   return out;
 }
 

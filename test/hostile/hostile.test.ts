@@ -277,14 +277,20 @@ describe('3. /proc/1 unreadable: PID 1 is a root shell, /proc mounted hidepid=2'
     const hostile = completeReport(await runOnce(locked('runc', TOOL, { rootInit: true, procOptions: ['hidepid=2'] })));
     const baseline = completeReport(await runOnce(locked('runc', TOOL, { rootInit: true })));
     const f = hostile.facts;
-    for (const [path, fact] of [['cgroups.pid1Lines', f.cgroups.pid1Lines], ['markers.pid1Comm', f.markers.pid1Comm], ['markers.pid1Container', f.markers.pid1Container], ['process.pid1Seccomp', f.process.pid1Seccomp]] as const) {
+    for (const [path, fact] of [['cgroups.pid1Lines', f.cgroups.pid1Lines], ['markers.pid1Comm', f.markers.pid1Comm], ['markers.pid1Container', f.markers.pid1Container], ['workload.process.seccomp', f.workload.process.seccomp], ['workload.process.uid', f.workload.process.uid]] as const) {
       expect(fact.known, path).toBe(false);
       expect(fact.reason, path).toMatch(/^(EACCES|ENOENT): \/proc\/1\//);
     }
+    // the workload cannot be read, so the verdicts describe the probe, and say why
+    expect(hostile.verdict.workload).toMatchObject({ subject: 'probe' });
+    expect(hostile.verdict.workload.reason).toMatch(/the workload's status is unreadable \((EACCES|ENOENT): \/proc\/1\/status\)/);
+    expect(baseline.verdict.workload).toMatchObject({ subject: 'workload', pid: 1 });
     // with /proc/1 visible the same container knows them (environ stays EACCES: root's, not ours)
     expect(baseline.facts.markers.pid1Comm.value).toBe('sh');
     expect(baseline.facts.cgroups.pid1Lines.known).toBe(true);
-    expect(lost(baseline, hostile)).toEqual(['facts.cgroups.pid1Lines', 'facts.markers.pid1Comm', 'facts.process.pid1Seccomp']);
+    const gone = lost(baseline, hostile);
+    expect(gone.filter((p) => !p.startsWith('facts.workload.'))).toEqual(['facts.cgroups.pid1Lines', 'facts.markers.pid1Comm']);
+    expect(gone).toContain('facts.workload.process.seccomp');
     expect(hostile.facts.cgroups.lines.known).toBe(true);
     expect(hostile.verdict.sandbox.class).toBe(baseline.verdict.sandbox.class);
     syscallRowsExplained(hostile);

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACH_WAIT } from '../../src/kubectl/kubectl.js';
-import { fleetExit } from '../../src/kubectl/main.js';
+import { worstExit as fleetExit } from '../../src/exit-codes.js';
 import { BUNDLE, ensureBuilt, PROJECT } from '../support/built.js';
 import { comparable } from '../support/comparable.js';
 import { buildImageRoots, type Engine, startDocker } from '../support/engines.js';
@@ -180,13 +180,20 @@ describe('kubectl sbx over real containers', () => {
     expect(missing.stderr).toContain('pods "web-9" not found');
   });
 
-  itWithDocker('a container without a shell: an ephemeral debug container with --target reads the target\'s /proc/1, and says the scan is its own', async (e) => {
+  itWithDocker('a container without a shell: by default it is not reached, and says what --debug would leave behind; with --debug an ephemeral container reads the target\'s /proc/1 as the workload, and says the scan is its own', async (e) => {
     writeFileSync(log, '');
-    const r = await plugin(['distroless-0', '-n', 'tools', '--json']);
+    // an audit changes no pod unless asked (#23): no debug container by default
+    const refused = await plugin(['distroless-0', '-n', 'tools']);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/tools\/distroless-0: kubectl exec: .*no POSIX shell.*--debug would add an ephemeral container \(image busybox\).*cannot be removed/);
+    expect(calls().some((a) => a[0] === 'debug')).toBe(false);
+
+    const r = await plugin(['distroless-0', '-n', 'tools', '--json', '--debug']);
     expect(r.code, r.stderr).toBe(0);
     const [line] = jsonLines(r.stdout);
     expect(line.pod).toMatchObject({ namespace: 'tools', name: 'distroless-0', container: 'main', via: 'debug', debug: { image: 'busybox', profile: 'general', targetPid: 1 } });
     expect(line.pod.debug.reason).toBe('main has no POSIX shell');
+    expect(line.pod.debug.leaves).toMatch(/cannot be removed/);
     const debugCall = calls().find((a) => a[0] === 'debug')!;
     expect(debugCall.slice(0, 8)).toEqual(['debug', '-i', '-n', 'tools', 'distroless-0', '--image=busybox', '--target=main', '-c']);
     expect(debugCall.slice(9, 15)).toEqual(['--profile=general', '--quiet', '--', 'sh', '-c', ATTACH_WAIT]);
@@ -195,32 +202,29 @@ describe('kubectl sbx over real containers', () => {
     const inside = await e.exec('k8s_main_distroless-0_tools', ['/usr/local/bin/sbx-detect', '--json', '--no-syscalls']);
     expect(inside.code, inside.stderr).toBe(0);
     const own = JSON.parse(inside.stdout).facts;
-    const f = line.facts;
-    expect(f.process.uid).toMatchObject({ known: true, value: { effective: 20000 }, source: '/proc/1/status Uid' });
-    for (const k of ['uid', 'gid', 'seccomp', 'noNewPrivs']) expect(f.process[k].value).toEqual(own.process[k].value);
-    for (const set of ['effective', 'bounding', 'permitted']) expect(f.process.capabilities[set].value).toEqual(own.process.capabilities[set].value);
-    expect(f.process.capabilities.bounding.value.names).toEqual([]); // --cap-drop ALL, while the debug container has SYS_PTRACE
-    for (const t of ['mnt', 'pid', 'net', 'ipc', 'uts', 'cgroup']) expect(f.namespaces.entries[t].value.inode).toBe(own.namespaces.entries[t].value.inode);
-    expect(f.cgroups.lines.value).toEqual(own.cgroups.lines.value);
-    expect(f.mounts.readOnlyRoot).toMatchObject({ known: true, value: true }); // the debug container's own root is writable
-    expect(f.mounts.entries.value.length).toBe(own.mounts.entries.value.length);
-    // the scan ran, in the debug container, and says so
-    expect(f.native.syscalls.known).toBe(true);
-    expect(f.native.syscalls.source).toMatch(/in the ephemeral debug container sbx-detect-[0-9a-f]+/);
-    expect(line.verdict.seccompProfile.reason).toMatch(/^of the debug container sbx-detect-[0-9a-f]+, where the scan ran/);
-    // the scan was planned and read with the helper's own identity: root with Docker's default
-    // capabilities plus the general profile's SYS_PTRACE, not the target's uid 20000 and none
-    expect(line.pod.debug.scanAs.uid).toBe(0);
-    expect(line.pod.debug.scanAs.capabilities).toEqual(expect.arrayContaining(['chown', 'setuid', 'sys_ptrace']));
+    const w = line.facts.workload;
+    expect(line.verdict.workload).toMatchObject({ subject: 'workload', pid: 1, sameProcess: false, probeElsewhere: expect.stringMatching(/^in the ephemeral debug container sbx-detect-[0-9a-f]+$/) });
+    expect(w.process.uid).toMatchObject({ known: true, value: { effective: 20000 }, source: '/proc/1/status Uid' });
+    for (const k of ['uid', 'gid', 'seccomp', 'noNewPrivs']) expect(w.process[k].value).toEqual(own.process[k].value);
+    for (const set of ['effective', 'bounding', 'permitted']) expect(w.process.capabilities[set].value).toEqual(own.process.capabilities[set].value);
+    expect(w.process.capabilities.bounding.value.names).toEqual([]); // --cap-drop ALL, while the debug container has SYS_PTRACE
+    for (const t of ['mnt', 'pid', 'net', 'ipc', 'uts', 'cgroup']) expect(w.namespaces[t].value.inode).toBe(own.namespaces.entries[t].value.inode);
+    expect(w.cgroup.value).toEqual(own.cgroups.lines.value);
+    expect(w.rootMount).toMatchObject({ known: true, value: { readOnly: true } }); // the debug container's own root is writable
+    // the probe is the debug container's helper: root with Docker's defaults plus the general profile's SYS_PTRACE
+    expect(line.facts.process.uid.value.effective).toBe(0);
+    expect(line.facts.process.capabilities.effective.value.names).toEqual(expect.arrayContaining(['chown', 'setuid', 'sys_ptrace']));
+    expect(line.verdict.workload.differences.map((d: Obj) => d.field)).toEqual(expect.arrayContaining(['uid', 'capabilities.bounding']));
+    // the scan ran, in the debug container: it says nothing of the target's filter
+    expect(line.facts.native.syscalls.known).toBe(true);
+    expect(line.verdict.workload.scan).toMatchObject({ describesWorkload: false });
+    expect(line.verdict.seccompProfile).toMatchObject({ verdict: 'unknown', reason: expect.stringMatching(/the scan ran in the ephemeral debug container sbx-detect-[0-9a-f]+/) });
     expect(line.verdict.sandbox.class).toBe('runc-class');
 
-    const tables = await plugin(['distroless-0', '-n', 'tools']);
+    const tables = await plugin(['distroless-0', '-n', 'tools', '--debug']);
     expect(tables.code, tables.stderr).toBe(0);
     expect(tables.stdout).toMatch(/collected through ephemeral debug container sbx-detect-[0-9a-f]+ \(image busybox\) targeting main/);
-    expect(tables.stdout).toMatch(/note: collected in the ephemeral debug container .*read from \/proc\/1\/….*the syscall scan \(it ran as uid 0 with capabilities [a-z_ ]*sys_ptrace[a-z_ ]*\), its seccomp profile, CPUID and the root-filesystem markers are the debug container's own/s);
-    const refused = await plugin(['distroless-0', '-n', 'tools', '--no-debug']);
-    expect(refused.code).toBe(5);
-    expect(refused.stderr).toMatch(/tools\/distroless-0: kubectl exec: .*no POSIX shell/);
+    expect(tables.stdout).toMatch(/note: collected in the ephemeral debug container .*the verdicts describe main's main process, read from \/proc\/1\/….*the probe — the helper, its syscall scan, CPUID and the root-filesystem markers — is the debug container's own/s);
   });
 
   itWithDocker('a fleet: --all with --parallel 2 collects every running pod (runc and gVisor), a pod it cannot reach is named and the rest still reported (exit 5)', async () => {
@@ -369,9 +373,9 @@ describe('kubectl sbx over real containers', () => {
     }
   });
 
-  itWithDocker('kubectl sbx -A --strict over the whole fleet names every pod whose sandbox or security context is not what its spec says, and only those (exit 1)', async () => {
+  itWithDocker('kubectl sbx -A --strict --debug over the whole fleet names every pod whose sandbox or security context is not what its spec says, and only those (exit 1)', async () => {
     writeFileSync(log, '');
-    const r = await plugin(['-A', '--strict', '--parallel', '4']);
+    const r = await plugin(['-A', '--strict', '--parallel', '4', '--debug']);
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.split('\n');
     const end = lines.indexOf('');

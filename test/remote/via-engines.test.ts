@@ -97,8 +97,9 @@ describe('--via over real engines', () => {
     const pid1 = await e.exec(c, ['cat', '/proc/1/status']);
     expect(pid1.stdout).toMatch(/^Seccomp:\s+2$/m);
     expect(via.facts.process.seccomp).toMatchObject({ known: true, value: 'disabled' });
-    // so the report says what the container's first process runs under
-    expect(via.facts.process.pid1Seccomp).toMatchObject({ known: true, value: { mode: 'filtering' } });
+    // so the report says what the container's first process — the workload — runs under
+    expect(via.facts.workload.process.seccomp).toMatchObject({ known: true, value: 'filtering', source: '/proc/1/status Seccomp' });
+    expect(via.verdict.workload).toMatchObject({ subject: 'workload', scan: { describesWorkload: false } });
     const inside = await e.exec(c, ['/usr/local/bin/sbx-detect', '--json']);
     expect(inside.code, inside.stderr).toBe(0);
     expect(comparable(via)).toEqual(comparable(JSON.parse(inside.stdout)));

@@ -9,6 +9,7 @@ export function comparable(report: Json): Json {
   for (const k of ['generatedAt', 'root', 'elapsedMs', 'collection']) delete r[k];
   const f = r.facts;
   f.process.nspid = 'per process';
+  f.process.pid = 'per process';
   if (f.maps?.known) f.maps.value = { ...f.maps.value, stackTop: 'per process', highestEnd: 'per process' };
   f.native.helper = f.native.helper?.known ? { known: true, exit: f.native.helper.value.exit, timedOut: f.native.helper.value.timedOut } : f.native.helper;
   f.native.syscallNs = 'timing';
@@ -20,7 +21,7 @@ export function comparable(report: Json): Json {
     }
   }
   if (r.verdict?.sandbox?.class === 'gvisor') {
-    for (const e of Object.values(f.namespaces?.entries ?? {}) as Json[]) if (e?.known) e.value = { ...e.value, inode: 'per process' };
+    for (const e of [...Object.values(f.namespaces?.entries ?? {}), ...Object.values(f.workload?.namespaces ?? {})] as Json[]) if (e?.known) e.value = { ...e.value, inode: 'per process' };
   }
   return r;
 }

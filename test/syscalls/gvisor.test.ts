@@ -137,7 +137,7 @@ describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)'
     const values = cells.map((c) => c[2].trim()).join(' ').replace(/\s+/g, ' ');
     for (const words of ['not implemented by gVisor', 'not implemented by gVisor, EPERM without the capability', 'needs a capability the process lacks', 'refused by gVisor for everyone'])
       expect(labels, words).toContain(words);
-    expect(values).toContain("no seccomp filter in force (Seccomp: 0): every answer is gVisor's own");
+    expect(values).toContain("no seccomp filter in force on the probe (Seccomp: 0): every answer is gVisor's own");
     for (const x of ['kcmp[CAP_SYS_PTRACE]', 'swapon[CAP_SYS_ADMIN]', 'chroot[CAP_SYS_CHROOT]', 'add_key=EACCES', 'modify_ldt=EPERM']) expect(values, x).toContain(x);
     const flat = `${labels} ${values}`;
     expect(flat).not.toMatch(/blocked EPERM|ENOSYS \(filtered\)/);

@@ -77,9 +77,9 @@ export interface GvisorReading {
   match: 'exact' | 'closest';
   /** why that release: how the calls that changed between recorded releases answered */
   basis: string;
-  /** the process's own seccomp mode, and PID 1's */
+  /** the probe's own seccomp mode, and the workload's (PID 1 unless another was named) */
   seccomp: 'disabled' | 'strict' | 'filtering' | 'unknown';
-  pid1Seccomp: 'disabled' | 'strict' | 'filtering' | 'unknown';
+  workloadSeccomp: 'disabled' | 'strict' | 'filtering' | 'unknown';
 }
 
 export type DefaultAction =
@@ -505,7 +505,7 @@ export function syscallDispositions(plan: SyscallPlan, answer: Read<HelperAnswer
   const counts = emptyCounts();
   for (const r of results) counts[r.disposition]++;
   const gvisor: GvisorReading | undefined = chosen
-    ? { release: chosen.table.release, match: chosen.match, basis: chosen.basis, seccomp: seccomp ?? 'unknown', pid1Seccomp: plan.facts.pid1Seccomp ?? 'unknown' }
+    ? { release: chosen.table.release, match: chosen.match, basis: chosen.basis, seccomp: seccomp ?? 'unknown', workloadSeccomp: plan.facts.workloadSeccomp ?? 'unknown' }
     : undefined;
   return { arch: plan.arch, results, counts, defaultAction, helperProblems, ...(gvisor ? { gvisor } : {}) };
 }

@@ -431,8 +431,6 @@ const RELEASE_20260817: GvisorTable = {
 /** Oldest first. */
 export const GVISOR_TABLES: readonly GvisorTable[] = [RELEASE_20221219, RELEASE_20240729, RELEASE_20260817];
 
-/** gVisor's uname (pkg/sentry/kernel/version, linux64.go at release-20221219.0:32-36). */
-export const GVISOR_UNAME = { release: '4.4.0', version: '#1 SMP Sun Jan 10 15:06:54 PST 2016' } as const;
 
 export interface GvisorOutcome extends GvisorAnswer {
   gate?: CapName;

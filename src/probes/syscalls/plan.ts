@@ -34,7 +34,8 @@ export interface PlanFacts {
   /** the process's own seccomp mode (/proc/self/status); null when unknown */
   seccomp?: 'disabled' | 'strict' | 'filtering' | null;
   /** PID 1's seccomp mode: under runsc --oci-seccomp only the first process is filtered */
-  pid1Seccomp?: 'disabled' | 'strict' | 'filtering' | null;
+  /** the workload's seccomp mode (its /proc/PID/status), beside the probe's own */
+  workloadSeccomp?: 'disabled' | 'strict' | 'filtering' | null;
 }
 
 export interface PlannedProbe {

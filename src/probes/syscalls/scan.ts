@@ -3,7 +3,7 @@
 // answer back into one disposition per syscall.
 import type { HelperAnswer, Read } from '../../readers/host.js';
 import { type Fact, known, unknown } from '../fact.js';
-import type { FileFacts } from '../index.js';
+import type { FileFacts } from '../file-facts.js';
 import { kernelInterfaceOf } from '../kernel.js';
 import { type SyscallScan as ScanResult, syscallDispositions } from './dispositions.js';
 import { type SyscallPlan, buildSyscallPlan } from './plan.js';
@@ -24,7 +24,7 @@ export function buildSyscallScan(machine: string, files: FileFacts): SyscallPlan
     sysctls: Object.fromEntries(Object.entries(files.sysctls).map(([k, f]) => [k, f.known ? f.value : null])),
     kernelInterface: kernelInterfaceOf(files.kernel.uname),
     seccomp: files.process.seccomp.known ? files.process.seccomp.value : null,
-    pid1Seccomp: files.process.pid1Seccomp.known ? files.process.pid1Seccomp.value.mode : null,
+    workloadSeccomp: files.workload.process.seccomp.known ? files.workload.process.seccomp.value : null,
   });
 }
 

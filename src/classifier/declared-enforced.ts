@@ -15,6 +15,8 @@
 // runtimeClassName names a RuntimeClass, whose `handler` names a runtime in the node's CRI
 // configuration. That configuration is not readable through the API, so the handler is mapped
 // to a sandbox class by name (HANDLER_RULES), and `--handler-map NAME=CLASS[/DETAIL]` overrides.
+import { judgedFacts } from './workload.js';
+import { type CheckExitCode, codeOfStatus } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Facts } from '../probes/index.js';
 import { INIT_NAMESPACE_INODES } from '../probes/namespaces.js';
@@ -91,21 +93,17 @@ export interface DeclaredComparison {
   status: ComparisonStatus;
   /** as a check (kubectl sbx --strict, sbx-detect --declared): 1 any mismatch, 3 none but an
    *  undetermined row, 0 every row matches */
-  exitCode: 0 | 1 | 3;
+  exitCode: CheckExitCode;
   /** the fields that do not match */
   mismatches: string[];
   rows: ComparisonRow[];
 }
 
-/** How the facts were collected, where that changes whose facts they are. */
+/** How the facts were collected, where that changes whose facts they are. Whose process facts
+ *  are judged is the verdict's (verdict.workload, classifier/workload.ts). */
 export interface CollectionContext {
-  /** facts.process, namespaces and mounts belong to a debug container, not the target (a pod
-   *  that shares one process namespace, collected through an ephemeral container) */
-  processFactsNotTarget?: string;
   /** the service-account token was looked for in another container's filesystem */
   filesystemNotTarget?: string;
-  /** the syscall scan (and so the seccomp fingerprint) ran in another container */
-  profileNotTarget?: boolean;
 }
 
 // ---- the handler's name → the sandbox class ----
@@ -248,6 +246,17 @@ const row = (field: string, declared: string, enforced: string, status: Comparis
 const origin = <T>(d: DeclaredValue<T>) => (d.from === 'pod' ? ' (pod)' : '');
 
 /** Kubernetes writes NET_BIND_SERVICE (some write CAP_NET_BIND_SERVICE); /proc names net_bind_service. */
+/** `sbx-detect --declared FILE`: a Pod, or a List holding one Pod and any RuntimeClasses
+ *  (`kubectl get pod P runtimeclass NAME -o json`). */
+export function declarationFromDocument(doc: unknown): DeclaredSpec | { error: string } {
+  const o = obj(doc);
+  const items = Array.isArray(o.items) ? (o.items as unknown[]) : null;
+  const pods = items ? items.filter((i) => obj(i).kind === 'Pod') : [doc];
+  if (pods.length !== 1) return { error: items ? `a List with ${pods.length} Pods: give one` : 'no Pod' };
+  const handlers = items ? runtimeClassHandlers(doc) : null;
+  return declarationFromPod(pods[0], undefined, { handlers: handlers && handlers.size ? handlers : null, handlersUnread: 'no RuntimeClass in the file' });
+}
+
 export const capName = (s: string) => s.toLowerCase().replace(/^cap_/, '');
 
 
@@ -279,7 +288,6 @@ function sandboxRow(d: DeclaredSandbox, v: Verdict): ComparisonRow {
 
 function privilegedRow(d: DeclaredSpec, f: Facts, v: Verdict, ctx: CollectionContext): ComparisonRow {
   const declared = d.privileged ? 'true' : 'false (default)';
-  if (ctx.processFactsNotTarget) return row('privileged', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
   const signs: string[] = [];
   const open: string[] = [];
   const bnd = f.process.capabilities.bounding;
@@ -305,7 +313,6 @@ function capabilitiesRow(c: DeclaredCapabilities, f: Facts, ctx: CollectionConte
   const drop = [...new Set(c.drop.filter((x) => x.toUpperCase() !== 'ALL').map(capName))];
   const declared = [dropAll ? 'drop ALL' : drop.length ? `drop ${drop.join(' ')}` : '', add.length ? `add ${add.join(' ')}` : ''].filter(Boolean).join(', ')
     + (dropAll ? ` → bounding set {${add.join(' ')}}` : '');
-  if (ctx.processFactsNotTarget) return row('capabilities', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
   const bnd = f.process.capabilities.bounding;
   if (!bnd.known) return row('capabilities', declared, 'unknown', 'undetermined', `the bounding set could not be read (${bnd.source}: ${bnd.reason})`);
   const eff = f.process.capabilities.effective;
@@ -321,7 +328,6 @@ function capabilitiesRow(c: DeclaredCapabilities, f: Facts, ctx: CollectionConte
 
 function noNewPrivsRow(ape: boolean, f: Facts, v: Verdict, ctx: CollectionContext): ComparisonRow {
   const declared = `${ape} → no_new_privs ${ape ? 'off' : 'on'}`;
-  if (ctx.processFactsNotTarget) return row('allowPrivilegeEscalation', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
   const nnp = f.process.noNewPrivs;
   if (!nnp.known) {
     const sb = runsOwnKernelName(v);
@@ -340,8 +346,7 @@ function idRows(d: DeclaredSpec, f: Facts, ctx: CollectionContext): ComparisonRo
   const uid = f.process.uid;
   const gid = f.process.gid;
   const pending = (field: string, declared: string, fact: typeof uid) =>
-    ctx.processFactsNotTarget ? row(field, declared, 'unknown', 'undetermined', ctx.processFactsNotTarget)
-      : !fact.known ? row(field, declared, 'unknown', 'undetermined', `${fact.source}: ${fact.reason}`) : null;
+    !fact.known ? row(field, declared, 'unknown', 'undetermined', `${fact.source}: ${fact.reason}`) : null;
   if (d.runAsNonRoot?.value === true) {
     const decl = `true${origin(d.runAsNonRoot)}`;
     const p = pending('runAsNonRoot', decl, uid);
@@ -369,37 +374,32 @@ function idRows(d: DeclaredSpec, f: Facts, ctx: CollectionContext): ComparisonRo
 
 function readOnlyRootRow(ro: boolean, f: Facts, ctx: CollectionContext): ComparisonRow {
   const declared = String(ro);
-  if (ctx.processFactsNotTarget) return row('readOnlyRootFilesystem', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
   const fact = f.mounts.readOnlyRoot;
   if (!fact.known) return row('readOnlyRootFilesystem', declared, 'unknown', 'undetermined', `${fact.source}: ${fact.reason}`);
   const enforced = fact.value ? 'read-only root' : 'writable root';
   return row('readOnlyRootFilesystem', declared, enforced, fact.value === ro ? 'match' : 'mismatch', `${fact.source}: / is mounted ${fact.value ? 'ro' : 'rw'}`);
 }
 
-function seccompRow(d: DeclaredSpec, f: Facts, v: Verdict, ctx: CollectionContext): ComparisonRow | null {
+function seccompRow(d: DeclaredSpec, f: Facts, v: Verdict): ComparisonRow | null {
   const sp = d.seccompProfile;
   if (!sp && !d.privileged) return null;
   const declaredType: SeccompProfileType = d.privileged ? 'Unconfined' : sp!.value.type;
   const declared = d.privileged
     ? `Unconfined (privileged: true${sp ? `, over ${sp.value.type}` : ''})`
     : `${sp!.value.type}${sp!.value.localhostProfile ? ` ${sp!.value.localhostProfile}` : ''}${origin(sp!)}`;
-  if (ctx.processFactsNotTarget) return row('seccompProfile', declared, 'unknown', 'undetermined', ctx.processFactsNotTarget);
-  // the container's first process carries the profile; an exec'd process may not (gVisor)
-  const pid1 = f.process.pid1Seccomp;
-  const own = f.process.seccomp;
-  let mode: SeccompMode | null = null;
-  let source = '';
-  if (pid1.known) { mode = pid1.value.mode; source = `${pid1.source} (PID 1)`; }
-  if (own.known && (mode === null || (mode === 'disabled' && own.value !== 'disabled'))) { mode = own.value; source = own.source; }
-  if (mode === null) return row('seccompProfile', declared, 'unknown', 'undetermined', `the seccomp mode could not be read (${own.source}: ${own.known ? '' : own.reason})`);
-  const fp = v.seccompProfile && !ctx.profileNotTarget && mode === 'filtering' ? v.seccompProfile : null;
+  // the workload's own mode (its status), where it can be read: an exec'd probe may differ (gVisor)
+  const m = f.process.seccomp;
+  if (!m.known) return row('seccompProfile', declared, 'unknown', 'undetermined', `the seccomp mode could not be read (${m.source}: ${m.reason})`);
+  const mode: SeccompMode = m.value;
+  const source = m.source;
+  const fp = v.seccompProfile && v.seccompProfile.verdict !== 'unknown' && mode === 'filtering' ? v.seccompProfile : null;
   const enforced = `${mode}${fp ? ` (${fp.verdict === 'custom' && fp.closest ? `custom ~${fp.closest}` : fp.verdict})` : ''}`;
   const sb = runsOwnKernelName(v);
   if (declaredType === 'Unconfined') {
     if (mode === 'disabled') return row('seccompProfile', declared, enforced, 'match', `${source}: no filter`);
     return row('seccompProfile', declared, enforced, 'mismatch', `${source}: a filter is in force although the profile is Unconfined`);
   }
-  if (mode === 'filtering' || mode === 'strict') return row('seccompProfile', declared, enforced, 'match', `${source}: ${mode}${fp ? `; the syscall scan: ${fp.reason}` : ''}`);
+  if (mode === 'filtering' || mode === 'strict') return row('seccompProfile', declared, enforced, 'match', `${source}: ${mode}${fp ? `; the syscall scan: ${fp.reason}` : v.seccompProfile?.verdict === 'unknown' ? `; ${v.seccompProfile.reason}` : ''}`);
   if (sb) return row('seccompProfile', declared, enforced, 'match', `enforced by the sandbox boundary: ${sb} reports Seccomp: 0 by default (${sb === 'gVisor' ? 'runsc loads the pod\'s profile only with --oci-seccomp' : 'Kata strips the profile, disable_guest_seccomp=true'}), and its own kernel serves every syscall (as --pss reasons)`);
   return row('seccompProfile', declared, enforced, 'mismatch', `${source}: Seccomp: 0, no filter, although ${declaredType} asks for one`);
 }
@@ -408,7 +408,6 @@ function hostNamespaceRows(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Collectio
   const out: ComparisonRow[] = [];
   for (const [field, type, want] of [['hostPID', 'pid', d.hostPID], ['hostIPC', 'ipc', d.hostIPC], ['hostNetwork', 'net', d.hostNetwork]] as const) {
     const declared = want ? 'true' : 'false (default)';
-    if (ctx.processFactsNotTarget) { out.push(row(field, declared, 'unknown', 'undetermined', ctx.processFactsNotTarget)); continue; }
     const sb = runsOwnKernelName(v);
     if (sb) {
       out.push(want
@@ -451,13 +450,14 @@ function tokenRow(want: boolean, f: Facts, ctx: CollectionContext): ComparisonRo
 
 /** Holds the declaration against the facts and the verdict. Only fields the spec sets get a
  *  row, and those with a defined default (runtimeClassName, privileged, host namespaces). */
-export function compareDeclared(d: DeclaredSpec, f: Facts, v: Verdict, ctx: CollectionContext = {}): DeclaredComparison {
+export function compareDeclared(d: DeclaredSpec, facts: Facts, v: Verdict, ctx: CollectionContext = {}): DeclaredComparison {
+  const f = judgedFacts(facts, v); // the workload's process, where it can be read
   const rows: ComparisonRow[] = [sandboxRow(d.sandbox, v), privilegedRow(d, f, v, ctx)];
   if (d.capabilities && !d.privileged) rows.push(capabilitiesRow(d.capabilities, f, ctx));
   if (d.allowPrivilegeEscalation !== null) rows.push(noNewPrivsRow(d.allowPrivilegeEscalation, f, v, ctx));
   rows.push(...idRows(d, f, ctx));
   if (d.readOnlyRootFilesystem !== null) rows.push(readOnlyRootRow(d.readOnlyRootFilesystem, f, ctx));
-  const sc = seccompRow(d, f, v, ctx);
+  const sc = seccompRow(d, f, v);
   if (sc) rows.push(sc);
   rows.push(...hostNamespaceRows(d, f, v, ctx));
   if (d.automountServiceAccountToken !== null) rows.push(tokenRow(d.automountServiceAccountToken, f, ctx));
@@ -466,7 +466,7 @@ export function compareDeclared(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Coll
   return {
     spec: d,
     status: mismatches.length ? 'mismatch' : open ? 'undetermined' : 'match',
-    exitCode: mismatches.length ? 1 : open ? 3 : 0,
+    exitCode: codeOfStatus(mismatches.length ? 'fail' : open ? 'undetermined' : 'pass'),
     mismatches,
     rows,
   };

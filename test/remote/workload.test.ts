@@ -1,0 +1,121 @@
+// #23: the workload's confinement, not the probe's. Every way in (docker exec, --via, kubectl
+// exec) runs a probe exec'd beside the workload, and an exec'd process can be confined otherwise.
+// Real containers under a private dockerd: the workload is each container's first process (a
+// sleep), the probe the helper --via sends or the tool exec'd inside; what each must come out as
+// follows from the docker flags alone.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
+import { buildImageRoots, type Engine, startDocker } from '../support/engines.js';
+import { CI } from '../support/runtime-it.js';
+import { schemaErrors } from '../support/schema.js';
+
+const work = mkdtempSync(join(tmpdir(), 'sbx-workload-test-'));
+let docker: Engine | string = 'not started';
+const devNullBefore = statSync('/dev/null');
+
+function sbx(args: string[]) {
+  const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function viaJson(via: string, extra: string[] = []): { code: number | null; report: any; stderr: string } {
+  const r = sbx(['--via', via, '--json', ...extra]);
+  expect(r.stderr).not.toMatch(/internal error/);
+  expect(r.stdout, r.stderr).not.toBe('');
+  const report = JSON.parse(r.stdout);
+  expect(schemaErrors(report)).toEqual([]);
+  return { code: r.code, report, stderr: r.stderr };
+}
+
+const field = (report: any, name: string) => report.verdict.workload.differences.find((d: any) => d.field === name);
+
+function itWithDocker(title: string, fn: (e: Engine) => Promise<void>) {
+  it(title, async (ctx) => {
+    if (typeof docker === 'string') {
+      if (CI) throw new Error(`docker cannot start here: ${docker}`);
+      ctx.skip(`docker cannot start here: ${docker}`);
+      return;
+    }
+    await fn(docker);
+  }, 240_000);
+}
+
+describe('the workload versus the probe (#23)', () => {
+  beforeAll(async () => {
+    ensureSeaBuilt();
+    docker = await startDocker(buildImageRoots(work));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (typeof docker !== 'string') await docker.stop();
+    rmSync(work, { recursive: true, force: true });
+    const after = statSync('/dev/null');
+    expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({ uid: devNullBefore.uid, gid: devNullBefore.gid, mode: devNullBefore.mode });
+  }, 120_000);
+
+  for (const [runtime, release] of [['runsc-seccomp', '20221219'], ['runsc-systrap-seccomp', '20240729']] as const) {
+    itWithDocker(`gVisor ${release} --oci-seccomp through --via: the workload filters, the scan ran unfiltered and says why; seccomp=filtering holds for the workload`, async (e) => {
+      const c = await e.start(`sbx-wl-${runtime}`, 'sbx-recon-sh', ['--runtime', runtime, '--user', '20000:20000']);
+      const { code, report } = viaJson(e.via(c), ['--expect', 'seccomp=filtering', '--expect', 'seccomp-profile=docker-default', '--expect', 'no-new-privs=true']);
+      const w = report.verdict.workload;
+      expect(w).toMatchObject({ subject: 'workload', pid: 1, sameProcess: false, scan: { describesWorkload: false } });
+      expect(w.scan.reason).toMatch(/workload's seccomp mode is filtering.*the probe's disabled: runsc does not apply the container's OCI seccomp filter to a process exec'd beside it/);
+      expect(w.scan.reason).toMatch(/CAP_SYS_ADMIN/);
+      expect(field(report, 'seccomp')).toMatchObject({ workload: 'filtering', probe: 'disabled' });
+      // the probe's own flags, as gVisor's sentry answers prctl (its status file has no NoNewPrivs line)
+      expect(report.facts.process.noNewPrivs.known).toBe(false);
+      expect(report.facts.native.ownFlags).toMatchObject({ noNewPrivs: { known: true, value: true }, seccomp: { known: true, value: 'disabled' } });
+      expect(report.verdict.seccompProfile).toMatchObject({ verdict: 'unknown' });
+      const results = Object.fromEntries(report.checks.expectations.results.map((r: any) => [r.key, r]));
+      expect(results.seccomp).toMatchObject({ status: 'pass', observed: 'filtering' });
+      expect(results['seccomp-profile'].status).toBe('undetermined');
+      // gVisor sets no_new_privs on every task: the workload's is known although its status has no line for it
+      expect(results['no-new-privs']).toMatchObject({ status: 'pass', observed: 'true' });
+      expect(code).toBe(3); // the profile cannot be told from here: undetermined, named
+    });
+  }
+
+  itWithDocker('docker exec -u 0 into a uid-20000 workload: non-root=true holds for the workload, and the difference is named', async (e) => {
+    const c = await e.start('sbx-wl-root-exec', 'sbx-recon-sh', ['--user', '20000:20000']);
+    const via = `${e.cli.join(' ')} exec -i -u 0 ${c}`;
+    const { code, report } = viaJson(via, ['--expect', 'non-root=true']);
+    expect(report.facts.process.uid.value.effective).toBe(0); // the probe runs as root
+    expect(report.verdict.workload.subject).toBe('workload');
+    expect(field(report, 'uid')).toMatchObject({ workload: '20000', probe: '0' });
+    expect(report.checks.expectations.results[0]).toMatchObject({ key: 'non-root', status: 'pass' });
+    expect(code).toBe(0);
+  });
+
+  // `docker exec --privileged` cannot start on this machine: its bounding set lacks
+  // CAP_SYS_RESOURCE, so runc refuses every privileged exec ("unable to apply caps"). A root exec
+  // into a uid-20000 workload is the same question — a probe holding capabilities the workload
+  // lacks — and the answer must list them.
+  itWithDocker('a probe with more privilege than the workload (docker exec -u 0): what the probe holds and the workload lacks is listed', async (e) => {
+    const c = await e.start('sbx-wl-priv-exec', 'sbx-recon-sh', ['--user', '20000:20000']);
+    const { report } = viaJson(`${e.cli.join(' ')} exec -i -u 0 ${c}`, ['--no-syscalls', '--expect', 'caps=none']);
+    expect(report.verdict.workload.subject).toBe('workload');
+    const eff = field(report, 'capabilities.effective');
+    expect(eff.probe).toMatch(/^also .*chown.*setuid/);
+    expect(eff.workload).toBe('0 (a subset)');
+    expect(field(report, 'capabilities.bounding')).toBeUndefined(); // the container's bounding set, on both sides
+    // caps= judges the workload: nothing effective (the probe's 14 are not counted), the default bounding set
+    expect(report.checks.expectations.results[0]).toMatchObject({ key: 'caps', status: 'fail', observed: expect.stringMatching(/^effective: none; bounding: .*chown/) });
+    expect(report.verdict.privileged.privileged).toBe(false);
+  });
+
+  itWithDocker('the tool exec\'d inside the container (docker exec) judges the workload too, and in the entrypoint run it is the workload itself', async (e) => {
+    const c = await e.start('sbx-wl-inside', 'sbx-recon-sh', ['--user', '20000:20000', '--cap-drop', 'ALL']);
+    const inside = await e.exec(c, ['/usr/local/bin/sbx-detect', '--json', '--no-syscalls']);
+    expect(inside.code, inside.stderr).toBe(0);
+    const r = JSON.parse(inside.stdout);
+    expect(r.verdict.workload).toMatchObject({ subject: 'workload', pid: 1, sameProcess: false, differences: [] });
+    const run = spawnSync(e.cli[0], [...e.cli.slice(1), 'run', '--rm', '-i', '--network', 'none', '--user', '20000:20000', 'sbx-recon', '/usr/local/bin/sbx-detect', '--json', '--no-syscalls'], { encoding: 'utf8', input: '', maxBuffer: 64 << 20 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).verdict.workload).toMatchObject({ subject: 'workload', sameProcess: true });
+  });
+});
