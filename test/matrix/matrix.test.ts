@@ -11,6 +11,7 @@ import { allAvailability, type RuntimeName } from '../runtimes/index.js';
 import { qemuAvailable } from '../runtimes/qemu.js';
 import { ensureBuilt } from '../support/built.js';
 import { schemaErrors } from '../support/schema.js';
+import { criCases, stopCriLab } from './cri-cases.js';
 import { engineCases, hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase } from './cases.js';
 import { checkReport, ensureSea, parseReport, runCase, runQemuCases, type QemuRuns, type ToolRun } from './run.js';
 
@@ -81,6 +82,29 @@ describe('real engines: the recon image under Docker, Podman and Docker-in-Docke
         const run = await runCase(c, a);
         if (run.skipped && !CI) {
           ctx.skip(`${c.runtime} cannot start here: ${run.skipped}`);
+          return;
+        }
+        assertMatches(c, run);
+      }, 300_000);
+    }
+  }
+});
+
+// Real CRI pods (test/runtimes/cri.ts): one private containerd 1.7, started on the first case and
+// stopped after the last, every pod removed; the host's /dev/null must be untouched.
+describe('CRI pods: containerd 1.7 with the RuntimeClass handlers runc and runsc', () => {
+  const devNull = statSync('/dev/null');
+  afterAll(async () => {
+    await stopCriLab();
+    const after = statSync('/dev/null');
+    expect({ uid: after.uid, gid: after.gid, mode: after.mode }, 'the host\'s /dev/null changed during the CRI runs').toEqual({ uid: devNull.uid, gid: devNull.gid, mode: devNull.mode });
+  }, 120_000);
+  for (const c of criCases()) {
+    for (const a of c.artifacts) {
+      it(`${c.id}: ${a === 'via' ? 'node dist/sbx-detect.cjs --via "ctr task exec …" --json' : 'the single executable as the pod\'s container, --json, from the CRI log'}: ${c.expect.class}, engine ${c.expect.engine} — ${c.note}`, async (ctx) => {
+        const run = await runCase(c, a);
+        if (run.skipped && !CI) {
+          ctx.skip(`CRI pods cannot start here: ${run.skipped}`);
           return;
         }
         assertMatches(c, run);

@@ -44,6 +44,12 @@ export const KUBERNETES_SERVICE_ENV: Record<string, string> = {
   KUBERNETES_PORT: 'tcp://10.96.0.1:443', KUBERNETES_PORT_443_TCP: 'tcp://10.96.0.1:443', KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
   KUBERNETES_PORT_443_TCP_PORT: '443', KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
 };
+/** What a kubelet masks and makes read-only in every unprivileged container with the Default
+ *  procMount: it always sends these lists, and containerd applies the lists it is given
+ *  (kubernetes pkg/securitycontext/util.go defaultMaskedPaths, defaultReadonlyPaths, 1.31–1.33). */
+export const KUBELET_MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
+export const KUBELET_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 export const SERVICE_ACCOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface CriContainerSpec {
@@ -417,6 +423,8 @@ export async function startCri(): Promise<CriLab | string> {
           readonly_rootfs: c.readOnlyRootFilesystem ?? false,
           no_new_privs: c.allowPrivilegeEscalation === false,
           seccomp: { profile_type: c.seccompProfile === 'RuntimeDefault' ? 'RuntimeDefault' : 'Unconfined' },
+          masked_paths: KUBELET_MASKED_PATHS,
+          readonly_paths: KUBELET_READONLY_PATHS,
         },
       },
     };
