@@ -64,6 +64,10 @@ export function criCases(): CriCase[] {
       ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
     }, 'the same pod under the runsc handler (runsc 20240729 through the runc v2 shim: systrap, its default platform since release-20230621.0)'),
+    criCase('cri-runsc-bare', 'runsc', 'sea', { kubelet: false, container: {} }, {
+      ...imageUser, engine: 'unknown', kubernetes: false, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+    }, 'CRI calls alone, without what a kubelet adds (no Service env, token, termination log or kubelet /etc/hosts): inside gVisor the kubepods cgroup path and the CRI sandbox directory are hidden (gVisor\'s own cgroupfs, mount sources "none"), so neither Kubernetes nor containerd can be told'),
     criCase('cri-runc-recon', 'runc', 'sea', seed, {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: [],
       seccomp: 'filtering', seccompProfile: 'containerd-default', noNewPrivs: true, readOnlyRoot: true, privileged: false,
