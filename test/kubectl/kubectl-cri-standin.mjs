@@ -25,6 +25,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { criConnect } from '../runtimes/cri-client.mjs';
+import { parseKubectlArgs } from './standin-args.mjs';
 
 const { socket, ctr } = JSON.parse(process.env.STANDIN_CRI);
 const images = JSON.parse(process.env.STANDIN_IMAGES ?? '{}');
@@ -37,20 +38,7 @@ function die(msg, code = 1) {
   process.exit(code);
 }
 
-const words = [];
-const flags = {};
-let rest = [];
-const valued = new Set(['-n', '--namespace', '-c', '--container', '-l', '--selector', '-o', '--output', '--context', '--kubeconfig', '--as', '--image', '--target', '--profile']);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (a === '--') { rest = argv.slice(i + 1); break; }
-  const eq = /^(--[a-z-]+)=(.*)$/.exec(a);
-  if (eq) flags[eq[1]] = eq[2];
-  else if (valued.has(a)) flags[a] = argv[++i];
-  else if (a.startsWith('-')) flags[a] = true;
-  else words.push(a);
-}
-const get = (...names) => names.map((n) => flags[n]).find((v) => v !== undefined);
+const { words, rest, get } = parseKubectlArgs(argv);
 const ns = get('-n', '--namespace') ?? 'default';
 const allNs = get('-A', '--all-namespaces') === true;
 const classes = () => (process.env.STANDIN_RUNTIMECLASSES ? JSON.parse(readFileSync(process.env.STANDIN_RUNTIMECLASSES, 'utf8')) : { items: [] });
