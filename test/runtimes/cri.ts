@@ -282,6 +282,12 @@ function rmdirTree(dir: string): void {
   } catch { /* busy or gone: reported by the caller's check */ }
 }
 
+function rmdirQuiet(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch { /* not empty: another lab's pods are there */ }
+}
+
 let seq = 0;
 const LIVE = new Set<number>();
 process.once('exit', () => {
@@ -325,7 +331,6 @@ export async function startCri(): Promise<CriLab | string> {
   const cri = criConnect(socket);
   const pods: CriPod[] = [];
   const cgroupRoots = new Set<string>();
-  const hadKubepods = existsSync('/sys/fs/cgroup/memory/kubepods') || existsSync('/sys/fs/cgroup/kubepods');
 
   const stopAll = async () => {
     for (const p of [...pods]) await removePod(p).catch(() => {});
@@ -345,7 +350,9 @@ export async function startCri(): Promise<CriLab | string> {
     await sleep(300);
     execFileSync('sh', ['-c', `grep -oE ' (${work}|${state})/[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>>${wrapperLog}; true`]);
     for (const rel of cgroupRoots) for (const d of cgroupDirsOf(rel)) rmdirTree(d);
-    if (!hadKubepods) for (const rel of ['kubepods/besteffort', 'kubepods']) for (const d of cgroupDirsOf(rel)) rmdirTree(d);
+    // the shared parents go when empty: labs run side by side (vitest runs files in parallel), so
+    // whichever stops last removes them; rmdir never removes a cgroup that still holds one
+    for (const rel of ['kubepods/besteffort', 'kubepods']) for (const d of cgroupDirsOf(rel)) rmdirQuiet(d);
     rmSync(state, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   };
