@@ -78,9 +78,16 @@ const containerenvOnly = (f: Facts) => f.markers.containerenv.known && !(f.marke
 
 const containerenvEngine = (f: Facts) => (f.markers.containerenv.known ? f.markers.containerenv.value?.engine ?? null : null);
 
+/** A file mounted at /dev/termination-log: the kubelet mounts one into every container at its
+ *  terminationMessagePath, /dev/termination-log unless the spec says otherwise (kubernetes
+ *  pkg/kubelet/kuberuntime/kuberuntime_container.go makeMounts; core/v1 defaults). Only its mount
+ *  point counts, so it is seen under gVisor too, where every mount source reads "none". */
+export const TERMINATION_LOG = '/dev/termination-log';
+const terminationLogMounted = (f: Facts) => mountEntries(f).some((e) => e.mountPoint === TERMINATION_LOG);
+
 export const KUBERNETES_EVIDENCE = (f: Facts) =>
   (f.kubernetes.hostsHeader.known && f.kubernetes.hostsHeader.value.startsWith('# Kubernetes-managed hosts file')) ||
-  f.kubernetes.serviceHost.known || f.kubernetes.podUid.known;
+  f.kubernetes.serviceHost.known || f.kubernetes.podUid.known || terminationLogMounted(f);
 
 export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
   ...(['docker', 'containerd'] as const).map((engine): Signal<Engine> => ({
@@ -134,6 +141,12 @@ export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
     pattern: "/run/.containerenv (and no /.dockerenv) outside Kubernetes, with /etc/hostname, /etc/hosts and /etc/resolv.conf each mounted on its own: Podman's layout, visible even where mount sources are hidden (gVisor)",
     reference: 'containers/podman libpod/container_internal_linux.go (hostname, hosts, resolv.conf, .containerenv)',
     match: (f) => (containerenvOnly(f) && !KUBERNETES_EVIDENCE(f) ? engineFileLayout(f) : null),
+  },
+  {
+    id: 'containerd-cri-file-layout', indicates: 'containerd', weight: 3, source: '/proc/self/mountinfo, /.dockerenv, /run/.containerenv',
+    pattern: "in a Kubernetes pod, /etc/hostname, /etc/hosts and /etc/resolv.conf each mounted on its own, and neither /.dockerenv nor /run/.containerenv: the CRI's layout without CRI-O's marker (CRI-O creates /run/.containerenv) or Docker's (cri-dockerd's containers have /.dockerenv) — what is left of containerd where mount sources are hidden (gVisor)",
+    reference: 'containerd pkg/cri (sandbox hostname, hosts, resolv.conf bind mounts; no marker file); cri-o PR #5463; observed here under containerd 1.7.24 with runsc 20240729 (test/matrix/cri-cases.ts)',
+    match: (f) => (KUBERNETES_EVIDENCE(f) && !f.markers.containerenv.known && !(f.markers.dockerenv.known && f.markers.dockerenv.value) ? engineFileLayout(f) : null),
   },
   ...([['docker', dockerenvOnly], ['podman', containerenvOnly]] as const).map(([engine, marker]): Signal<Engine> => ({
     id: `${engine}-short-id-hostname`, indicates: engine, weight: 1, source: '/proc/sys/kernel/hostname',
@@ -196,6 +209,7 @@ export function classifyKubernetes(f: Facts): KubernetesVerdict {
   if (k.namespace.known) evidence.push(`service-account namespace ${k.namespace.value}`);
   const kubepods = f.cgroups.lines.known && f.cgroups.lines.value.some((l) => /kubepods/.test(l.path));
   if (kubepods) evidence.push('kubepods cgroup');
+  if (terminationLogMounted(f)) evidence.push(`${TERMINATION_LOG} mounted (the kubelet's termination message file)`);
   return {
     // the token alone can be mounted by hand; any kubelet-written signal settles it
     pod: evidence.length >= 2 || KUBERNETES_EVIDENCE(f) || kubepods,

@@ -105,7 +105,7 @@ function sandboxUnknownReason(v: Verdict): string {
 // kernel lacks it. allowed=X means X reached the kernel and answered as an allowed call does.
 // Argument-variant rows (clone.ns, ...) count towards their call's name.
 
-export const SECCOMP_PROFILES = ['docker-default', 'containers-default', 'custom', 'none'] as const;
+export const SECCOMP_PROFILES = ['docker-default', 'containers-default', 'containerd-default', 'custom', 'none'] as const;
 
 export type SyscallDisposition =
   | { state: 'blocked' | 'allowed' | 'mixed'; detail: string }

@@ -67,15 +67,22 @@ export function runscReleaseDate(version: string): number | null {
 
 interface Runsc { found: boolean | null; path: string | null; date: number | null; versionText: string; versionSource: string }
 
-function runscInfo(f: NodeFacts): Runsc {
-  const p = f.programs.runsc;
+/** runsc by name (the one on the service PATH) or by the path a handler gives it. Its version
+ *  comes from dpkg only: a runsc from elsewhere carries its version in the binary (`runsc
+ *  --version`; the release string lies in its read-only data, megabytes in, past what this check
+ *  reads of a file), and this check runs nothing. */
+function runscInfo(f: NodeFacts, name = 'runsc'): Runsc {
+  const p = f.programs[name] ?? f.programs.runsc;
   const pkg = f.packages.known ? f.packages.value.runsc : undefined;
   const fromDpkg = pkg && p.known && p.value && /^\/usr\/s?bin\//.test(p.value.resolved);
+  const path = p.known && p.value ? p.value.path : null;
   return {
     found: p.known ? p.value !== null : null,
-    path: p.known && p.value ? p.value.path : null,
+    path,
     date: fromDpkg ? runscReleaseDate(pkg!) : null,
-    versionText: fromDpkg ? `${pkg} (dpkg)` : p.known && p.value ? 'not from a dpkg package: runsc --version would tell (this check runs nothing)' : 'no runsc',
+    versionText: fromDpkg ? `${pkg} (dpkg)` : path
+      ? `${path} is not from a dpkg package: \`${path} --version\` tells its version (the release string is also in the binary's read-only data, beyond the 4 MiB this check reads of a file); this check runs nothing`
+      : 'no runsc',
     versionSource: fromDpkg ? '/var/lib/dpkg/status' : p.source,
   };
 }
@@ -162,7 +169,7 @@ function handlerProgramProblems(f: NodeFacts, h: Handler): { usable: boolean | n
   };
   need(h.programFound, `${h.engine === 'docker' ? 'runtime' : h.engine === 'cri-o' ? 'runtime_path' : 'shim'} ${h.program}`);
   if (h.gvisor) {
-    if (h.engine !== 'docker') need(f.programs[h.gvisor.runsc], `runsc (${h.gvisor.runsc}, the shim's binary_name)`);
+    if (h.engine !== 'docker') need(f.programs[h.gvisor.runsc], `runsc (${h.gvisor.runsc}, ${h.gvisor.binaryName ? "the runc shim's BinaryName" : "the shim's binary_name"})`);
     if (!h.gvisor.configFile.known) {
       unknownSeen = true;
       problems.push(`shim config: ${h.gvisor.configFile.reason}`);
@@ -178,7 +185,7 @@ function handlerProgramProblems(f: NodeFacts, h: Handler): { usable: boolean | n
 /** The platform a gVisor handler runs: its own setting, else runsc's default for the version. */
 export function gvisorPlatform(h: Handler, runsc: Runsc): { platform: string | null; why: string } {
   if (h.gvisor?.platform) return { platform: h.gvisor.platform, why: `set by ${h.engine === 'docker' ? `runtimeArgs in ${h.file}` : h.gvisor.configFile.known ? h.gvisor.configFile.value : h.file}` };
-  if (runsc.date === null) return { platform: null, why: `runsc's default, which depends on its version (${GVISOR_RELEASES.systrapDefault.what}: ${GVISOR_RELEASES.systrapDefault.reference}), and the version is unknown` };
+  if (runsc.date === null) return { platform: null, why: `runsc's default, which depends on its version (${GVISOR_RELEASES.systrapDefault.what}: ${GVISOR_RELEASES.systrapDefault.reference}), and the version is unknown${runsc.path ? ` (${runsc.versionText})` : ''}` };
   const p = runsc.date >= GVISOR_RELEASES.systrapDefault.date ? 'systrap' : 'ptrace';
   return { platform: p, why: `runsc ${runsc.date}'s default (systrap from release-${GVISOR_RELEASES.systrapDefault.date}.0)` };
 }
@@ -256,7 +263,9 @@ function gvisor(f: NodeFacts, id: 'gvisor-ptrace' | 'gvisor-systrap' | 'gvisor-k
   const platformName = id.slice('gvisor-'.length);
   const uses: HandlerUse[] = [];
   for (const h of f.registrations.handlers.filter((x) => x.kind === 'gvisor')) {
-    const p = gvisorPlatform(h, runsc);
+    // a handler's own runsc (the runc shim's BinaryName, the runsc shim's binary_name) has its own version
+    const own = h.gvisor && h.engine !== 'docker' && h.gvisor.runsc !== 'runsc' ? runscInfo(f, h.gvisor.runsc) : runsc;
+    const p = gvisorPlatform(h, own);
     if (p.platform !== null && GVISOR_PLATFORM_OF[p.platform] !== id) continue;
     const { usable, problems } = handlerProgramProblems(f, h);
     if (p.platform === null) problems.push(`platform: ${p.why}`);

@@ -21,7 +21,7 @@ export interface Verdict {
   confidentialGuest: string | null;
   vm: VmVerdict;
   engine: EngineVerdict;
-  kubernetes: KubernetesVerdict & { runtimeClassHandler: string | null };
+  kubernetes: KubernetesVerdict & { runtimeClassHandler: RuntimeClassHandlerGuess | null };
   hostNamespaces: { judged: boolean; shared: NamespaceType[]; reason: string };
   /** which known seccomp profile the blocked set matches; null without a syscall scan */
   seccompProfile: ProfileFingerprint | null;
@@ -54,14 +54,20 @@ function hostNamespaces(f: Facts, cls: string): Verdict['hostNamespaces'] {
   };
 }
 
-function runtimeClassHandler(cls: string, hypervisor: Refinement | null): string | null {
-  if (cls === 'gvisor') return 'runsc';
-  if (cls === 'sysbox') return 'sysbox-runc';
-  if (cls === 'kata') {
-    const short: Record<string, string> = { qemu: 'kata-qemu', 'cloud-hypervisor': 'kata-clh', firecracker: 'kata-fc', dragonball: 'kata-dragonball' };
-    return hypervisor ? short[hypervisor.value] ?? 'kata' : 'kata';
-  }
-  return null;
+/** The RuntimeClass handler a pod of this class is usually run by. Nothing inside a pod names
+ *  its handler (the CRI passes it to the runtime, not to the container), so this is never
+ *  observed: it is given only in a Kubernetes pod, and labelled as a guess from the class. */
+export interface RuntimeClassHandlerGuess {
+  name: string;
+  inferredFrom: 'sandbox-class';
+  note: string;
+}
+
+function runtimeClassHandler(cls: string, hypervisor: Refinement | null, pod: boolean): RuntimeClassHandlerGuess | null {
+  if (!pod) return null;
+  const short: Record<string, string> = { qemu: 'kata-qemu', 'cloud-hypervisor': 'kata-clh', firecracker: 'kata-fc', dragonball: 'kata-dragonball' };
+  const name = cls === 'gvisor' ? 'runsc' : cls === 'sysbox' ? 'sysbox-runc' : cls === 'kata' ? (hypervisor ? short[hypervisor.value] ?? 'kata' : 'kata') : null;
+  return name ? { name, inferredFrom: 'sandbox-class', note: `not observed: the handler's usual name for a ${cls} pod (a RuntimeClass may name it otherwise)` } : null;
 }
 
 /** The profile of the subject's filter: fingerprinted from the scan where the scan shows it. */
@@ -135,7 +141,7 @@ export function classify(f: Facts, elsewhere: ProbeElsewhere | null = null): Ver
     confidentialGuest: cls === 'kata' || cls === 'none' ? confidentialGuest(f) : null,
     vm,
     engine,
-    kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor) },
+    kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor, kube.pod) },
     hostNamespaces: hostNamespaces(judged, cls),
     seccompProfile: seccompProfile(f, judged, workload),
     privileged,

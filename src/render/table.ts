@@ -136,7 +136,7 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['namespace', kv.namespace ?? '-'],
     ['service-account token', kv.serviceAccountToken === null ? show(facts.kubernetes.tokenMounted, yesNo) : kv.serviceAccountToken ? s.yellow('mounted (not read)') : 'absent'],
     ['KUBERNETES_SERVICE_HOST', show(facts.kubernetes.serviceHost)],
-    ['RuntimeClass handler', kv.runtimeClassHandler ? `${kv.runtimeClassHandler} (inferred from the sandbox class)` : '-'],
+    ['RuntimeClass handler', kv.runtimeClassHandler ? `${kv.runtimeClassHandler.name}? (${kv.runtimeClassHandler.note})` : '-'],
   ], s));
 
   const pl = facts.platform;

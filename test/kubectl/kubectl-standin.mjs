@@ -25,6 +25,7 @@
 // that gets one JSON line per call), STANDIN_CONTEXTS (comma-separated contexts that exist).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
+import { parseKubectlArgs } from './standin-args.mjs';
 
 const docker = JSON.parse(process.env.STANDIN_DOCKER);
 const argv = process.argv.slice(2);
@@ -40,21 +41,7 @@ function dockerOut(args) {
   return r.stdout;
 }
 
-// flags: global ones anywhere before the command's `--`, then the command's own
-const words = [];
-const flags = {};
-let rest = [];
-const valued = new Set(['-n', '--namespace', '-c', '--container', '-l', '--selector', '-o', '--output', '--context', '--kubeconfig', '--as', '--image', '--target', '--profile']);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (a === '--') { rest = argv.slice(i + 1); break; }
-  const eq = /^(--[a-z-]+)=(.*)$/.exec(a);
-  if (eq) flags[eq[1]] = eq[2];
-  else if (valued.has(a)) flags[a] = argv[++i];
-  else if (a.startsWith('-')) flags[a] = true;
-  else words.push(a);
-}
-const get = (...names) => names.map((n) => flags[n]).find((v) => v !== undefined);
+const { words, rest, get } = parseKubectlArgs(argv);
 const contexts = (process.env.STANDIN_CONTEXTS ?? '').split(',').filter(Boolean);
 const context = get('--context');
 if (context !== undefined && !contexts.includes(context)) die(`error: context "${context}" does not exist`);

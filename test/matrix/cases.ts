@@ -8,6 +8,7 @@ import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoun
 import { DIND_OUTER_FLAGS, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
 import { customProfile, EPERM } from '../runtimes/docker-seccomp.js';
 import { GUEST_HOSTNAME } from '../runtimes/qemu.js';
+import { criCases, type CriCase } from './cri-cases.js';
 
 export const PROJECT_DIR = DEFAULT_PROJECT_DIR;
 export const BUNDLE = join(PROJECT_DIR, 'dist/sbx-detect.cjs');
@@ -39,7 +40,7 @@ export interface Expectations {
   capsBounding: string[];
   seccomp: 'disabled' | 'filtering';
   /** verdict.seccompProfile.verdict; undefined: not asserted (a filter the runtime builds itself) */
-  seccompProfile?: 'docker-default' | 'containers-default' | 'none' | 'custom';
+  seccompProfile?: 'docker-default' | 'containers-default' | 'containerd-default' | 'none' | 'custom';
   /** null: the environment prints no NoNewPrivs line (gVisor), so the tool must say unknown */
   noNewPrivs: boolean | null;
   readOnlyRoot: boolean;
@@ -59,6 +60,8 @@ export interface Expectations {
   unfilteredScan?: true;
   /** the calls that must read as having reached the host kernel (gVisor systrap), sorted */
   hostKernel?: string[];
+  /** verdict.kubernetes.pod */
+  kubernetes?: boolean;
 }
 
 /**
@@ -93,7 +96,7 @@ export interface QemuCase extends CaseBase { kind: 'qemu'; runtime: 'qemu'; isol
 export interface HostCase extends CaseBase { kind: 'host'; runtime: 'host' }
 /** A real container engine (test/runtimes/engine.ts): the recon image run as a user runs it. */
 export interface EngineCase extends CaseBase { kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string }
-export type MatrixCase = RuntimeCase | QemuCase | HostCase | EngineCase;
+export type MatrixCase = RuntimeCase | QemuCase | HostCase | EngineCase | CriCase;
 
 /** The harness's capability names -> the tool's ('CAP_SYS_ADMIN' -> 'sys_admin'), sorted. */
 export function toolCapNames(caps: readonly string[]): string[] {
@@ -358,7 +361,7 @@ export function hostCase(): HostCase {
 }
 
 export function allCases(): MatrixCase[] {
-  return [hostCase(), ...RUNTIME_CASES, ...engineCases(), QEMU_CASE];
+  return [hostCase(), ...RUNTIME_CASES, ...engineCases(), ...criCases(), QEMU_CASE];
 }
 
 /** The argv that runs `artifact` with `args` inside the environment. */

@@ -11,7 +11,8 @@ import { allAvailability, type RuntimeName } from '../runtimes/index.js';
 import { qemuAvailable } from '../runtimes/qemu.js';
 import { ensureBuilt } from '../support/built.js';
 import { schemaErrors } from '../support/schema.js';
-import { engineCases, hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase } from './cases.js';
+import { criCases, stopCriLab } from './cri-cases.js';
+import { engineCases, hostCase, QEMU_CASE, RUNTIME_CASES, type Artifact, type MatrixCase, type QemuCase } from './cases.js';
 import { checkReport, ensureSea, parseReport, runCase, runQemuCases, type QemuRuns, type ToolRun } from './run.js';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -65,29 +66,38 @@ for (const c of RUNTIME_CASES) {
   });
 }
 
-// Real engines (test/runtimes/engine.ts): one private dockerd, Podman and a Docker-in-Docker,
-// started on the first case and stopped after the last; the host's /dev/null must be untouched
-// (runsc without -i once chowned it).
-describe('real engines: the recon image under Docker, Podman and Docker-in-Docker', () => {
-  const devNull = statSync('/dev/null');
-  afterAll(async () => {
-    await stopEngines();
-    const after = statSync('/dev/null');
-    expect({ uid: after.uid, gid: after.gid, mode: after.mode }, 'the host\'s /dev/null changed during the engine runs').toEqual({ uid: devNull.uid, gid: devNull.gid, mode: devNull.mode });
-  }, 120_000);
-  for (const c of engineCases()) {
-    for (const a of c.artifacts) {
-      it(`${c.id}: ${c.flags} — ${title(a)}: ${c.expect.privileged ? 'privileged ' : ''}${c.expect.class}${c.expect.engine ? `, engine ${c.expect.engine}` : ''}`, async (ctx) => {
-        const run = await runCase(c, a);
-        if (run.skipped && !CI) {
-          ctx.skip(`${c.runtime} cannot start here: ${run.skipped}`);
-          return;
-        }
-        assertMatches(c, run);
-      }, 300_000);
+/** Cases run by a lab started on the first case and stopped (by `stop`) after the last; the
+ *  host's /dev/null must be untouched (runsc without -i once chowned it). */
+function describeLab<C extends MatrixCase>(name: string, cases: C[], stop: () => Promise<void>, title: (c: C, a: Artifact) => string): void {
+  describe(name, () => {
+    const devNull = statSync('/dev/null');
+    afterAll(async () => {
+      await stop();
+      const after = statSync('/dev/null');
+      expect({ uid: after.uid, gid: after.gid, mode: after.mode }, `the host's /dev/null changed during: ${name}`).toEqual({ uid: devNull.uid, gid: devNull.gid, mode: devNull.mode });
+    }, 120_000);
+    for (const c of cases) {
+      for (const a of c.artifacts) {
+        it(title(c, a), async (ctx) => {
+          const run = await runCase(c as Exclude<MatrixCase, QemuCase>, a);
+          if (run.skipped && !CI) {
+            ctx.skip(`${c.runtime} cannot start here: ${run.skipped}`);
+            return;
+          }
+          assertMatches(c, run);
+        }, 300_000);
+      }
     }
-  }
-});
+  });
+}
+
+// Real engines (test/runtimes/engine.ts): one private dockerd, Podman and a Docker-in-Docker.
+describeLab('real engines: the recon image under Docker, Podman and Docker-in-Docker', engineCases(), stopEngines,
+  (c, a) => `${c.id}: ${c.flags} — ${title(a)}: ${c.expect.privileged ? 'privileged ' : ''}${c.expect.class}${c.expect.engine ? `, engine ${c.expect.engine}` : ''}`);
+
+// Real CRI pods (test/runtimes/cri.ts): one private containerd 1.7, every pod removed.
+describeLab('CRI pods: containerd 1.7 with the RuntimeClass handlers runc and runsc', criCases(), stopCriLab,
+  (c, a) => `${c.id}: ${a === 'via' ? 'node dist/sbx-detect.cjs --via "ctr task exec …" --json' : 'the single executable as the pod\'s container, --json, from the CRI log'}: ${c.expect.class}, engine ${c.expect.engine} — ${c.note}`);
 
 describe(`qemu: ${QEMU_CASE.id} (one TCG boot for every guest-side command)`, () => {
   if (!qemu.ok) {

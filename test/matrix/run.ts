@@ -7,6 +7,7 @@ import { runInRuntime, type RunResult } from '../runtimes/index.js';
 import { runInEngine, type EngineName } from '../runtimes/engine.js';
 import { bootGuestAndRun, qemuAvailable } from '../runtimes/qemu.js';
 import { buildSea } from '../../scripts/build-sea.mjs';
+import { runCriCase } from './cri-cases.js';
 import { BUNDLE, currentSea, engineCases, PROJECT_DIR, SEA, toolArgv, useSea, type Artifact, type EngineCase, type Expectations, type MatrixCase, type QemuCase } from './cases.js';
 
 /**
@@ -77,6 +78,7 @@ export async function runCase(c: Exclude<MatrixCase, QemuCase>, what: Artifact |
   const argv = what === 'snapshot' ? toolArgv('bundle', SNAPSHOT_ARGS) : toolArgv(what, JSON_ARGS);
   if (c.kind === 'host') return toToolRun(c, what, { ...(await runHost(argv)), argv });
   if (c.kind === 'engine') return toToolRun(c, what, await runEngineCase(c, what));
+  if (c.kind === 'cri') return toToolRun(c, what, await runCriCase(c, what, what === 'snapshot' ? SNAPSHOT_ARGS : JSON_ARGS, { seaPath: currentSea(), bundle: BUNDLE }));
   let r: RunResult;
   try {
     r = await runInRuntime({ ...c.decl, name: `${c.decl.name}-${what}`, command: argv });
@@ -160,6 +162,7 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   if (ex.engine !== undefined) add('verdict.engine', ex.engine, v.engine.engine);
   if (ex.privileged !== undefined) add('verdict.privileged', ex.privileged, v.privileged?.privileged ?? 'absent');
   if (ex.pid1Seccomp !== undefined) add('PID 1 seccomp', ex.pid1Seccomp, p.pid1Seccomp?.known ? p.pid1Seccomp.value.mode : `unknown (${p.pid1Seccomp?.reason})`);
+  if (ex.kubernetes !== undefined) add('verdict.kubernetes.pod', ex.kubernetes, v.kubernetes.pod);
   if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
   const scan = report.facts.native?.syscalls;
   const calls = (pick: (r: AnyReport) => boolean) => (scan?.known ? (scan.value.results as AnyReport[]).filter(pick).map((r) => r.name as string).sort() : `unknown (${scan?.reason})`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DOCKER_DEFAULT_CAPS } from '../runtimes/index.js';
 import { allCases, PROJECT_DIR, toolArgv, toolCapNames, type EngineCase, type MatrixCase, type QemuCase } from './cases.js';
 import { stopEngines } from '../runtimes/engine.js';
+import { stopCriLab } from './cri-cases.js';
 import { blockedCount, checkReport, ensureSea, ociRuntimeOf, parseReport, runCase, runQemuCases, SNAPSHOT_ARGS, type ToolRun } from './run.js';
 import { schemaErrors } from '../support/schema.js';
 
@@ -117,6 +118,7 @@ export async function runMatrix(o: MatrixOptions): Promise<{ rows: Row[]; totalM
     }
   } finally {
     await stopEngines();
+    await stopCriLab();
   }
   let qemuBootMs: number | null = null;
   if (qemu) {
@@ -162,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       log(`${sig}: stopping the engines`);
-      void stopEngines().finally(() => process.exit(130));
+      void Promise.all([stopEngines(), stopCriLab()]).finally(() => process.exit(130));
     });
   }
   const m = await runMatrix({ only, save, capture, log });

@@ -171,7 +171,7 @@ describe('node fixtures (fixtures/nodes/, each with its ORIGIN)', () => {
     expect(h[1].gvisor).toMatchObject({ configFile: { known: true, value: '/etc/containerd/runsc.toml' }, debug: 'true', platform: null });
     const ptrace = verdict.sandboxes.find((s) => s.id === 'gvisor-ptrace')!;
     expect(ptrace.status).toBe('unknown');
-    expect(item(ptrace, 'runsc-version')?.observed).toMatch(/runsc --version would tell/);
+    expect(item(ptrace, 'runsc-version')?.observed).toMatch(/runsc --version` tells its version/);
     expect(item(ptrace, 'cgroups')).toMatchObject({ status: 'ok', observed: expect.stringContaining('hybrid') });
     expect(item(ptrace, 'debug-log-runsc')).toMatchObject({ status: 'missing', fix: 'mkdir -p /var/log/runsc' });
     const r = runNode(['--root', join(FIXTURES, 'containerd-v2'), '--expect', 'ready=gvisor-ptrace']);

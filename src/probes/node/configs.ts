@@ -64,8 +64,10 @@ export interface GvisorSettings {
   platform: string | null;
   debug: string | null;
   debugLog: string | null;
-  /** the runsc the shim starts (binary_name; default "runsc" on PATH) */
+  /** the runsc the shim starts (binary_name; default "runsc" on PATH), or the runc shim's BinaryName */
   runsc: string;
+  /** runsc is the BinaryName of containerd's runc shim, not the runsc shim's binary_name */
+  binaryName?: boolean;
 }
 
 export interface KataSettings {
@@ -210,8 +212,17 @@ function kataFromConfig(host: Host, explicit: string | null): KataSettings {
   };
 }
 
-function detail(host: Host, h: Omit<Handler, 'gvisor' | 'kata'>, configPath: string | null, runtimeArgs: string[]): Handler {
+/** containerd's runc shims (io.containerd.runc.v1/v2) start the program their BinaryName option
+ *  names (containerd runtime/v2/runc/options: BinaryName, default "runc"). */
+const RUNC_SHIM = /^io\.containerd\.runc\.v\d+$/;
+
+function detail(host: Host, h: Omit<Handler, 'gvisor' | 'kata'>, configPath: string | null, runtimeArgs: string[], binaryName: string | null = null): Handler {
   if (h.kind === 'gvisor') {
+    if (h.runtimeType && RUNC_SHIM.test(h.runtimeType) && binaryName) {
+      // runsc behind the runc shim: the shim reads no runsc config file, and runsc's flags are
+      // whatever BinaryName passes it (a wrapper script's own)
+      return { ...h, gvisor: { configFile: known(null, h.file), platform: null, debug: null, debugLog: null, runsc: binaryName, binaryName: true } };
+    }
     if (h.engine === 'docker') {
       const a = runscArgs(runtimeArgs);
       return { ...h, gvisor: { configFile: known(null, h.file), platform: a.platform ?? null, debug: a.debug ?? null, debugLog: a['debug-log'] ?? null, runsc: h.program } };
@@ -225,7 +236,7 @@ function detail(host: Host, h: Omit<Handler, 'gvisor' | 'kata'>, configPath: str
 export function probeRegistrations(host: Host): RegistrationFacts {
   const files: ConfigFileFact[] = [];
   const handlers: Handler[] = [];
-  const add = (spec: (typeof CONFIG_FILES)[number] | { path: string; engine: Engine; format: 'toml'; reference: string }) => {
+  const add = (spec: (typeof CONFIG_FILES)[number] | { path: string; engine: Engine; format: 'toml'; reference: string; binDir?: string }) => {
     const loaded = loadConfig(host, spec.path, spec.format);
     const file: ConfigFileFact = {
       path: spec.path, engine: spec.engine, reference: spec.reference, handlers: [],
@@ -251,10 +262,10 @@ export function probeRegistrations(host: Host): RegistrationFacts {
         const binaryName = str(options.BinaryName) ?? null;
         const base = {
           name, engine: spec.engine, file: spec.path, pending, isDefault: name === found?.defaultName, runtimeType, program,
-          programFound: program.startsWith('(') ? unknown<Binary | null>('no runtime_type or runtime_path', spec.path) : findBinary(host, program),
+          programFound: program.startsWith('(') ? unknown<Binary | null>('no runtime_type or runtime_path', spec.path) : findShim(host, program, ('binDir' in spec ? spec.binDir : null) ?? null),
           kind: kindOf(program, runtimeType, binaryName),
         };
-        push(detail(host, base, str(options.ConfigPath) ?? null, []));
+        push(detail(host, base, str(options.ConfigPath) ?? null, [], binaryName));
       }
     } else if (spec.engine === 'docker') {
       const runtimes = isTable(data.runtimes) ? data.runtimes : {};
@@ -288,6 +299,10 @@ export function probeRegistrations(host: Host): RegistrationFacts {
     }
   };
   for (const spec of CONFIG_FILES) add(spec);
+  for (const p of runningContainerdConfigs(host)) {
+    if (CONFIG_FILES.some((c) => c.path === p.config)) continue;
+    add({ path: p.config, engine: 'containerd', format: 'toml', reference: `the running containerd (pid ${p.pid}: ${p.binary} --config ${p.config}); containerd(8) --config`, binDir: p.binary.slice(0, p.binary.lastIndexOf('/')) });
+  }
   const dropins = host.readDir(CRIO_DROPIN_DIR);
   if (dropins.ok) {
     for (const n of dropins.value.filter((n) => n.endsWith('.conf'))) {
@@ -306,6 +321,46 @@ export function probeRegistrations(host: Host): RegistrationFacts {
     }
   }
   return { files, handlers: kept };
+}
+
+/** A containerd whose command line names its config: `containerd --config FILE` (or `-c FILE`),
+ *  as a service unit, K3s or a test harness starts it, with the binary it runs. Read from
+ *  /proc/PID/cmdline (NUL-separated), so `--root /host` with the node's /proc reads the node's. */
+export interface RunningContainerd { pid: number; binary: string; config: string }
+
+export function parseContainerdCmdline(cmdline: string): { binary: string; config: string } | null {
+  const argv = cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+  const binary = argv[0] ?? '';
+  if (basename(binary) !== 'containerd') return null;
+  for (let i = 1; i < argv.length; i++) {
+    const m = /^--?(?:config|c)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) continue;
+    const value = m[1] ?? argv[i + 1];
+    if (value && value.startsWith('/')) return { binary, config: value };
+  }
+  return null;
+}
+
+export function runningContainerdConfigs(host: Host): RunningContainerd[] {
+  const procs = host.readDir('/proc');
+  if (!procs.ok) return [];
+  const out: RunningContainerd[] = [];
+  for (const pid of procs.value.filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b))) {
+    const r = host.readFile(`/proc/${pid}/cmdline`, 'latin1');
+    const found = r.ok ? parseContainerdCmdline(r.value) : null;
+    if (found && !out.some((o) => o.config === found.config)) out.push({ pid: Number(pid), ...found });
+  }
+  return out;
+}
+
+/** A shim by name in the service PATH, else beside the containerd binary that runs it
+ *  (containerd runtime/v2/shim/util.go Command: when PATH has no such shim, the directory of the
+ *  containerd executable itself). */
+function findShim(host: Host, program: string, binDir: string | null): Fact<Binary | null> {
+  const f = findBinary(host, program);
+  if (!binDir || program.startsWith('/') || (f.known && f.value)) return f;
+  const beside = findBinary(host, `${binDir}/${program}`);
+  return beside.known && beside.value ? beside : f;
 }
 
 /** Kata's own configuration, when no handler names one (installed, not yet registered). */
