@@ -40,8 +40,8 @@ export interface Expectations {
   capsBounding: string[];
   seccomp: 'disabled' | 'filtering';
   /** verdict.seccompProfile.verdict; undefined: not asserted (a filter the runtime builds itself) */
-  seccompProfile?: 'docker-default' | 'containers-default' | 'containerd-default' | 'none' | 'custom';
-  /** null: the environment prints no NoNewPrivs line (gVisor), so the tool must say unknown */
+  seccompProfile?: 'docker-default' | 'containers-default' | 'containerd-default' | 'none' | 'custom' | 'unknown';
+  /** null: nothing tells it, so the tool must say unknown */
   noNewPrivs: boolean | null;
   readOnlyRoot: boolean;
   nonRoot: boolean;
@@ -51,8 +51,9 @@ export interface Expectations {
   engine?: 'docker' | 'podman' | 'containerd' | 'cri-o' | 'unknown';
   /** verdict.privileged.privileged */
   privileged?: boolean;
-  /** facts.process.pid1Seccomp mode, where PID 1 is not the tool (docker exec) */
-  pid1Seccomp?: 'disabled' | 'filtering';
+  /** the probe's own seccomp mode, where it is not the workload's (an exec'd probe under runsc
+   *  --oci-seccomp runs unfiltered); the other fields are the workload's, as the verdicts judge it */
+  probeSeccomp?: 'disabled' | 'filtering';
   /** verdict.hostNamespaces.shared, sorted */
   sharedNamespaces?: string[];
   /** gVisor with no seccomp filter: every answer is gVisor's own, so none may read as a
@@ -129,6 +130,11 @@ function fromDecl(decl: CaseDecl, over: Partial<Expectations> & Pick<Expectation
   };
 }
 
+/** gVisor sets no_new_privs on every task whatever the spec asks (runsc/specutils/specutils.go
+ *  "noNewPrivileges ignored. PR_SET_NO_NEW_PRIVS is assumed to always be set"; its prctl
+ *  PR_GET_NO_NEW_PRIVS answers 1: pkg/sentry/syscalls/linux/sys_prctl.go at release-20240729.0). */
+const GVISOR_NNP = true;
+
 /** A placeholder command: the test and the script put the artifact's argv in its place. */
 const TOOL: string[] = ['sbx-detect'];
 
@@ -174,26 +180,26 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
     { capture: 'crun', note: "uid 20000, no capabilities, Docker's default seccomp profile (converted for no capabilities)" }),
   runtimeCase('runsc-ptrace', 'runsc',
     {},
-    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: [] },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, unfilteredScan: true, hostKernel: [] },
     { artifacts: ['bundle', 'sea'], capture: 'runsc', note: 'gVisor 20221219, --platform=ptrace --network=none, no --oci-seccomp' }),
   runtimeCase('runsc-ptrace-oci-seccomp', 'runsc',
     { seccomp: { oci: RUNSC_GENTLE_PROFILE }, runscFlags: ['--oci-seccomp'] },
-    { class: 'gvisor', platform: 'ptrace', seccomp: 'filtering', seccompProfile: 'custom', noNewPrivs: null },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'filtering', seccompProfile: 'custom', noNewPrivs: GVISOR_NNP },
     {
       artifacts: ['bundle', 'sea'],
       note: "--oci-seccomp with a deny-7-calls profile, not Docker's: under Docker's profile runsc answers clone3 EPERM and Node aborts",
     }),
   runtimeCase('runsc-2024-systrap', 'runsc-2024',
     {},
-    { class: 'gvisor', platform: 'systrap', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: seccompPassthroughCalls() },
+    { class: 'gvisor', platform: 'systrap', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, unfilteredScan: true, hostKernel: seccompPassthroughCalls() },
     { artifacts: ['bundle', 'sea'], capture: 'runsc-2024', note: "gVisor 20240729 on systrap (its default platform), the seed's pod: uid 20000, no capabilities, no seccomp" }),
   runtimeCase('runsc-2024-ptrace', 'runsc-2024',
     { runscFlags: ['--platform=ptrace'] },
-    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, unfilteredScan: true, hostKernel: [] },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, unfilteredScan: true, hostKernel: [] },
     { note: 'gVisor 20240729 on its ptrace platform: ptrace intercepts below seccomp, so nothing reaches the host kernel' }),
   runtimeCase('runsc-2024-systrap-oci-seccomp', 'runsc-2024',
     { seccomp: { oci: RUNSC_GENTLE_PROFILE }, runscFlags: ['--oci-seccomp'] },
-    { class: 'gvisor', platform: 'systrap', seccomp: 'filtering', seccompProfile: 'custom', noNewPrivs: null, hostKernel: seccompPassthroughCalls() },
+    { class: 'gvisor', platform: 'systrap', seccomp: 'filtering', seccompProfile: 'custom', noNewPrivs: GVISOR_NNP, hostKernel: seccompPassthroughCalls() },
     { note: "gVisor 20240729 on systrap, --oci-seccomp with the deny-7-calls profile (Node's threads need clone3 answered ENOSYS, not EPERM)" }),
   runtimeCase('bwrap', 'bwrap',
     {},
@@ -273,30 +279,30 @@ export function engineCases(): EngineCase[] {
     }, { note: "root with the host's pid namespace, Docker's defaults otherwise" }),
     engineCase('docker-runsc', 'docker', ['--runtime', 'runsc'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false,
     }, { note: 'runsc 20221219 registered in daemon.json with --network=none; gVisor ignores the profile without --oci-seccomp' }),
     engineCase('docker-runsc-systrap', 'docker', ['--runtime', 'runsc-systrap'], {
       ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
     }, { note: "runsc 20240729 (systrap) registered in daemon.json with --network=none: the seed's pod on today's gVisor" }),
     engineCase('docker-runsc-systrap-via', 'docker', ['--runtime', 'runsc-systrap', '--user', '20000:20000'], {
       ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
     }, { mode: 'via', note: 'the same, collected from outside through docker exec -i: only the static helper enters the container' }),
     engineCase('docker-runsc-2024-ptrace', 'docker', ['--runtime', 'runsc-2024-ptrace'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: [],
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, unfilteredScan: true, hostKernel: [],
     }, { note: "runsc 20240729 on its ptrace platform" }),
     engineCase('docker-runsc-systrap-oci-seccomp', 'docker', ['--runtime', 'runsc-systrap-seccomp', '--user', '20000:20000'], {
       ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, pid1Seccomp: 'filtering', hostKernel: seccompPassthroughCalls(),
+      seccomp: 'filtering', seccompProfile: 'unknown', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, probeSeccomp: 'disabled', hostKernel: seccompPassthroughCalls(),
     }, {
       mode: 'via',
       note: "runsc 20240729 --oci-seccomp with Docker's default profile, collected through docker exec -i (the exec'd helper runs without the filter PID 1 has)",
     }),
     engineCase('docker-runsc-oci-seccomp', 'docker', ['--runtime', 'runsc-seccomp', '--user', '20000:20000'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false, pid1Seccomp: 'filtering',
+      seccomp: 'filtering', seccompProfile: 'unknown', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, probeSeccomp: 'disabled',
     }, {
       mode: 'via',
       note: "runsc --oci-seccomp with Docker's default profile: Node aborts when it is the container's first process (uv_thread_create), so the bundle here collects through docker exec -i; the exec'd helper runs without the filter PID 1 has",

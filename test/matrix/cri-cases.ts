@@ -62,11 +62,11 @@ export function criCases(): CriCase[] {
     }, 'a pod without a securityContext: the image\'s uid 20000, containerd\'s default capabilities, Unconfined (a kubelet\'s default without --seccomp-default)'),
     criCase('cri-runsc-default', 'runsc', 'sea', plain, {
       ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
     }, 'the same pod under the runsc handler (runsc 20240729 through the runc v2 shim: systrap, its default platform since release-20230621.0)'),
     criCase('cri-runsc-bare', 'runsc', 'sea', { kubelet: false, container: {} }, {
       ...imageUser, engine: 'unknown', kubernetes: false, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
     }, 'CRI calls alone, without what a kubelet adds (no Service env, token, termination log or kubelet /etc/hosts): inside gVisor the kubepods cgroup path and the CRI sandbox directory are hidden (gVisor\'s own cgroupfs, mount sources "none"), so neither Kubernetes nor containerd can be told'),
     criCase('cri-runc-recon', 'runc', 'sea', seed, {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: [],
@@ -74,7 +74,7 @@ export function criCases(): CriCase[] {
     }, "the seed's recon pod (uid 20000, drop ALL, read-only root, no privilege escalation, RuntimeDefault = containerd 1.7's own profile) under runc"),
     criCase('cri-runsc-recon', 'runsc', 'sea', seed, {
       ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: [],
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: true, privileged: false,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: true, privileged: false,
     }, "the seed's recon pod under runsc, as deploy/ declares it (runtimeClassName gvisor): gVisor applies no seccomp without --oci-seccomp"),
     criCase('cri-runc-via', 'runc', 'via', plain, {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: DEFAULT_CAPS,
@@ -82,7 +82,7 @@ export function criCases(): CriCase[] {
     }, 'the bundle here collects through ctr task exec (with stdin) into a runc pod'),
     criCase('cri-runsc-via', 'runsc', 'via', plain, {
       ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: null, readOnlyRoot: false, privileged: false,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
     }, 'the bundle here collects through ctr task exec into a gVisor pod'),
   ];
 }

@@ -1,5 +1,6 @@
 // Runs the matrix's cases for real (through the harness only) and compares each report with the
 // case's declaration. Shared by test/matrix/matrix.test.ts and scripts/matrix.mjs.
+import { judgedFacts } from '../../src/classifier/workload.js';
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -138,7 +139,10 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 
 /** Every declared fact, checked against the tool's report. */
 export function checkReport(report: AnyReport, ex: Expectations): Check[] {
-  const v = report.verdict, p = report.facts.process;
+  // the workload's view, as the verdicts and checks judge it (classifier/workload.ts): the
+  // declaration configured the workload, and an exec'd probe (--via) may differ from it
+  const judged = judgedFacts(report.facts, report.verdict);
+  const v = report.verdict, p = judged.process;
   const checks: Check[] = [];
   const add = (field: string, expected: unknown, observed: unknown, ok = same(expected, observed)) => checks.push({ field, expected, observed, ok });
   add('verdict.sandbox.class', ex.class, v.sandbox.class);
@@ -156,12 +160,12 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   if (ex.seccompProfile !== undefined) add('seccomp profile fingerprint', ex.seccompProfile, v.seccompProfile?.verdict ?? null);
   if (ex.noNewPrivs === null) add('no_new_privs', 'unknown', p.noNewPrivs.known ? p.noNewPrivs.value : 'unknown');
   else add('no_new_privs', ex.noNewPrivs, known(p.noNewPrivs));
-  add('read-only root', ex.readOnlyRoot, known(report.facts.mounts.readOnlyRoot));
+  add('read-only root', ex.readOnlyRoot, known(judged.mounts.readOnlyRoot));
   const eff = uid && typeof uid === 'object' ? uid.effective : null;
   add('non-root', ex.nonRoot, eff === null ? 'unknown' : eff !== 0);
   if (ex.engine !== undefined) add('verdict.engine', ex.engine, v.engine.engine);
   if (ex.privileged !== undefined) add('verdict.privileged', ex.privileged, v.privileged?.privileged ?? 'absent');
-  if (ex.pid1Seccomp !== undefined) add('PID 1 seccomp', ex.pid1Seccomp, p.pid1Seccomp?.known ? p.pid1Seccomp.value.mode : `unknown (${p.pid1Seccomp?.reason})`);
+  if (ex.probeSeccomp !== undefined) add("the probe's own seccomp mode", ex.probeSeccomp, known(report.facts.process.seccomp));
   if (ex.kubernetes !== undefined) add('verdict.kubernetes.pod', ex.kubernetes, v.kubernetes.pod);
   if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
   const scan = report.facts.native?.syscalls;
