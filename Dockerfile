@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 # The recon image: sbx-detect as a single executable, its static helper beside it, the glibc and
 # libstdc++ libraries the executable needs, and /etc/passwd with user 20000. Nothing else (no
-# shell): run it as it is, or copy /usr/local/bin/sbx-detect and /usr/local/bin/sbx-helper into
-# your own glibc-based image.
+# shell): run it as it is, or copy /usr/local/libexec/sbx-detect/ and the two links in
+# /usr/local/bin into your own glibc-based image. /usr/local/bin/sbx-detect is the static helper
+# under the name of the tool: a launcher that checks Node can make threads here, then starts the
+# single executable beside it (src/helper/launcher.c).
 #
 #   docker build -t sbx-detect .
 #   docker run --rm --read-only --cap-drop ALL --security-opt no-new-privileges sbx-detect

@@ -10,8 +10,12 @@
 #   --tar     also write OUTDIR as a reproducible tarball (root-owned, mtime 0)
 #
 # Contents:
-#   /usr/local/bin/sbx-detect, /usr/local/bin/sbx-helper (beside it: found without extraction,
-#     so a read-only root needs no writable, exec-capable directory)
+#   /usr/local/libexec/sbx-detect/sbx-detect, the single executable, and sbx-helper beside it
+#     (found without extraction, so a read-only root needs no writable, exec-capable directory)
+#   /usr/local/bin/sbx-detect -> that sbx-helper: started under this name the helper is the
+#     launcher (src/helper/launcher.c), which checks that Node can make threads here and then
+#     execs the single executable — or says why not and what works (exit 6), instead of Node's
+#     stack dump; /usr/local/bin/sbx-helper -> the same file, for --helper-path
 #   the shared libraries the executable needs, at the paths `ldd` names (glibc, libstdc++, libgcc_s,
 #     libm, the dynamic loader)
 #   /etc/passwd and /etc/group with the user and group 20000 only
@@ -48,10 +52,12 @@ fi
 umask 022
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-mkdir -p "$out/usr/local/bin" "$out/etc" "$out/proc" "$out/sys" "$out/dev" "$out/tmp"
+mkdir -p "$out/usr/local/bin" "$out/usr/local/libexec/sbx-detect" "$out/etc" "$out/proc" "$out/sys" "$out/dev" "$out/tmp"
 chmod 1777 "$out/tmp"
-install -m 0755 "$bin" "$out/usr/local/bin/sbx-detect"
-install -m 0755 "$helper" "$out/usr/local/bin/sbx-helper"
+install -m 0755 "$bin" "$out/usr/local/libexec/sbx-detect/sbx-detect"
+install -m 0755 "$helper" "$out/usr/local/libexec/sbx-detect/sbx-helper"
+ln -s ../libexec/sbx-detect/sbx-helper "$out/usr/local/bin/sbx-detect"
+ln -s ../libexec/sbx-detect/sbx-helper "$out/usr/local/bin/sbx-helper"
 
 # Libraries: every "name => /path (addr)" and "/path (addr)" line of ldd, vdso excepted.
 copy_libs() {

@@ -40,6 +40,8 @@ export interface WorkloadVerdict {
   scan: { describesWorkload: boolean | null; reason: string };
   /** where the probe ran, when not in the target container (kubectl sbx's debug container) */
   probeElsewhere: string | null;
+  /** what the launcher changed in the probe so that Node could start (src/helper/launcher.c) */
+  launcher: string | null;
 }
 
 /** Where the probe ran, when that is not the target container (kubectl sbx's debug container). */
@@ -54,15 +56,29 @@ const NOT_A_WORKLOAD: Record<string, string> = {
 const known2 = <T>(f: Fact<T>): T | undefined => (f.known ? f.value : undefined);
 
 /** The probe's no_new_privs and seccomp mode: its status file, else what prctl answered (gVisor
- *  prints no NoNewPrivs line; its sentry answers the query). */
+ *  prints no NoNewPrivs line; its sentry answers the query) — as the place gave them, before the
+ *  launcher's own filter and no_new_privs (src/helper/launcher.c) where it added them. */
 export function probeProcess(f: Facts): ProcessFacts {
   const p = f.process;
   const own = f.native.ownFlags;
+  const nnp = p.noNewPrivs.known || !own.noNewPrivs.known ? p.noNewPrivs : own.noNewPrivs;
+  const seccomp = p.seccomp.known || !own.seccomp.known ? p.seccomp : own.seccomp;
+  const l = f.launcher.known ? f.launcher.value : null;
+  if (!l) return { ...p, noNewPrivs: nnp, seccomp };
   return {
     ...p,
-    noNewPrivs: p.noNewPrivs.known || !own.noNewPrivs.known ? p.noNewPrivs : own.noNewPrivs,
-    seccomp: p.seccomp.known || !own.seccomp.known ? p.seccomp : own.seccomp,
+    seccomp,
+    noNewPrivs: l.noNewPrivsBefore === null
+      ? unknown('the launcher set no_new_privs to add its own filter, and could not read it before', f.launcher.source)
+      : known(l.noNewPrivsBefore, `${f.launcher.source}: as it was before the launcher set it`),
+    seccompFilters: p.seccompFilters.known ? known(p.seccompFilters.value - 1, `${p.seccompFilters.source}, less the launcher's own`) : p.seccompFilters,
   };
+}
+
+/** What the launcher changed in the probe, said in the workload section and the JSON. */
+export function launcherNote(f: Facts): string | null {
+  const l = f.launcher.known ? f.launcher.value : null;
+  return l ? `the launcher added a seccomp filter of its own (clone3 answers ENOSYS) and set no_new_privs, because clone3 answered errno ${l.clone3Errno} here and Node's threads need ENOSYS to fall back to clone; the probe's flags are reported as the place gave them, and clone3 was not probed` : null;
 }
 
 /** gVisor treats no_new_privs as set for every task, whatever the spec asks (runsc logs
@@ -187,7 +203,7 @@ export function judgeWorkload(f: Facts, sandboxClass: string, elsewhere: ProbeEl
   const w = f.workload;
   const probePid = known2(f.process.pid);
   const sameProcess = !elsewhere && probePid !== undefined && probePid === w.pid;
-  const base = { pid: w.pid, sameProcess, differences: [] as WorkloadDifference[], uncompared: [] as { field: string; reason: string }[], probeElsewhere: elsewhere?.where ?? null };
+  const base = { pid: w.pid, sameProcess, differences: [] as WorkloadDifference[], uncompared: [] as { field: string; reason: string }[], probeElsewhere: elsewhere?.where ?? null, launcher: launcherNote(f) };
   const p = probeProcess(f);
   const none = (subject: Subject, reason: string): WorkloadVerdict => ({
     ...base, subject, reason, scan: subject === 'none' ? { describesWorkload: false, reason } : { describesWorkload: null, reason: 'the verdicts describe the probe, as the scan does' },

@@ -89,6 +89,10 @@ void do_mmap(char **tok, int ntok, const char *line);
 void do_timing(char **tok, int ntok, const char *line);
 void do_timeout(char **tok, int ntok, const char *line);
 
+/* ---------- launcher.c: started under the name sbx-detect, it starts the tool ---------- */
+
+int launcher_main(int argc, char **argv);
+
 /* ---------- file-server.c: the --remote host questions ---------- */
 
 int handle_host_question(const char *line);

@@ -5,6 +5,7 @@ import type { CgroupFacts } from './cgroups.js';
 import type { Fact } from './fact.js';
 import type { KernelFacts } from './kernel.js';
 import type { KubernetesFacts } from './kubernetes.js';
+import type { LauncherNote } from './launcher.js';
 import type { LsmFacts } from './lsm.js';
 import type { MapsFacts } from './maps.js';
 import type { MarkerFacts } from './markers.js';
@@ -31,4 +32,6 @@ export interface FileFacts {
   sysctls: Record<SysctlName, Fact<number>>;
   /** the workload's own process (/proc/PID: PID 1, or the one the caller names) */
   workload: WorkloadFacts;
+  /** what the launcher changed in the probe's own process so that Node could start (null: nothing) */
+  launcher: Fact<LauncherNote | null>;
 }

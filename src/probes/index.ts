@@ -6,6 +6,7 @@ import { probeCgroups } from './cgroups.js';
 import type { FileFacts } from './file-facts.js';
 import { probeKernel } from './kernel.js';
 import { probeKubernetes } from './kubernetes.js';
+import { probeLauncher } from './launcher.js';
 import { probeLsm } from './lsm.js';
 import { probeMaps } from './maps.js';
 import { probeMarkers } from './markers.js';
@@ -43,6 +44,7 @@ export function gatherFileFacts(host: Host, workload: WorkloadChoice = DEFAULT_W
     maps: probeMaps(host),
     sysctls: probeSysctls(host),
     workload: probeWorkload(host, workload),
+    launcher: probeLauncher(host),
   };
 }
 

@@ -62,6 +62,7 @@ function capabilityText(names: string[], s: Style): string {
 function workloadSection(w: Verdict['workload'], s: Style): string {
   const who = w.subject === 'workload' ? (w.sameProcess ? 'the workload (the tool is its first process)' : `the workload, pid ${w.pid}`) : w.subject === 'probe' ? "the probe's own process" : s.yellow('nobody in the target');
   const rows: Row[] = [['judged', `${who}: ${w.reason}`]];
+  if (w.launcher) rows.push([s.yellow('launcher'), w.launcher]);
   if (w.scan.describesWorkload !== null) rows.push([w.scan.describesWorkload ? 'syscall scan' : s.yellow('syscall scan'), `${w.scan.describesWorkload ? 'shows the workload\'s filter' : 'ran as the probe only'}: ${w.scan.reason}`]);
   for (const d of w.differences) rows.push([s.yellow(d.field), `workload ${d.workload}; probe ${d.probe} ${s.dim(`(${d.source})`)}`]);
   if (w.subject === 'workload' && !w.sameProcess && !w.differences.length) rows.push(['differences', 'none in what both show']);

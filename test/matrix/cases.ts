@@ -63,6 +63,8 @@ export interface Expectations {
   hostKernel?: string[];
   /** verdict.kubernetes.pod */
   kubernetes?: boolean;
+  /** the launcher (src/helper/launcher.c) had to answer clone3 itself for Node to start */
+  launcher?: boolean;
 }
 
 /**
@@ -307,6 +309,14 @@ export function engineCases(): EngineCase[] {
       mode: 'via',
       note: "runsc --oci-seccomp with Docker's default profile: Node aborts when it is the container's first process (uv_thread_create), so the bundle here collects through docker exec -i; the exec'd helper runs without the filter PID 1 has",
     }),
+    engineCase('docker-runsc-oci-seccomp-inside', 'docker', ['--runtime', 'runsc-seccomp', '--user', '20000:20000'], {
+      ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'filtering', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, launcher: true,
+    }, { note: "the same as the recon image's own first process: clone3 answers EPERM, so the launcher answers it ENOSYS for itself and Node starts (it used to abort: uv_thread_create)" }),
+    engineCase('docker-runsc-systrap-oci-seccomp-inside', 'docker', ['--runtime', 'runsc-systrap-seccomp', '--user', '20000:20000'], {
+      ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'filtering', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, launcher: true, hostKernel: seccompPassthroughCalls(),
+    }, { note: "runsc 20240729 --oci-seccomp with Docker's default profile, the recon image's own first process: the launcher answers clone3 for Node, the report says so" }),
     engineCase('podman-default', 'podman', [], {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,

@@ -168,6 +168,7 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   if (ex.probeSeccomp !== undefined) add("the probe's own seccomp mode", ex.probeSeccomp, known(report.facts.process.seccomp));
   if (ex.kubernetes !== undefined) add('verdict.kubernetes.pod', ex.kubernetes, v.kubernetes.pod);
   if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
+  if (ex.launcher !== undefined) add('the launcher answered clone3 for Node', ex.launcher, report.facts.launcher?.known ? report.facts.launcher.value !== null : `unknown (${report.facts.launcher?.reason})`);
   const scan = report.facts.native?.syscalls;
   const calls = (pick: (r: AnyReport) => boolean) => (scan?.known ? (scan.value.results as AnyReport[]).filter(pick).map((r) => r.name as string).sort() : `unknown (${scan?.reason})`);
   if (ex.unfilteredScan) add('syscalls read as ambiguous or as a filter\'s (no filter is in force)', [], calls((r) => r.disposition === 'ambiguous' || r.answeredBy === 'filter' || r.answeredBy === 'sandbox-or-filter'));

@@ -5,17 +5,20 @@
 // The report must parse and name the right sandbox class. Our own minimal OCI bundle (the
 // shared harness in test/runtimes/ binds the host's / as the root; this needs the image root).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSea } from '../../scripts/build-sea.mjs';
 import { DIST, PROJECT, have, isRoot, linuxX64, makeTemp, removeTemp, staticHelper } from './support.js';
+import { dockerDefaultOci, killAndTrapProfile } from '../runtimes/docker-seccomp.js';
+import { RUNSC_2024 } from '../runtimes/runsc.js';
+import type { OciSeccomp } from '../runtimes/types.js';
 
 const UID = 20000;
 
-function imageOciConfig(rootfs: string, args: string[]): Record<string, unknown> {
+function imageOciConfig(rootfs: string, args: string[], seccomp?: OciSeccomp): Record<string, unknown> {
   const none: string[] = [];
-  return {
+  const config = {
     ociVersion: '1.0.2',
     process: {
       terminal: false,
@@ -38,8 +41,10 @@ function imageOciConfig(rootfs: string, args: string[]): Record<string, unknown>
       namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
       maskedPaths: ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+      ...(seccomp && { seccomp }),
     },
   };
+  return config;
 }
 
 interface Ran { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
@@ -65,15 +70,19 @@ function runCmd(argv: string[], timeoutMs: number): Promise<Ran> {
   });
 }
 
-type Runtime = 'runc' | 'runsc';
-async function runInImage(runtime: Runtime, tmp: string, rootfs: string, args: string[]): Promise<Ran> {
+/** runsc: Debian 12's 20221219 on ptrace; runsc-2024: trixie's 20240729 on systrap (its default) */
+type Runtime = 'runc' | 'runsc' | 'runsc-2024';
+let runs = 0;
+async function runInImage(runtime: Runtime, tmp: string, rootfs: string, args: string[], o: { seccomp?: OciSeccomp; runscFlags?: string[] } = {}): Promise<Ran> {
   const id = `sbx-ship-${runtime}-${process.pid}-${Date.now()}`;
-  const bundle = join(tmp, `bundle-${runtime}`);
-  const state = join(tmp, `state-${runtime}`);
+  const bundle = join(tmp, `bundle-${runtime}-${++runs}`);
+  const state = join(tmp, `state-${runtime}-${runs}`);
   mkdirSync(bundle, { mode: 0o711 });
   mkdirSync(state, { mode: 0o700 });
-  writeFileSync(join(bundle, 'config.json'), JSON.stringify(imageOciConfig(rootfs, args), null, 2));
-  const global = runtime === 'runc' ? ['runc', '--root', state] : ['runsc', '--root', state, '--network=none', '--platform=ptrace'];
+  writeFileSync(join(bundle, 'config.json'), JSON.stringify(imageOciConfig(rootfs, args, o.seccomp), null, 2));
+  const global = runtime === 'runc' ? ['runc', '--root', state]
+    : runtime === 'runsc' ? ['runsc', '--root', state, '--network=none', '--platform=ptrace', ...(o.runscFlags ?? [])]
+      : [RUNSC_2024, '--root', state, '--network=none', ...(o.runscFlags ?? [])];
   try {
     return await runCmd([...global, 'run', '--bundle', bundle, id], 120_000);
   } finally {
@@ -105,12 +114,13 @@ describe.runIf(linuxX64 && isRoot && have('runc') && have('runsc'))('the recon i
   }, 180_000);
   afterAll(() => removeTemp(tmp));
 
-  it('holds the binary, the helper beside it, the loader and libraries, passwd — nothing else', () => {
+  it('holds the binary, the helper beside it (the launcher on PATH), the loader and libraries, passwd — nothing else', () => {
     const files = spawnSync('find', ['.', '-type', 'f'], { cwd: rootfs, encoding: 'utf8' }).stdout.trim().split('\n').sort();
-    expect(files).toContain('./usr/local/bin/sbx-detect');
-    expect(files).toContain('./usr/local/bin/sbx-helper');
+    expect(files).toContain('./usr/local/libexec/sbx-detect/sbx-detect');
+    expect(files).toContain('./usr/local/libexec/sbx-detect/sbx-helper');
     expect(files).toContain('./etc/passwd');
-    const other = files.filter((f) => !/^\.\/(usr\/local\/bin\/sbx-(detect|helper)|etc\/(passwd|group)|lib(64)?\/.*\.so(\.\d+)*)$/.test(f));
+    for (const name of ['sbx-detect', 'sbx-helper']) expect(readlinkSync(join(rootfs, 'usr/local/bin', name))).toBe('../libexec/sbx-detect/sbx-helper');
+    const other = files.filter((f) => !/^\.\/(usr\/local\/libexec\/sbx-detect\/sbx-(detect|helper)|etc\/(passwd|group)|lib(64)?\/.*\.so(\.\d+)*)$/.test(f));
     expect(other).toEqual([]);
     expect(files.some((f) => /libstdc\+\+\.so/.test(f))).toBe(true);
     expect(files.some((f) => /ld-linux-x86-64\.so\.2$/.test(f))).toBe(true);
@@ -118,7 +128,7 @@ describe.runIf(linuxX64 && isRoot && have('runc') && have('runsc'))('the recon i
     expect(readdirSync(join(rootfs, 'tmp'))).toEqual([]);
   });
 
-  const cases: [Runtime, string][] = [['runc', 'runc-class'], ['runsc', 'gvisor']];
+  const cases: [Runtime, string][] = [['runc', 'runc-class'], ['runsc', 'gvisor'], ['runsc-2024', 'gvisor']];
   for (const [runtime, expected] of cases) {
     it(`runs under ${runtime} (read-only root, uid 20000, no capabilities) and says ${expected}`, async () => {
       const r = await runInImage(runtime, tmp, rootfs, ['/usr/local/bin/sbx-detect', '--json']);
@@ -132,6 +142,32 @@ describe.runIf(linuxX64 && isRoot && have('runc') && have('runsc'))('the recon i
       expect(report.facts.native.helper.known, JSON.stringify(report.facts.native.helper)).toBe(true);
     }, 180_000);
   }
+
+  // #21: where a filter answers clone3 with EPERM (runsc --oci-seccomp with Docker's profile, and
+  // runsc 20221219 too), Node cannot make a thread and used to abort with a C++ stack dump (134).
+  // The launcher on PATH sees it first: it answers clone3 ENOSYS for itself, and the report runs.
+  for (const runtime of ['runsc', 'runsc-2024'] as const) {
+    it(`${runtime} --oci-seccomp with Docker's default profile, the tool as the container's first process: a report, which says what the launcher changed`, async () => {
+      const r = await runInImage(runtime, tmp, rootfs, ['/usr/local/bin/sbx-detect', '--json'], { seccomp: dockerDefaultOci({ caps: [] }), runscFlags: ['--oci-seccomp'] });
+      expect(r.stderr).not.toMatch(/Assertion failed|uv_thread_create|internal error/);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.verdict.sandbox.class).toBe('gvisor');
+      expect(report.facts.launcher).toMatchObject({ known: true, value: { filter: 'clone3-enosys', clone3Errno: 1 } });
+      expect(report.verdict.workload).toMatchObject({ subject: 'workload', sameProcess: true, launcher: expect.stringMatching(/clone3 answered errno 1/) });
+      expect(report.facts.workload.process.seccomp.value).toBe('filtering');
+      const clone3 = report.facts.native.syscalls.value.results.find((x: { name: string }) => x.name === 'clone3');
+      expect(clone3).toMatchObject({ disposition: 'not-probed', reason: expect.stringMatching(/launcher's own seccomp filter/) });
+    }, 180_000);
+  }
+
+  it('a filter that kills clone3: no stack dump, one line that says why and what works from outside, exit 6', async () => {
+    const r = await runInImage('runc', tmp, rootfs, ['/usr/local/bin/sbx-detect', '--json'], { seccomp: killAndTrapProfile({ kill: ['clone3'], trap: [] }) });
+    expect(r.code).toBe(6);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^sbx-detect: Node\.js cannot start here: a seccomp filter kills a process that calls clone3 \(signal 31\).*sbx-detect --via "kubectl exec -i POD -c CONTAINER --"/);
+  }, 180_000);
 });
 
 describe('Dockerfile', () => {

@@ -33,9 +33,11 @@ export interface PlanFacts {
   kernelInterface?: 'gvisor' | 'linux' | null;
   /** the process's own seccomp mode (/proc/self/status); null when unknown */
   seccomp?: 'disabled' | 'strict' | 'filtering' | null;
-  /** PID 1's seccomp mode: under runsc --oci-seccomp only the first process is filtered */
   /** the workload's seccomp mode (its /proc/PID/status), beside the probe's own */
   workloadSeccomp?: 'disabled' | 'strict' | 'filtering' | null;
+  /** calls a seccomp filter of the launcher's own answers (src/helper/launcher.c): their answer
+   *  would be the tool's doing, not the place's */
+  launcherAnswers?: readonly string[];
 }
 
 export interface PlannedProbe {
@@ -213,6 +215,8 @@ const VERB_ORDER: Record<ProbeVerb, number> = { sysb: 0, sysq: 0, sysv: 1, sys: 
 export function skipReason(row: SyscallRow, facts: PlanFacts): string | null {
   if (row.never) return `never called: ${row.never}`;
   if (!row.args || !row.expect) return 'never called: the table gives no safe arguments';
+  if (facts.launcherAnswers?.includes(row.call ?? row.name))
+    return `not called: the launcher's own seccomp filter answers ${row.call ?? row.name} with ENOSYS (added so that Node could make threads: the place refused clone3 with another errno), so its answer here would be the tool's doing`;
   if (row.sideEffectCap) {
     if (facts.effectiveCaps === null)
       return `not called: the capability set is unknown, and with ${row.sideEffectCap} it ${row.sideEffect ?? 'has a side effect'}`;

@@ -25,6 +25,7 @@ export function buildSyscallScan(machine: string, files: FileFacts): SyscallPlan
     kernelInterface: kernelInterfaceOf(files.kernel.uname),
     seccomp: files.process.seccomp.known ? files.process.seccomp.value : null,
     workloadSeccomp: files.workload.process.seccomp.known ? files.workload.process.seccomp.value : null,
+    launcherAnswers: files.launcher.known && files.launcher.value ? ['clone3'] : [],
   });
 }
 
