@@ -160,7 +160,8 @@ static void handle_line(char *line) {
   snprintf(copy, sizeof copy, "%s", line);
   /* the probes the pool runs are queued; anything else first runs the queue, so answers stay
    * in request order */
-  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "cpuid ", "mmap ", "timing ", "syslog "};
+  /* `pool N` only sets how many run at once: it does not cut the queue either */
+  static const char *const pooled[] = {"sys ", "sysv ", "sysb ", "sysq ", "sysc ", "cpuid ", "mmap ", "timing ", "syslog ", "pool "};
   int queued = 0;
   for (size_t i = 0; i < sizeof pooled / sizeof pooled[0]; i++) queued |= strncmp(line, pooled[i], strlen(pooled[i])) == 0;
   if (!queued && queue_n) run_pool();
@@ -176,12 +177,15 @@ static void handle_line(char *line) {
   else if (strcmp(tok[0], "sysv") == 0) return do_sys(tok, ntok, copy, P_SHARED);
   else if (strcmp(tok[0], "sysb") == 0) return do_sys(tok, ntok, copy, P_BATCH);
   else if (strcmp(tok[0], "sysq") == 0) return do_sys(tok, ntok, copy, P_QUERY);
+  else if (strcmp(tok[0], "sysc") == 0) return do_sys(tok, ntok, copy, P_CHECKED);
   else if (strcmp(tok[0], "cpuid") == 0) return do_cpuid(tok, ntok, copy);
   else if (strcmp(tok[0], "mmap") == 0) return do_mmap(tok, ntok, copy);
   else if (strcmp(tok[0], "timing") == 0) return do_timing(tok, ntok, copy);
   else if (strcmp(tok[0], "syslog") == 0) return do_syslog(tok, ntok, copy);
   else if (strcmp(tok[0], "timeout_ms") == 0) do_timeout(tok, ntok, copy);
   else if (strcmp(tok[0], "kvm") == 0) do_kvm(tok, ntok, copy);
+  else if (strcmp(tok[0], "stats") == 0) do_stats(tok, ntok, copy);
+  else if (strcmp(tok[0], "pool") == 0) do_pool(tok, ntok, copy);
   else out_error(copy, "unknown request");
   fflush(stdout);
 }

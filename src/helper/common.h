@@ -76,8 +76,8 @@ extern int close_range_missing;
 
 /* ---------- probe-pool.c: the probes ---------- */
 
-/* how a sys-like probe runs: sys, sysv, sysb, sysq */
-enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY };
+/* how a sys-like probe runs: sys, sysv, sysb, sysq, sysc */
+enum probe_kind { P_FORK, P_SHARED, P_BATCH, P_QUERY, P_CHECKED };
 extern int queue_n; /* probes queued and not yet run: out_error and handle_line run them first */
 void run_pool(void);
 void prepare_for_children(void);
@@ -88,6 +88,8 @@ void do_syslog(char **tok, int ntok, const char *line);
 void do_mmap(char **tok, int ntok, const char *line);
 void do_timing(char **tok, int ntok, const char *line);
 void do_timeout(char **tok, int ntok, const char *line);
+void do_stats(char **tok, int ntok, const char *line);
+void do_pool(char **tok, int ntok, const char *line);
 
 /* ---------- launcher.c: started under the name sbx-detect, it starts the tool ---------- */
 

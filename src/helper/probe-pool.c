@@ -122,7 +122,7 @@ static void frag_send(int fd, struct frag *f) {
  * counted; a child killed while copying one leaves it uncounted, and the probe gets the child's
  * death as its answer. `ready` is the child's READY_MARK. */
 #define ANSWER_SIZE 512 /* a struct frag, at most */
-#define BATCH_RUN 256   /* the most answers one child gives */
+#define BATCH_RUN 512   /* the most answers one child gives: a whole scan's batched probes (a fork each run is costly under gVisor's systrap) */
 struct board_slot {
   volatile int ready;
   int answered; /* how many answers are complete; stored with release, read with acquire */
@@ -161,6 +161,10 @@ static volatile sig_atomic_t batch_active = 0;
 #define READY_MARK '+'
 
 static struct child_self *self_of_stack(const void *sp);
+struct shared_stack;
+static struct shared_stack *slot_of_stack(const void *sp);
+/* in a checked batch child (child_checked), back to its loop after a trap; returns otherwise */
+static void resume_checked_run(const void *sp);
 
 /* the SIGSYS handler's way back (raw_syscall is in common.h) */
 #if defined(__x86_64__)
@@ -215,7 +219,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
   answer(self, &f);
   /* in a batch child the answer is written: go on with the next probe (no state changed:
    * a trapped call never ran) */
-  if (batch_active) siglongjmp(batch_env, 1);
+  if (slot_of_stack(&f)) resume_checked_run(&f); /* returns only outside a checked run */
+  else if (batch_active) siglongjmp(batch_env, 1);
   _exit(0);
 }
 
@@ -358,6 +363,9 @@ static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
 
 struct shared_stack {
   struct child_self self;
+  /* a checked batch child's own run and way back from a trap (the forked ones use globals) */
+  int run_next, run_end, in_run;
+  sigjmp_buf run_env;
   int lost; /* its child was never reaped: the stack may still be in use */
   struct clone_start {
     child_fn fn;
@@ -369,12 +377,28 @@ struct shared_stack {
 static struct shared_stack stacks[POOL_SLOTS];
 static char *stack_area = NULL; /* POOL_SLOTS x (guard page + stack) */
 static int clone_vm_refused = 0;
+/* every probe child made, for the `stats` request: what a report costs in processes */
+static unsigned long children_forked = 0, children_shared = 0;
+/* how many children run at once (`pool N`): fewer where CPU time is scarce (a CPU quota, under
+ * which more children only wait, and under gVisor's systrap spin, for their turn) */
+static int pool_slots = POOL_SLOTS;
 
-static struct child_self *self_of_stack(const void *sp) {
+/* the slot whose stack sp is on: a child sharing the helper's memory; NULL for a forked one */
+static struct shared_stack *slot_of_stack(const void *sp) {
   uintptr_t a = (uintptr_t)sp, base = (uintptr_t)stack_area;
   if (stack_area && a >= base && a < base + POOL_SLOTS * (GUARD_SIZE + CHILD_STACK_SIZE))
-    return &stacks[(a - base) / (GUARD_SIZE + CHILD_STACK_SIZE)].self;
-  return &forked_self;
+    return &stacks[(a - base) / (GUARD_SIZE + CHILD_STACK_SIZE)];
+  return NULL;
+}
+
+static struct child_self *self_of_stack(const void *sp) {
+  struct shared_stack *s = slot_of_stack(sp);
+  return s ? &s->self : &forked_self;
+}
+
+static void resume_checked_run(const void *sp) {
+  struct shared_stack *s = slot_of_stack(sp);
+  if (s && s->in_run) siglongjmp(s->run_env, 1);
 }
 
 static int clone_entry(void *p) {
@@ -405,7 +429,10 @@ static pid_t start_child(child_fn fn, void *arg, struct child_self to, int highe
     /* CLONE_CHILD_SETTID: the kernel writes the child's pid into its (shared) slot before it
      * runs, so it need not ask */
     pid_t pid = clone(clone_entry, top, CLONE_VM | CLONE_CHILD_SETTID | SIGCHLD, s, NULL, NULL, &s->tid);
-    if (pid >= 0) return pid;
+    if (pid >= 0) {
+      children_shared++;
+      return pid;
+    }
     /* qemu-user (an arm64 image on an x86_64 host) refuses CLONE_VM without the thread
      * flags, and a filter may refuse it: a fork is always a correct child, only slower */
     if (errno != EAGAIN && errno != ENOMEM) clone_vm_refused = 1;
@@ -417,6 +444,7 @@ static pid_t start_child(child_fn fn, void *arg, struct child_self to, int highe
   (void)slot;
   fflush(stdout);
   pid_t pid = fork();
+  if (pid > 0) children_forked++;
   if (pid == 0) {
     forked_self = to;
     forked_self.pid = 0; /* asked in child_prepare */
@@ -504,16 +532,40 @@ static void out_child_outcome(FILE *f, struct child_outcome *o) {
 
 /* ---------- requests ---------- */
 
+#define MAX_GOOD_ERRNOS 8
 struct sys_request {
   long nr;
   uint64_t args[6];
   int arg_is_pid[6];
   char id[65];
+  /* sysc: the errnos after which its batch child goes on (any other answer ends the child),
+   * and whether a success does too (`ok` in the list: a call whose success changes nothing) */
+  int good_errnos[MAX_GOOD_ERRNOS];
+  int n_good;
+  int success_goes_on;
 };
 
+/* A checked probe's answer lets its batch child go on: a failure with one of its good errnos
+ * (the call was refused before doing anything). Helper and child apply the same rule. */
+static int checked_goes_on(const struct sys_request *r, long ret, int e) {
+  if (ret >= 0) return r->success_goes_on;
+  if (ret != -1) return 0;
+  for (int i = 0; i < r->n_good; i++)
+    if (r->good_errnos[i] == e) return 1;
+  return 0;
+}
+
 /* Runs one probe and gives its answer; returns 1 when the call succeeded (and so may have
- * changed the calling process). */
+ * changed the calling process); *goes_on says whether a checked probe's answer lets its batch
+ * child go on (checked_goes_on). */
+static int sys_probe_checked(struct child_self *self, struct sys_request *r, int *goes_on);
 static int sys_probe(struct child_self *self, struct sys_request *r) {
+  int ignored;
+  return sys_probe_checked(self, r, &ignored);
+}
+
+static int sys_probe_checked(struct child_self *self, struct sys_request *r, int *goes_on) {
+  *goes_on = 0;
   struct frag f = {.len = 0};
   long pid = 0;
   for (int i = 0; i < 6; i++)
@@ -542,14 +594,16 @@ static int sys_probe(struct child_self *self, struct sys_request *r) {
   frag_str(&f, ",\"errno\":");
   frag_i64(&f, e);
   answer(self, &f);
+  *goes_on = checked_goes_on(r, ret, e);
   return ret >= 0;
 }
 
 static void child_sys(void *arg, struct child_self *self) { sys_probe(self, arg); }
 
 /* "sys ID NR A0..A5" (and sysv, sysb, sysq) into r; NULL, or what is wrong with it */
-static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
-  if (ntok != 9) return "sys needs: sys ID NR A0 A1 A2 A3 A4 A5";
+static const char *parse_sys(char **tok, int ntok, struct sys_request *r, int checked) {
+  if (!checked && ntok != 9) return "sys needs: sys ID NR A0 A1 A2 A3 A4 A5";
+  if (checked && ntok != 10) return "sysc needs: sysc ID NR A0 A1 A2 A3 A4 A5 ERRNO[,ERRNO…][,ok]";
   if (!valid_id(tok[1])) return "bad id (1-64 of [A-Za-z0-9_.-])";
   memset(r, 0, sizeof *r);
   uint64_t nr;
@@ -560,6 +614,19 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
     else if (!parse_u64(tok[3 + i], &r->args[i])) return "bad argument";
   }
   snprintf(r->id, sizeof r->id, "%s", tok[1]);
+  if (checked) {
+    char list[128];
+    snprintf(list, sizeof list, "%s", tok[9]);
+    for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+      uint64_t e;
+      if (strcmp(t, "ok") == 0) {
+        r->success_goes_on = 1;
+        continue;
+      }
+      if (r->n_good == MAX_GOOD_ERRNOS || !parse_u64(t, &e) || e == 0 || e > 4095) return "bad errno list (1-8 of 1..4095, and ok)";
+      r->good_errnos[r->n_good++] = (int)e;
+    }
+  }
   return NULL;
 }
 
@@ -577,8 +644,18 @@ static const char *parse_sys(char **tok, int ntok, struct sys_request *r) {
  * deadline (timeout_ms from the previous answer). A trap is answered by the SIGSYS handler, and
  * the child goes on: the trapped call never ran. Every answer line is the one `sys` would give. */
 
-/* enum probe_kind (P_FORK, P_SHARED, P_BATCH, P_QUERY) is in common.h: handle_line picks it */
-static int is_batched(enum probe_kind k) { return k == P_BATCH || k == P_QUERY; }
+/* A run of consecutive checked probes (sysc) goes through one child that shares the helper's
+ * memory, as sysv does — every such call in the plan is vetted to leave memory alone
+ * (MEMORY_UNTOUCHED in src/probes/syscalls/plan.ts) — one call after the other: the child ends
+ * after any answer that is not one of the probe's good errnos (the call was refused before doing
+ * anything), so a call that changed the child's own credentials, descriptors or signal state
+ * never leaves the next probe in a changed process. Its position in the run and its way back
+ * from a trap are in its slot (shared_stack), not in the globals a forked batch child owns. */
+
+/* enum probe_kind (P_FORK, P_SHARED, P_BATCH, P_QUERY, P_CHECKED) is in common.h: handle_line picks it */
+static int is_batched(enum probe_kind k) { return k == P_BATCH || k == P_QUERY || k == P_CHECKED; }
+/* batched kinds that may share a run: the forked ones, or the checked ones */
+static int same_run(enum probe_kind a, enum probe_kind b) { return (a == P_CHECKED) == (b == P_CHECKED); }
 
 static void child_syslog(void *arg, struct child_self *self); /* its answer is finished here */
 
@@ -627,6 +704,21 @@ static void child_batch(void *arg, struct child_self *self) {
   while (batch_next < batch_end) {
     int k = batch_next++; /* advanced first: a trap resumes at the next probe */
     if (sys_probe(self, &queue[k].arg.sys) && queue[k].kind != P_QUERY) _exit(0);
+  }
+  _exit(0);
+}
+
+/* A checked batch child, sharing the helper's memory: the probes [run_next, run_end) of its
+ * slot, in order, going on only after a good errno. */
+static void child_checked(void *arg, struct child_self *self) {
+  struct shared_stack *s = arg;
+  s->in_run = 1;
+  sigsetjmp(s->run_env, 1); /* after a trap the handler comes back here, the trapped probe answered */
+  while (s->run_next < s->run_end) {
+    int k = s->run_next++; /* advanced first: a trap resumes at the next probe */
+    int goes_on;
+    sys_probe_checked(self, &queue[k].arg.sys, &goes_on);
+    if (!goes_on) _exit(0);
   }
   _exit(0);
 }
@@ -694,11 +786,14 @@ static int start_work(int i, struct work *w) {
     board[i].ready = 0;
     board[i].used = 0;
     __atomic_store_n(&board[i].answered, 0, __ATOMIC_RELEASE);
-    int batch = is_batched(p->kind);
-    if (batch) batch_next = w->next, batch_end = w->end; /* read by the forked child */
+    int batch = is_batched(p->kind), checked = p->kind == P_CHECKED;
+    if (batch && !checked) batch_next = w->next, batch_end = w->end; /* read by the forked child */
+    if (checked) stacks[i].run_next = w->next, stacks[i].run_end = w->end, stacks[i].in_run = 0;
+    child_fn fn = checked ? child_checked : batch ? child_batch : p->fn;
+    void *arg = checked ? (void *)&stacks[i] : &p->arg;
     /* no descriptor of the helper's is the child's to keep: it closes all, up to the highest
      * the helper holds (its stdin and stdout; see run_pool) */
-    pid_t pid = start_child(batch ? child_batch : p->fn, &p->arg, (struct child_self){-1, &board[i], 0}, pool_highest_fd, p->kind == P_SHARED, i);
+    pid_t pid = start_child(fn, arg, (struct child_self){-1, &board[i], 0}, pool_highest_fd, p->kind == P_SHARED || checked, i);
     if (pid >= 0) {
       slots[i] = (struct slot){.w = w, .pid = pid, .deadline = now_ms() + timeout_ms};
       w->running = 1;
@@ -727,9 +822,14 @@ static void take_answers(int i) {
     snprintf(tail, sizeof tail, ",%s", line);
     if (queue[k].fn == child_syslog) set_syslog_answer(k, tail);
     else set_answer(k, tail);
-    /* a call that succeeded ends a batch child (child_batch): the next probe is not its to answer */
+    /* a call that succeeded ends a batch child (child_batch), and any answer but a good errno a
+     * checked one (child_checked): the next probe is not its to answer */
     const char *ret = strstr(line, "\"ret\":");
     if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
+    if (queue[k].kind == P_CHECKED && ret) {
+      const char *en = strstr(line, "\"errno\":");
+      if (!checked_goes_on(&queue[k].arg.sys, strtol(ret + 6, NULL, 10), en ? (int)strtol(en + 8, NULL, 10) : 0)) s->succeeded = 1;
+    }
     s->deadline = now_ms() + timeout_ms;
   }
 }
@@ -788,7 +888,7 @@ void run_pool(void) {
   for (int k = 0; k < queue_n;) {
     int end = k + 1;
     if (is_batched(queue[k].kind))
-      while (end < queue_n && end - k < BATCH_RUN && is_batched(queue[end].kind)) end++;
+      while (end < queue_n && end - k < BATCH_RUN && is_batched(queue[end].kind) && same_run(queue[k].kind, queue[end].kind)) end++;
     works[works_n++] = (struct work){k, end, 0};
     k = end;
   }
@@ -799,7 +899,7 @@ void run_pool(void) {
     /* fill the free slots, stretches in queue order (a batch run's rest comes first again) */
     int active = 0, stalled = 0;
     for (int i = 0; i < POOL_SLOTS; i++) {
-      while (!slots[i].w && !stalled) {
+      while (i < pool_slots && !slots[i].w && !stalled) {
         struct work *next = NULL;
         for (int j = 0; j < works_n && !next; j++)
           if (!works[j].running && works[j].next < works[j].end) next = &works[j];
@@ -856,7 +956,7 @@ static struct probe *enqueue(enum probe_kind kind, child_fn fn) {
 /* sys (a fork), sysv (a child sharing the helper's memory), sysb, sysq (batched) */
 void do_sys(char **tok, int ntok, const char *line, enum probe_kind kind) {
   struct probe *p = enqueue(kind, child_sys);
-  const char *bad = parse_sys(tok, ntok, &p->arg.sys);
+  const char *bad = parse_sys(tok, ntok, &p->arg.sys, kind == P_CHECKED);
   if (bad) return out_error(line, bad);
   snprintf(p->head, sizeof p->head, "{\"req\":\"sys\",\"id\":\"%s\",\"nr\":%ld", p->arg.sys.id, p->arg.sys.nr);
   queue_n++;
@@ -1073,4 +1173,18 @@ void do_timeout(char **tok, int ntok, const char *line) {
   if (ntok != 2 || !parse_u64(tok[1], &ms) || ms < 1 || ms > 600000) return out_error(line, "timeout_ms needs 1..600000");
   timeout_ms = (int)ms;
   printf("{\"req\":\"timeout_ms\",\"value\":%d}\n", timeout_ms);
+}
+
+/* `stats ID`: the probe children made so far, forked and sharing the helper's memory (the
+ * queue runs first, as before any request that is not pooled) */
+void do_stats(char **tok, int ntok, const char *line) {
+  if (ntok != 2 || !valid_id(tok[1])) return out_error(line, "stats needs: stats ID");
+  printf("{\"req\":\"stats\",\"id\":\"%s\",\"forked\":%lu,\"shared\":%lu}\n", tok[1], children_forked, children_shared);
+}
+
+/* `pool N`: at most N children at once from here on, 1..POOL_SLOTS */
+void do_pool(char **tok, int ntok, const char *line) {
+  uint64_t n;
+  if (ntok != 2 || !parse_u64(tok[1], &n) || n < 1 || n > POOL_SLOTS) return out_error(line, "pool needs: pool N, 1..4");
+  pool_slots = (int)n;
 }

@@ -31,7 +31,16 @@ export interface SyslogFacts { size: number | null; firstLines: string[]; lastLi
  *  tool, or is the helper --via sends */
 export interface OwnFlags { noNewPrivs: Fact<boolean>; seccomp: Fact<SeccompMode> }
 
-export interface HelperRun { elapsedMs: number; exit: HelperAnswer['exit']; garbageLines: number; timedOut: boolean }
+export interface HelperRun {
+  elapsedMs: number;
+  exit: HelperAnswer['exit'];
+  garbageLines: number;
+  timedOut: boolean;
+  /** probe children it made: forked (an address space each) and sharing its memory (null: not told) */
+  children: { forked: number; shared: number } | null;
+  /** children it ran at once: 4, or 1 under a CPU quota below one CPU */
+  parallel: number;
+}
 
 export interface NativeFacts {
   helper: Fact<HelperRun>;
@@ -154,14 +163,39 @@ export function nativeHead(arch: string): string[] {
   const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
   if (getpid !== undefined) head.push(`timing ${getpid} 128`);
   const prctl = PRCTL[archFromMachine(arch) ?? 'none' as keyof typeof PRCTL];
-  if (prctl !== undefined) head.push(`sysq ${OWN_NNP} ${prctl} ${PR_GET_NO_NEW_PRIVS} 0 0 0 0 0`, `sysq ${OWN_SECCOMP} ${prctl} ${PR_GET_SECCOMP} 0 0 0 0 0`);
+  // fresh children sharing the helper's memory (two queries, no address space to make)
+  if (prctl !== undefined) head.push(`sysv ${OWN_NNP} ${prctl} ${PR_GET_NO_NEW_PRIVS} 0 0 0 0 0`, `sysv ${OWN_SECCOMP} ${prctl} ${PR_GET_SECCOMP} 0 0 0 0 0`);
   return head;
 }
 
-/** The whole plan: the head, then the syscall scan built from the file facts. */
-export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) {
+/**
+ * How many children the helper runs at once. Four, unless a CPU quota below one CPU is in force:
+ * then every child beside the one that runs only waits for its share, and under gVisor's systrap
+ * a waiting task's stub spins — CPU time the quota then takes from the tool — so one at a time.
+ */
+export function helperParallelism(files: FileFacts): number {
+  const cpu = files.cgroups.cpuLimit;
+  return cpu.known && cpu.value !== null && cpu.value < 1 ? 1 : 4;
+}
+
+/** What follows the head: the pool's size, the syscall scan built from the file facts, and the
+ *  count of children it took. */
+export function nativeTail(arch: string, files: FileFacts, opts: NativeOptions): { lines: string[]; scan: SyscallPlan | null } {
   const scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
-  return { plan: [...nativeHead(arch), ...(scan?.lines ?? [])], scan };
+  return { lines: [`pool ${helperParallelism(files)}`, ...(scan?.lines ?? []), `stats ${STATS_ID}`], scan };
+}
+
+/** The whole plan: the head, then the tail. */
+export function nativePlan(arch: string, files: FileFacts, opts: NativeOptions) {
+  const tail = nativeTail(arch, files, opts);
+  return { plan: [...nativeHead(arch), ...tail.lines], scan: tail.scan };
+}
+
+const STATS_ID = 'run';
+function parseChildren(lines: Record<string, unknown>[]): HelperRun['children'] {
+  const l = lines.find((x) => x.req === 'stats' && x.id === STATS_ID);
+  const f = num(l?.forked), s = num(l?.shared);
+  return f !== null && s !== null ? { forked: f, shared: s } : null;
 }
 
 export interface NativeRun {
@@ -197,13 +231,14 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
   return {
     cancel: () => giveRest([]),
     async finish(files) {
-      let scan: SyscallPlan | null = null;
+      let tail: { lines: string[]; scan: SyscallPlan | null } = { lines: [], scan: null };
       try {
-        scan = opts.syscalls ? buildSyscallScan(arch, files) : null;
+        tail = nativeTail(arch, files, opts);
       } finally {
-        total += scan?.lines.length ?? 0;
-        giveRest(scan?.lines ?? []); // even when building the plan threw: the helper must not wait on
+        total += tail.lines.length;
+        giveRest(tail.lines); // even when building the plan threw: the helper must not wait on
       }
+      const scan = tail.scan;
       const answer = await running;
       if (!answer.ok) return off(`the native helper could not run: ${answer.error.message}`);
       const a = answer.value;
@@ -211,7 +246,10 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
       const helperNote = a.timedOut ? 'the helper timed out; later answers are missing'
         : a.exit.signal ? `the helper was killed by ${a.exit.signal}; later answers are missing` : null;
       return {
-        helper: known({ elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbageCount ?? a.garbage.length, timedOut: a.timedOut }, 'sbx-helper'),
+        helper: known({
+          elapsedMs: Math.round(a.elapsedMs * 10) / 10, exit: a.exit, garbageLines: a.garbageCount ?? a.garbage.length, timedOut: a.timedOut,
+          children: guardedValue(() => parseChildren(lines), null), parallel: helperParallelism(files),
+        }, 'sbx-helper'),
         cpuid: withNote(guarded(() => parseCpuid(lines), 'helper cpuid'), helperNote),
         syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
         mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),
@@ -227,6 +265,14 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
 /** The native facts when the file facts are already there (kubectl's per-container path). */
 export function probeNative(host: Host, files: FileFacts, opts: NativeOptions): Promise<NativeFacts> {
   return startNative(host, opts).finish(files);
+}
+
+function guardedValue<T>(f: () => T, dflt: T): T {
+  try {
+    return f();
+  } catch {
+    return dflt;
+  }
 }
 
 /** A parser bug on hostile helper output costs one fact, never the report. */

@@ -99,6 +99,43 @@ describe('sbx-helper', () => {
     expect(changed.status).toBe(0);
   });
 
+  it('runs a sysc run in one child that shares the helper memory, going on only after a good errno: answers as sys gives them, one child for the run, and a call that changed its child ends it', () => {
+    // every call fails with a good errno (EBADF 9, EINVAL 22, ENOSYS 38): one child for all, and
+    // the same answers forked children give; a trap (from the filter below) is answered and the run goes on
+    const probes = ['close 3 -1 0 0 0 0 0 9', 'dup 32 -1 0 0 0 0 0 9', 'canary 1023 0 0 0 0 0 0 38', 'kill 62 pid 1000 0 0 0 0 22', 'fd0 72 -1 1 0 0 0 0 9'];
+    const checked = run(['timeout_ms 300', ...probes.map((p) => `sysc ${p}`), 'stats s', ''].join('\n'));
+    const forked = run(['timeout_ms 300', ...probes.map((p) => `sys ${p.split(' ').slice(0, -1).join(' ')}`), ''].join('\n'));
+    expect(checked.status).toBe(0);
+    expect(checked.lines.filter((l) => l.req === 'sys')).toEqual(forked.lines.filter((l) => l.req === 'sys'));
+    expect(checked.lines.at(-1)).toMatchObject({ req: 'stats', forked: 0, shared: 1 });
+    // umask succeeds (not a good errno): its child ends, and the next probe's fresh child sees the
+    // helper's umask (0o22 → 18), not the 0o777 the first set; a success ends the run's child each time
+    const changed = run(['sysc umask 95 0x1ff 0 0 0 0 0 22', 'sysc umask_after 95 0x12 0 0 0 0 0 22', 'sysc close_after 3 -1 0 0 0 0 0 9', 'stats s', ''].join('\n'), helper, ['sh', '-c', 'umask 022; exec "$0"']);
+    const by = Object.fromEntries(changed.lines.map((l) => [l.id, l]));
+    expect(by.umask).toMatchObject({ ret: 0o22, errno: 0 });
+    expect(by.umask_after).toMatchObject({ ret: 0o22, errno: 0 });
+    expect(by.close_after).toMatchObject({ ret: -1, errno: 9 });
+    expect(by.s).toMatchObject({ forked: 0, shared: 3 });
+    // `ok`: a call whose success changes nothing (brk(0)) lets the run go on in the same child
+    const ok = run(['sysc brk 12 0 0 0 0 0 0 9,ok', 'sysc close 3 -1 0 0 0 0 0 9', 'stats s', ''].join('\n'));
+    expect(ok.lines.find((l) => l.id === 'brk')).toMatchObject({ errno: 0 });
+    expect(ok.lines.find((l) => l.id === 's')).toMatchObject({ forked: 0, shared: 1 });
+    // a trap answers its probe and the run goes on in the same child; a kill ends it, the next probe gets another
+    const launcher = filterLauncher('sysc-filter', [
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),',
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgrp, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),',
+    ]);
+    const filtered = run(['timeout_ms 300', 'sysc a 3 -1 0 0 0 0 0 9', 'sysc trap 110 0 0 0 0 0 0 9', 'sysc b 3 -1 0 0 0 0 0 9', 'sysc kill 111 0 0 0 0 0 0 9', 'sysc c 3 -1 0 0 0 0 0 9', 'stats s', ''].join('\n'), helper, [launcher]);
+    const f = Object.fromEntries(filtered.lines.map((l) => [l.id, l]));
+    expect(f.trap).toMatchObject({ signal: 31, trapped: true });
+    expect(f.b).toMatchObject({ ret: -1, errno: 9 });
+    expect(f.kill).toMatchObject({ signal: 31, trapped: false });
+    expect(f.c).toMatchObject({ ret: -1, errno: 9 });
+    expect(f.s).toMatchObject({ forked: 0, shared: 2 });
+    // a malformed errno list is refused with the line
+    expect(run('sysc x 3 -1 0 0 0 0 0 nine\n').lines[0]).toMatchObject({ req: 'error' });
+  });
+
   it('runs several children at once and still answers in request order: fresh, batched, hanging, dying, malformed lines mixed', () => {
     const lines = ['timeout_ms 300', 'cpuid 0'];
     for (let i = 0; i < 6; i++) {

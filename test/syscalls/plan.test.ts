@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_SPACE, FRESH_CHILD, MEMORY_UNTOUCHED, buildSyscallPlan, memoryOf, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
+import { ADDRESS_SPACE, FRESH_CHILD, MEMORY_UNTOUCHED, buildSyscallPlan, goodErrnos, memoryOf, probeVerb, sysLine, timingLine } from '../../src/probes/syscalls/plan.js';
 import { CAPABILITY_BITS, type CapName, rowsForArch } from '../../src/probes/syscalls/table.js';
 
 const caps = (...names: CapName[]) => names.reduce((acc, n) => acc | (1n << BigInt(CAPABILITY_BITS[n])), 0n);
@@ -50,15 +50,18 @@ describe('syscall plan', () => {
   it('sends every batched probe before the fresh-child ones, so the batch runs in as few children as it can', () => {
     const plan = buildSyscallPlan({ ...base, effectiveCaps: 0n });
     const verbs = plan.lines.slice(1).map((l) => l.split(' ')[0]);
-    const firstFresh = verbs.findIndex((v) => v === 'sys' || v === 'sysv');
+    const firstFresh = verbs.findIndex((v) => v === 'sys' || v === 'sysv' || v === 'sysc');
     expect(firstFresh).toBeGreaterThan(200);
-    expect(verbs.slice(firstFresh).every((v) => v === 'sys' || v === 'sysv')).toBe(true);
+    expect(verbs.slice(firstFresh).every((v) => v === 'sys' || v === 'sysv' || v === 'sysc')).toBe(true);
+    // the checked run comes first, whole, so it goes through as few children as it can
+    const lastChecked = verbs.lastIndexOf('sysc');
+    expect(verbs.slice(firstFresh, lastChecked + 1).every((v) => v === 'sysc')).toBe(true);
     expect(new Set(plan.lines.slice(1).map((l) => l.split(' ')[1]))).toEqual(new Set(plan.probes.map((p) => p.id)));
   });
 
-  it('gives every fresh-child call a child that shares the helper memory (sysv) once its arguments are vetted; an unvetted call on memory or one that makes a process would be forked (sys)', () => {
+  it('gives every fresh-child call a child that shares the helper memory (sysv, or a checked run: sysc) once its arguments are vetted; an unvetted call on memory or one that makes a process would be forked (sys)', () => {
     for (const arch of ['x86_64', 'aarch64'] as const) {
-      const fresh = rowsForArch(arch).filter((r) => r.args && r.expect && (probeVerb(r) === 'sys' || probeVerb(r) === 'sysv'));
+      const fresh = rowsForArch(arch).filter((r) => r.args && r.expect && ['sys', 'sysv', 'sysc'].includes(probeVerb(r)));
       expect(fresh.length).toBeGreaterThan(80);
       // every call on the address space, and every one that makes a process, is vetted with its reason
       for (const r of fresh.filter((x) => FRESH_CHILD[x.call ?? x.name] === ADDRESS_SPACE || ['clone', 'clone3'].includes(x.call ?? x.name)))
@@ -69,9 +72,18 @@ describe('syscall plan', () => {
     expect(memoryOf('fork')).toMatch(/makes a process/);
     expect(memoryOf('vfork')).toMatch(/makes a process/);
     expect(memoryOf('clone')).toBeNull();
-    // credentials, namespaces, root, personality and signal state still get a fresh child each
+    // credentials, namespaces, root, personality and signal state go in a checked run, which a
+    // child leaves after any answer but a good errno (a refusal, or the failure an allowed call gives)
     const verb = (name: string) => probeVerb(rowsForArch('x86_64').find((r) => r.name === name)!);
-    for (const name of ['setuid', 'capset', 'chroot', 'personality', 'rt_sigaction', 'kill', 'setrlimit', 'seccomp', 'prctl', 'unshare', 'setns', 'mmap', 'clone', 'clone.newns', 'clone3'])
-      expect(verb(name), name).toBe('sysv');
+    for (const name of ['setuid', 'capset', 'chroot', 'rt_sigaction', 'kill', 'setrlimit', 'seccomp', 'prctl', 'setns', 'mmap', 'clone', 'clone.newns', 'clone3'])
+      expect(verb(name), name).toBe('sysc');
+    // one that succeeds or signals when allowed keeps a fresh child of its own, unless its success
+    // changes nothing (HARMLESS_SUCCESS, each with why): then its checked run goes on after it
+    for (const name of ['uretprobe', 'umask', 'setsid', 'set_tid_address', 'eventfd', 'inotify_init']) expect(verb(name), name).toBe('sysv');
+    for (const name of ['unshare', 'personality', 'brk', 'setresuid']) expect(verb(name), name).toBe('sysc');
+    const line = buildSyscallPlan({ ...base, effectiveCaps: 0n }).lines.find((l) => l.startsWith('sysc brk '));
+    expect(line).toMatch(/,ok$/);
+    const close = rowsForArch('x86_64').find((r) => r.name === 'close')!;
+    expect(goodErrnos(close).sort((a, b) => a - b)).toEqual([1, 9, 13, 38]); // EPERM EBADF EACCES ENOSYS
   });
 });

@@ -4,11 +4,13 @@
 //
 // The one hard rule lives here: a row with a side effect under a capability is never
 // planned while the process holds that capability, nor when the capability set is unknown.
+import { GVISOR_TABLES, gvisorOutcomes } from './gvisor-table.js';
 import {
   type Arch,
   type Arg,
   type SyscallRow,
   type SysctlName,
+  errnoNumber,
   hasCapability,
   kernelAtLeast,
   parseKernelVersion,
@@ -78,14 +80,56 @@ export function argToken(arg: Arg): string {
 }
 
 /** The helper request a probe goes out as (src/helper/README.md): a forked child of its own
- *  (`sys`), a fresh child sharing the helper's memory (`sysv`), or a batch child (`sysb`, `sysq`). */
-export type ProbeVerb = 'sys' | 'sysv' | 'sysb' | 'sysq';
+ *  (`sys`), a fresh child sharing the helper's memory (`sysv`), a forked batch child (`sysb`,
+ *  `sysq`), or a checked batch child sharing the helper's memory (`sysc`). */
+export type ProbeVerb = 'sys' | 'sysv' | 'sysb' | 'sysq' | 'sysc';
 
-export function sysLine(id: string, nr: number, args: readonly Arg[], verb: ProbeVerb = 'sys'): string {
+/** `good`: for sysc, the errno numbers after which its batch child goes on. */
+export function sysLine(id: string, nr: number, args: readonly Arg[], verb: ProbeVerb = 'sys', good: readonly (number | 'ok')[] = []): string {
   const six = [...args];
   while (six.length < 6) six.push(0);
   if (six.length > 6) throw new Error(`${id}: more than six arguments`);
-  return `${verb} ${id} ${nr} ${six.map(argToken).join(' ')}`;
+  if (verb === 'sysc' && !good.length) throw new Error(`${id}: sysc without its good errnos`);
+  return `${verb} ${id} ${nr} ${six.map(argToken).join(' ')}${verb === 'sysc' ? ` ${good.join(',')}` : ''}`;
+}
+
+/** Refusals: a call answered so was turned away before it did anything (a filter, a sandbox
+ *  stub, a capability check), so a checked batch child may go on after one. */
+const REFUSALS = ['ENOSYS', 'EPERM', 'EACCES'];
+
+/** The errnos after which a checked child goes on: the failures an allowed call gives with the
+ *  probe's arguments, the refusals, and `also` (the failures gVisor's own table gives, there). */
+export function goodErrnos(row: SyscallRow, also: readonly string[] = []): number[] {
+  const names = [...new Set([...(row.expect?.errno ?? []), ...REFUSALS, ...also])];
+  return names.map((n) => errnoNumber(n)).filter((n): n is number => n !== undefined).slice(0, 8);
+}
+
+/**
+ * Calls that succeed when allowed, but whose success with the probe's arguments changes nothing
+ * a later probe could meet: they go in the checked run, which goes on after their success
+ * (`ok`), where any other success ends its child.
+ */
+export const HARMLESS_SUCCESS: Readonly<Record<string, string>> = {
+  brk: 'brk(0) only reports the break',
+  personality: '0xffffffff only reports the persona',
+  unshare: 'no flags: nothing is unshared',
+  alarm: 'alarm(0) cancels a pending alarm, and the child has none',
+  setreuid: '-1, -1: no id changes',
+  setregid: '-1, -1: no id changes',
+  setresuid: '-1, -1, -1: no id changes',
+  setresgid: '-1, -1, -1: no id changes',
+  setfsuid: '-1 is no valid id: it only reports the current one',
+  setfsgid: '-1 is no valid id: it only reports the current one',
+  mlock: 'length 0: nothing is locked',
+  munlock: 'length 0: nothing is unlocked',
+  munlockall: 'the child locks no memory: nothing to unlock',
+};
+
+/** Inside gVisor: the failures any recorded release answers the probe with (gvisor-table.ts), so
+ *  that an answer gVisor gives by design does not end a checked child. */
+function gvisorFailures(row: SyscallRow, nr: number, facts: PlanFacts): string[] {
+  if (facts.kernelInterface !== 'gvisor' || facts.arch !== 'x86_64') return [];
+  return GVISOR_TABLES.flatMap((t) => gvisorOutcomes(t, row, nr, facts.effectiveCaps).flatMap((p) => (p.errno ? [p.errno] : [])));
 }
 
 /** FRESH_CHILD's reason for the calls that act on the address space (memoryOf looks for it). */
@@ -121,12 +165,14 @@ export const FRESH_CHILD: Readonly<Record<string, string>> = Object.fromEntries(
  * batch child and do not end it when they succeed (`sysq`). The rest of the calls that succeed
  * end their child, so the next probe starts in an unchanged one.
  */
-export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
-  ['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'getgroups',
+export const QUERY_ONLY: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'getgroups',
     'sched_yield', 'sched_getscheduler', 'sched_get_priority_max', 'sched_get_priority_min', 'membarrier', 'shmget', 'semget',
     'msgget', 'landlock_create_ruleset']
     .map((n) => [n, 'reads the caller\'s own state (or looks a key up without IPC_CREAT)']),
-);
+  // gVisor answers it 0 (sys_aio.go: nr 0 returns before the context is looked up)
+  ['io_submit', 'nr 0: nothing is submitted, whatever answers'],
+]);
 
 /**
  * A fresh child shares the helper's memory (`sysv`: clone with CLONE_VM, ~0.2 ms to start under
@@ -194,22 +240,28 @@ export function memoryOf(call: string): string | null {
 }
 
 /** `sysb` when the call may share a child with others, `sysq` when it may also succeed there
- *  without ending it; else a fresh child of its own: `sys` (a fork) when it needs its own
- *  address space (memoryOf), `sysv` otherwise. */
+ *  without ending it; a call that acts on the calling process itself (FRESH_CHILD), whose
+ *  allowed answer is a failure and whose arguments leave the helper's memory alone, goes in a
+ *  checked batch (`sysc`: one child sharing the helper's memory, ended by any answer but a good
+ *  errno, so the next call never runs in a changed process: one child for the run instead of one
+ *  each — under gVisor's systrap every child is a host task to make); else a fresh child of its
+ *  own: `sys` (a fork) when it needs its own address space (memoryOf), `sysv` otherwise. */
 export function probeVerb(row: SyscallRow): ProbeVerb {
   if (QUERY_ONLY[row.name] && row.args) return 'sysq';
   const call = row.call ?? row.name; // an argument variant (clone.newns) goes by its call
   const fresh = memoryOf(call) ? 'sys' : 'sysv';
   const e = row.expect;
-  if (!e || e.ret !== undefined || e.retNonNegative || e.signal) return fresh; // an allowed call succeeds or signals
-  if (FRESH_CHILD[call]) return fresh;
+  // an allowed call succeeds or signals: a fresh child, unless its success is harmless
+  if (!e || e.signal) return fresh;
+  if (e.ret !== undefined || e.retNonNegative) return HARMLESS_SUCCESS[call] && fresh === 'sysv' ? 'sysc' : fresh;
+  if (FRESH_CHILD[call]) return fresh === 'sysv' ? 'sysc' : fresh;
   return 'sysb';
 }
 
 /** Batched probes first: the helper runs each run of consecutive `sysb`/`sysq` requests in one
  *  child, so grouping them makes that one child (plus one after each call that succeeds)
  *  instead of one per gap between fresh-child probes. Answers are matched by id, not order. */
-const VERB_ORDER: Record<ProbeVerb, number> = { sysb: 0, sysq: 0, sysv: 1, sys: 2 };
+const VERB_ORDER: Record<ProbeVerb, number> = { sysb: 0, sysq: 0, sysc: 1, sysv: 2, sys: 3 };
 
 /** Why a row must not be called with these facts, or null when it may be. */
 export function skipReason(row: SyscallRow, facts: PlanFacts): string | null {
@@ -239,7 +291,8 @@ export function buildSyscallPlan(facts: PlanFacts): SyscallPlan {
       continue;
     }
     const verb = probeVerb(row);
-    probes.push({ id: row.name, row, nr, line: sysLine(row.name, nr, row.args as Arg[], verb), verb });
+    const good = verb === 'sysc' ? [...goodErrnos(row, gvisorFailures(row, nr, facts)), ...(HARMLESS_SUCCESS[row.call ?? row.name] ? ['ok' as const] : [])] : [];
+    probes.push({ id: row.name, row, nr, line: sysLine(row.name, nr, row.args as Arg[], verb, good), verb });
   }
   const ordered = [...probes].sort((a, b) => VERB_ORDER[a.verb] - VERB_ORDER[b.verb]); // stable: table order within
   lines.push(...ordered.map((p) => p.line));
