@@ -15,6 +15,10 @@
 // runtimeClassName names a RuntimeClass, whose `handler` names a runtime in the node's CRI
 // configuration. That configuration is not readable through the API, so the handler is mapped
 // to a sandbox class by name (HANDLER_RULES), and `--handler-map NAME=CLASS[/DETAIL]` overrides.
+import { ociMasking } from './evidence.js';
+import { isIdentityMap } from '../probes/namespaces.js';
+import type { ContainerKind } from './pod-spec.js';
+import { chooseContainer } from './pod-spec.js';
 import { judgedFacts } from './workload.js';
 import { type CheckExitCode, codeOfStatus } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
@@ -54,6 +58,8 @@ export interface DeclaredSandbox {
 
 export interface DeclaredCapabilities { add: string[]; drop: string[] }
 export interface DeclaredSeccompProfile { type: SeccompProfileType; localhostProfile?: string }
+export interface DeclaredAppArmorProfile { type: 'RuntimeDefault' | 'Localhost' | 'Unconfined'; localhostProfile?: string; from: 'field' | 'annotation' }
+export interface DeclaredSeLinuxOptions { user?: string; role?: string; type?: string; level?: string }
 
 /** One container's effective declaration: pod and container securityContext combined. A null
  *  field is not set anywhere in the spec. */
@@ -61,6 +67,8 @@ export interface DeclaredSpec {
   namespace: string | null;
   pod: string | null;
   container: string;
+  /** a container of the pod, an init container (a sidecar), or an ephemeral one */
+  containerKind: ContainerKind;
   sandbox: DeclaredSandbox;
   privileged: boolean;
   capabilities: DeclaredCapabilities | null;
@@ -74,6 +82,11 @@ export interface DeclaredSpec {
   hostIPC: boolean;
   hostNetwork: boolean;
   automountServiceAccountToken: boolean | null;
+  /** spec.hostUsers, when set: false asks for a user namespace of the pod's own */
+  hostUsers: boolean | null;
+  appArmorProfile: DeclaredValue<DeclaredAppArmorProfile> | null;
+  seLinuxOptions: DeclaredValue<DeclaredSeLinuxOptions> | null;
+  procMount: 'Default' | 'Unmasked' | null;
 }
 
 export type ComparisonStatus = 'match' | 'mismatch' | 'undetermined';
@@ -169,6 +182,33 @@ function pick<T>(container: T | null, pod: T | null): DeclaredValue<T> | null {
   return null;
 }
 
+function appArmorOf(v: unknown): DeclaredAppArmorProfile | null {
+  const o = obj(v);
+  const type = str(o.type);
+  if (type !== 'RuntimeDefault' && type !== 'Localhost' && type !== 'Unconfined') return null;
+  const lp = str(o.localhostProfile);
+  return { type, ...(type === 'Localhost' && lp ? { localhostProfile: lp } : {}), from: 'field' };
+}
+
+/** The annotation kubelets read before the field (container.apparmor.security.beta.kubernetes.io/NAME). */
+function appArmorAnnotation(meta: Obj, container: string): DeclaredAppArmorProfile | null {
+  const v = str(obj(meta.annotations)[`container.apparmor.security.beta.kubernetes.io/${container}`]);
+  if (v === 'runtime/default') return { type: 'RuntimeDefault', from: 'annotation' };
+  if (v === 'unconfined') return { type: 'Unconfined', from: 'annotation' };
+  if (v?.startsWith('localhost/')) return { type: 'Localhost', localhostProfile: v.slice('localhost/'.length), from: 'annotation' };
+  return null;
+}
+
+function seLinuxOf(v: unknown): DeclaredSeLinuxOptions | null {
+  const o = obj(v);
+  const out: DeclaredSeLinuxOptions = {};
+  for (const k of ['user', 'role', 'type', 'level'] as const) {
+    const x = str(o[k]);
+    if (x) out[k] = x;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
 function seccompOf(v: unknown): DeclaredSeccompProfile | null {
   const o = obj(v);
   const type = str(o.type);
@@ -191,12 +231,9 @@ export function declarationFromPod(pod: unknown, container: string | undefined, 
   if (p.kind !== undefined && p.kind !== 'Pod') return { error: `a ${String(p.kind)}, not a Pod` };
   const meta = obj(p.metadata);
   const spec = obj(p.spec);
-  const containers = Array.isArray(spec.containers) ? spec.containers.map(obj) : [];
-  const names = containers.map((c) => str(c.name));
-  const annotated = str(obj(meta.annotations)['kubectl.kubernetes.io/default-container']);
-  const chosen = container ?? (annotated && names.includes(annotated) ? annotated : names[0] ?? null);
-  const c = containers.find((x) => str(x.name) === chosen);
-  if (!chosen || !c) return { error: chosen ? `no container "${chosen}" in the pod's spec (it has ${names.filter(Boolean).join(', ') || 'none'})` : 'no containers in the pod\'s spec' };
+  const found = chooseContainer(pod, container);
+  if ('missing' in found) return { error: found.missing ? `no container "${found.missing}" in the pod's spec (it has ${found.have.join(', ') || 'none'})` : 'no containers in the pod\'s spec' };
+  const chosen = found.name, c = found.spec;
   const psc = obj(spec.securityContext);
   const csc = obj(c.securityContext);
   const caps = obj(csc.capabilities);
@@ -206,6 +243,7 @@ export function declarationFromPod(pod: unknown, container: string | undefined, 
     namespace: str(meta.namespace),
     pod: str(meta.name),
     container: chosen,
+    containerKind: found.kind,
     sandbox: declaredSandbox(str(spec.runtimeClassName), input),
     privileged: bool(csc.privileged) ?? false,
     capabilities: csc.capabilities !== undefined && (add.length || drop.length) ? { add, drop } : null,
@@ -219,6 +257,10 @@ export function declarationFromPod(pod: unknown, container: string | undefined, 
     hostIPC: spec.hostIPC === true,
     hostNetwork: spec.hostNetwork === true,
     automountServiceAccountToken: bool(spec.automountServiceAccountToken),
+    hostUsers: bool(spec.hostUsers),
+    appArmorProfile: pick(appArmorOf(csc.appArmorProfile) ?? appArmorAnnotation(meta, chosen), appArmorOf(psc.appArmorProfile)),
+    seLinuxOptions: pick(seLinuxOf(csc.seLinuxOptions), seLinuxOf(psc.seLinuxOptions)),
+    procMount: csc.procMount === 'Unmasked' ? 'Unmasked' : csc.procMount === 'Default' ? 'Default' : null,
   };
 }
 
@@ -245,7 +287,6 @@ function declaredSandbox(runtimeClassName: string | null, input: DeclarationInpu
 const row = (field: string, declared: string, enforced: string, status: ComparisonStatus, reason: string): ComparisonRow => ({ field, declared, enforced, status, reason });
 const origin = <T>(d: DeclaredValue<T>) => (d.from === 'pod' ? ' (pod)' : '');
 
-/** Kubernetes writes NET_BIND_SERVICE (some write CAP_NET_BIND_SERVICE); /proc names net_bind_service. */
 /** `sbx-detect --declared FILE`: a Pod, or a List holding one Pod and any RuntimeClasses
  *  (`kubectl get pod P runtimeclass NAME -o json`). */
 export function declarationFromDocument(doc: unknown): DeclaredSpec | { error: string } {
@@ -257,6 +298,7 @@ export function declarationFromDocument(doc: unknown): DeclaredSpec | { error: s
   return declarationFromPod(pods[0], undefined, { handlers: handlers && handlers.size ? handlers : null, handlersUnread: 'no RuntimeClass in the file' });
 }
 
+/** Kubernetes writes NET_BIND_SERVICE (some write CAP_NET_BIND_SERVICE); /proc names net_bind_service. */
 export const capName = (s: string) => s.toLowerCase().replace(/^cap_/, '');
 
 
@@ -448,6 +490,63 @@ function tokenRow(want: boolean, f: Facts, ctx: CollectionContext): ComparisonRo
   return row('automountServiceAccountToken', declared, t.value ? 'token mounted' : 'token absent', t.value === want ? 'match' : 'mismatch', `${t.source} ${t.value ? 'exists' : 'does not exist'} (stat only)`);
 }
 
+function hostUsersRow(want: boolean, f: Facts, v: Verdict): ComparisonRow {
+  const declared = want ? 'true (the host\'s user namespace)' : 'false (a user namespace of the pod\'s own)';
+  const sb = runsOwnKernelName(v);
+  if (sb) return row('hostUsers', declared, `${sb}'s own user namespace`, 'undetermined', `${sb} runs its own kernel: whether the sandbox itself runs in a user namespace on the host cannot be seen from inside`);
+  const e = f.namespaces.entries.user;
+  if (!e.known || e.value.isInitial === null) {
+    const m = f.namespaces.uidMap;
+    if (!m.known) return row('hostUsers', declared, 'unknown', 'undetermined', `${e.source}: ${e.known ? 'not decidable on this kernel' : e.reason}; ${m.source}: ${m.reason}`);
+    const own = !isIdentityMap(m.value);
+    return row('hostUsers', declared, own ? 'own user namespace' : 'host user namespace', own === !want ? 'match' : 'mismatch', `${m.source}: ${m.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ')}`);
+  }
+  const own = !e.value.isInitial;
+  return row('hostUsers', declared, own ? `own user namespace (user:[${e.value.inode}])` : 'host user namespace (the initial one)', own === !want ? 'match' : 'mismatch', `${e.source}: ${own ? 'not ' : ''}the kernel's initial user namespace inode`);
+}
+
+/** Profiles the runtimes apply for RuntimeDefault (containerd's, CRI-O's, Docker's). */
+const RUNTIME_DEFAULT_APPARMOR = ['cri-containerd.apparmor.d', 'crio-default', 'docker-default'];
+
+function appArmorRow(d: DeclaredValue<DeclaredAppArmorProfile>, f: Facts, v: Verdict): ComparisonRow {
+  const p = d.value;
+  const declared = `${p.type}${p.localhostProfile ? ` ${p.localhostProfile}` : ''}${p.from === 'annotation' ? ' (annotation)' : origin(d)}`;
+  if (v.sandbox.class === 'gvisor') return row('appArmorProfile', declared, 'not applied inside gVisor', 'undetermined', 'runsc ignores the spec\'s AppArmor profile ("AppArmor profile … is being ignored", runsc/specutils): the sandbox boundary stands in for it, which a spec field cannot say');
+  const a = f.lsm.apparmor;
+  const enabled = f.lsm.enabled.known ? f.lsm.enabled.value.includes('apparmor') : f.lsm.apparmorEnabled.known ? f.lsm.apparmorEnabled.value : null;
+  const enabledSource = f.lsm.enabled.known ? `${f.lsm.enabled.source}: ${f.lsm.enabled.value.join(',')}` : f.lsm.apparmorEnabled.source;
+  if (!a.known) {
+    if (enabled === false) return row('appArmorProfile', declared, 'none: AppArmor is not enabled', p.type === 'Unconfined' ? 'match' : 'mismatch', `${enabledSource}: AppArmor is off, so nothing confines the container`);
+    return row('appArmorProfile', declared, 'unknown', 'undetermined', `${a.source}: ${a.reason}`);
+  }
+  const label = a.value;
+  const enforced = `${label.profile}${label.mode ? ` (${label.mode})` : ''}`;
+  if (p.type === 'Unconfined') return row('appArmorProfile', declared, enforced, label.profile === 'unconfined' ? 'match' : 'mismatch', `${a.source}`);
+  if (label.profile === 'unconfined') return row('appArmorProfile', declared, enforced, 'mismatch', `${a.source}: no profile, although ${p.type} asks for one`);
+  if (label.mode && label.mode !== 'enforce') return row('appArmorProfile', declared, enforced, 'mismatch', `${a.source}: the profile only ${label.mode}s`);
+  if (p.type === 'Localhost') return row('appArmorProfile', declared, enforced, label.profile === p.localhostProfile ? 'match' : 'mismatch', `${a.source}`);
+  const known = RUNTIME_DEFAULT_APPARMOR.includes(label.profile);
+  return row('appArmorProfile', declared, enforced, 'match', `${a.source}: ${known ? 'the runtime\'s default profile' : 'a profile in enforce mode (not one of the runtimes\' default names: ' + RUNTIME_DEFAULT_APPARMOR.join(', ') + ')'}`);
+}
+
+function seLinuxRow(d: DeclaredValue<DeclaredSeLinuxOptions>, f: Facts): ComparisonRow {
+  const want = d.value;
+  const declared = `${Object.entries(want).map(([k, x]) => `${k}=${x}`).join(' ')}${origin(d)}`;
+  const c = f.lsm.selinux;
+  if (!c.known) return row('seLinuxOptions', declared, 'no SELinux context', f.lsm.enabled.known && !f.lsm.enabled.value.includes('selinux') ? 'mismatch' : 'undetermined', `${c.source}: ${c.reason}`);
+  const [user, role, type, ...level] = c.value.split(':');
+  const have: DeclaredSeLinuxOptions = { user, role, type, level: level.join(':') };
+  const off = (Object.keys(want) as (keyof DeclaredSeLinuxOptions)[]).filter((k) => want[k] !== have[k]);
+  return row('seLinuxOptions', declared, c.value, off.length ? 'mismatch' : 'match', `${c.source}${off.length ? `: ${off.join(', ')} differ` : ''}`);
+}
+
+function procMountRow(want: 'Default' | 'Unmasked', f: Facts): ComparisonRow {
+  if (!f.mounts.entries.known) return row('procMount', want, 'unknown', 'undetermined', `${f.mounts.entries.source}: ${f.mounts.entries.reason}`);
+  const masked = ociMasking(f);
+  const enforced = masked ? `Default (${masked})` : 'Unmasked (no /proc path masked)';
+  return row('procMount', want, enforced, (want === 'Default') === (masked !== null) ? 'match' : 'mismatch', f.mounts.entries.source);
+}
+
 /** Holds the declaration against the facts and the verdict. Only fields the spec sets get a
  *  row, and those with a defined default (runtimeClassName, privileged, host namespaces). */
 export function compareDeclared(d: DeclaredSpec, facts: Facts, v: Verdict, ctx: CollectionContext = {}): DeclaredComparison {
@@ -461,6 +560,10 @@ export function compareDeclared(d: DeclaredSpec, facts: Facts, v: Verdict, ctx: 
   if (sc) rows.push(sc);
   rows.push(...hostNamespaceRows(d, f, v, ctx));
   if (d.automountServiceAccountToken !== null) rows.push(tokenRow(d.automountServiceAccountToken, f, ctx));
+  if (d.hostUsers !== null) rows.push(hostUsersRow(d.hostUsers, f, v));
+  if (d.appArmorProfile) rows.push(appArmorRow(d.appArmorProfile, f, v));
+  if (d.seLinuxOptions) rows.push(seLinuxRow(d.seLinuxOptions, f));
+  if (d.procMount) rows.push(procMountRow(d.procMount, f));
   const mismatches = rows.filter((r) => r.status === 'mismatch').map((r) => r.field);
   const open = rows.some((r) => r.status === 'undetermined');
   return {

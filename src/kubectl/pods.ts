@@ -1,6 +1,7 @@
 // Which pods to audit, from `kubectl get pods -o json` (or one `kubectl get pod POD -o json`),
 // and each node's architecture from `kubectl get nodes -o json`. The listing is untrusted-ish
 // input from the API server: every field is checked, and a malformed item is skipped by name.
+import { chooseContainer } from '../classifier/pod-spec.js';
 import { type Kubectl, kubectlJson } from './kubectl.js';
 
 export interface PodTarget {
@@ -28,15 +29,12 @@ export function podFromItem(item: unknown, container?: string): PodTarget | { sk
   const name = str(meta.name);
   const namespace = str(meta.namespace) ?? 'default';
   if (!name) return { skip: 'a pod item without a name' };
-  const containers = (Array.isArray(spec.containers) ? spec.containers : []).map((c) => str(obj(c).name)).filter((n): n is string => n !== null);
-  const annotated = str(obj(meta.annotations)['kubectl.kubernetes.io/default-container']);
-  const chosen = container ?? (annotated && containers.includes(annotated) ? annotated : containers[0]);
-  if (!chosen) return { skip: `${namespace}/${name}: no containers in its spec` };
-  if (!containers.includes(chosen)) return { skip: `${namespace}/${name}: no container "${chosen}" (it has ${containers.join(', ')})` };
+  const chosen = chooseContainer(item, container);
+  if ('missing' in chosen) return { skip: `${namespace}/${name}: ${chosen.missing ? `no container "${chosen.missing}" (it has ${chosen.have.join(', ')})` : 'no containers in its spec'}` };
   return {
     namespace,
     name,
-    container: chosen,
+    container: chosen.name,
     node: str(spec.nodeName),
     phase: str(obj(obj(item).status).phase) ?? 'Unknown',
     sharesProcessNamespace: spec.shareProcessNamespace === true,

@@ -12,6 +12,9 @@ export interface LsmFacts {
   selinux: Fact<string>;
   /** the LSMs the kernel has enabled, when /sys/kernel/security/lsm is readable */
   enabled: Fact<string[]>;
+  /** AppArmor built in and on (/sys/module/apparmor/parameters/enabled: Y), where securityfs is
+   *  not mounted; false when the kernel has no AppArmor at all (the directory is missing) */
+  apparmorEnabled: Fact<boolean>;
 }
 
 const clean = (t: string) => t.replace(/\0/g, '').trim();
@@ -28,10 +31,15 @@ export function probeLsm(host: Host): LsmFacts {
   const enabled: Fact<string[]> = lsmList.ok
     ? known(clean(lsmList.value).split(',').filter(Boolean), '/sys/kernel/security/lsm')
     : unknown(lsmList.error.message, '/sys/kernel/security/lsm');
-  return { ...probeLsmLabels(host), enabled };
+  const AA = '/sys/module/apparmor/parameters/enabled';
+  const aa = host.readFile(AA);
+  const apparmorEnabled: Fact<boolean> = aa.ok ? known(aa.value.trim() === 'Y', AA)
+    : aa.error.code === 'ENOENT' && host.readDir('/sys/module').ok ? known(false, `${AA} (absent: the kernel has no AppArmor)`)
+      : unknown(aa.error.message, AA);
+  return { ...probeLsmLabels(host), enabled, apparmorEnabled };
 }
 
-export type LsmLabels = Omit<LsmFacts, 'enabled'>;
+export type LsmLabels = Omit<LsmFacts, 'enabled' | 'apparmorEnabled'>;
 
 /** The AppArmor and SELinux labels of the process `proc` names: /proc/self or /proc/PID. */
 export function probeLsmLabels(host: Host, proc = '/proc/self'): LsmLabels {

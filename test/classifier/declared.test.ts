@@ -175,3 +175,60 @@ describe('held against captures of real runtimes', () => {
     expect(statuses(c)).toMatchObject({ runtimeClassName: 'match', runAsUser: 'undetermined', capabilities: 'undetermined', automountServiceAccountToken: 'undetermined', hostPID: 'undetermined' });
   });
 });
+
+describe('#23: hostUsers, AppArmor, SELinux, procMount, and init and ephemeral containers', () => {
+  // the runc capture's tool is the container's first process: the probe is the workload, so a
+  // change is made to both views
+  const withLsm = (f: Facts, lsm: Partial<Facts['lsm']>): Facts => ({ ...f, lsm: { ...f.lsm, ...lsm }, workload: { ...f.workload, lsm: { ...f.workload.lsm, ...lsm } } });
+  const no = (source: string) => ({ known: false as const, reason: `EINVAL: ${source}`, source });
+
+  it('an init container (a sidecar) and an ephemeral one can be chosen by name, and say which they are', () => {
+    const p = pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always', securityContext: { runAsUser: 7 } }], ephemeralContainers: [{ name: 'debugger' }] });
+    expect(declare(p, 'proxy')).toMatchObject({ container: 'proxy', containerKind: 'init', runAsUser: { value: 7, from: 'container' } });
+    expect(declare(p, 'debugger')).toMatchObject({ container: 'debugger', containerKind: 'ephemeral' });
+    expect(declare(p)).toMatchObject({ container: 'app', containerKind: 'container' });
+    // an unnamed container is never chosen (kubectl/pods.ts makes the same choice, pod-spec.ts)
+    expect(declarationFromPod(pod({ containers: [{ image: 'x' }, { name: 'b' }] }), undefined, { handlers: HANDLERS })).toMatchObject({ container: 'b' });
+  });
+
+  it('hostUsers: false asks for a user namespace of the pod\'s own: the runc capture shares the host\'s (mismatch), gVisor\'s cannot be seen (undetermined)', () => {
+    const spec = declare(pod({ hostUsers: false, containers: [{ name: 'a' }] }));
+    expect(spec.hostUsers).toBe(false);
+    const runc = compareDeclared(spec, caps.runc.facts, caps.runc.verdict).rows.find((r) => r.field === 'hostUsers')!;
+    expect(runc).toMatchObject({ status: 'mismatch', enforced: 'host user namespace (the initial one)' });
+    // the same workload in a user namespace of its own: a user inode that is not the initial one
+    const f = caps.runc.facts;
+    const own = { known: true as const, value: { inode: 4026532500, isInitial: false }, source: '/proc/1/ns/user' };
+    const userns: Facts = { ...f, namespaces: { ...f.namespaces, entries: { ...f.namespaces.entries, user: own } }, workload: { ...f.workload, namespaces: { ...f.workload.namespaces, user: own } } };
+    expect(compareDeclared(spec, userns, caps.runc.verdict).rows.find((r) => r.field === 'hostUsers')).toMatchObject({ status: 'match', enforced: 'own user namespace (user:[4026532500])' });
+    expect(compareDeclared(spec, caps.runsc.facts, caps.runsc.verdict).rows.find((r) => r.field === 'hostUsers')!.status).toBe('undetermined');
+    // unset: no row (the default, the host's user namespace, is not asserted)
+    expect(compareDeclared(declare(pod({ containers: [{ name: 'a' }] })), f, caps.runc.verdict).rows.some((r) => r.field === 'hostUsers')).toBe(false);
+  });
+
+  it('appArmorProfile (the field, or the annotation): checked against the label; on a kernel without AppArmor RuntimeDefault is not enforced; under gVisor it is not applied', () => {
+    const rd = declare(pod({ containers: [{ name: 'a', securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }] }));
+    const ann = declare(pod({ containers: [{ name: 'a' }] }, { annotations: { 'container.apparmor.security.beta.kubernetes.io/a': 'localhost/my-prof' } }));
+    expect(ann.appArmorProfile).toMatchObject({ value: { type: 'Localhost', localhostProfile: 'my-prof', from: 'annotation' } });
+    const aaRow = (d: DeclaredSpec, f: Facts, v: Verdict) => compareDeclared(d, f, v).rows.find((r) => r.field === 'appArmorProfile')!;
+    const off = withLsm(caps.runc.facts, { enabled: no('/sys/kernel/security/lsm'), apparmor: no('/proc/self/attr/current'), apparmorEnabled: { known: true, value: false, source: '/sys/module/apparmor/parameters/enabled (absent)' } });
+    expect(aaRow(rd, off, caps.runc.verdict)).toMatchObject({ status: 'mismatch', enforced: 'none: AppArmor is not enabled' });
+    const wl = (label: { profile: string; mode: string | null }): Facts => withLsm(caps.runc.facts, { apparmor: { known: true, value: label, source: '/proc/1/attr/apparmor/current' } });
+    expect(aaRow(rd, wl({ profile: 'cri-containerd.apparmor.d', mode: 'enforce' }), caps.runc.verdict)).toMatchObject({ status: 'match' });
+    expect(aaRow(rd, wl({ profile: 'unconfined', mode: null }), caps.runc.verdict)).toMatchObject({ status: 'mismatch' });
+    expect(aaRow(ann, wl({ profile: 'my-prof', mode: 'enforce' }), caps.runc.verdict)).toMatchObject({ status: 'match' });
+    expect(aaRow(ann, wl({ profile: 'my-prof', mode: 'complain' }), caps.runc.verdict)).toMatchObject({ status: 'mismatch' });
+    expect(aaRow(rd, caps.runsc.facts, caps.runsc.verdict)).toMatchObject({ status: 'undetermined', enforced: 'not applied inside gVisor' });
+  });
+
+  it('seLinuxOptions and procMount', () => {
+    const se = declare(pod({ securityContext: { seLinuxOptions: { type: 'container_t', level: 's0:c1,c2' } }, containers: [{ name: 'a' }] }));
+    const ctx = (c: string): Facts => withLsm(caps.runc.facts, { selinux: { known: true, value: c, source: '/proc/1/attr/current' } });
+    const seRow = (f: Facts) => compareDeclared(se, f, caps.runc.verdict).rows.find((r) => r.field === 'seLinuxOptions')!;
+    expect(seRow(ctx('system_u:system_r:container_t:s0:c1,c2'))).toMatchObject({ status: 'match' });
+    expect(seRow(ctx('system_u:system_r:spc_t:s0'))).toMatchObject({ status: 'mismatch', reason: expect.stringMatching(/type, level differ/) });
+    const pm = (m: string) => compareDeclared(declare(pod({ containers: [{ name: 'a', securityContext: { procMount: m } }] })), caps.runc.facts, caps.runc.verdict).rows.find((r) => r.field === 'procMount')!;
+    expect(pm('Default')).toMatchObject({ status: 'match', enforced: expect.stringMatching(/^Default \(masked: /) });
+    expect(pm('Unmasked')).toMatchObject({ status: 'mismatch' });
+  });
+});

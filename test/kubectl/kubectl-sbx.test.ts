@@ -17,6 +17,8 @@
 //   declared/gvisor-0         runsc, hardened; the same spec
 //   declared/drop-all-0       runc, root with Docker's default capabilities; its spec says drop ALL
 //   declared/hardened-0       runc, hardened; its spec says exactly that
+//   declared/userns-0         runc, hardened; its spec also says hostUsers: false and AppArmor
+//                            RuntimeDefault, which this machine enforces neither of (#23)
 // (hardened: uid 20000, --cap-drop ALL, --read-only with an exec tmpfs /tmp — an emptyDir in the
 // spec — and no-new-privileges). The seed's StatefulSet (deploy/) rendered to a pod runs, for one
 // test only, in seed-runsc/sbx-recon-0 and seed-runc/sbx-recon-0.
@@ -121,6 +123,9 @@ describe('kubectl sbx over real containers', () => {
       e.start('k8s_app_gvisor-0_declared', 'sbx-busybox', [...HARDENED_RUN, '--runtime', 'runsc', ...declares({ ...HARDENED_SPEC, runtimeClassName: 'gvisor' })]),
       e.start('k8s_app_drop-all-0_declared', 'sbx-busybox', ['--runtime', 'runc', ...declares({ containers: [{ name: 'app', image: 'sbx-busybox', securityContext: { capabilities: { drop: ['ALL'] } } }] })]),
       e.start('k8s_app_hardened-0_declared', 'sbx-busybox', [...HARDENED_RUN, '--runtime', 'runc', ...declares(HARDENED_SPEC)]),
+      e.start('k8s_app_userns-0_declared', 'sbx-busybox', [...HARDENED_RUN, '--runtime', 'runc', ...declares({
+        ...HARDENED_SPEC, hostUsers: false, containers: [{ ...HARDENED_SPEC.containers[0], securityContext: { ...HARDENED_SPEC.containers[0].securityContext, appArmorProfile: { type: 'RuntimeDefault' } } }],
+      })]),
     ]);
     // frozen: listed as running, but nothing can be started in it (as on a node that stopped answering)
     const paused = spawnSync(e.cli[0], [...e.cli.slice(1), 'pause', 'k8s_app_stuck-0_shop'], { encoding: 'utf8' });
@@ -385,6 +390,8 @@ describe('kubectl sbx over real containers', () => {
       'declared/drop-all-0': '✗ capabilities',
       'declared/gvisor-0': '✓',
       'declared/hardened-0': '✓',
+      // no user namespace of its own, and no AppArmor on this kernel (#23)
+      'declared/userns-0': '✗ hostUsers,appArmorProfile',
       'shop/batch-0': '✓',
       'shop/stuck-0': '-',
       'shop/web-0': '✓',
@@ -394,7 +401,7 @@ describe('kubectl sbx over real containers', () => {
     });
     const flagged = r.stderr.split('\n').filter((l) => l.includes('declared ⇄ enforced: ✗'));
     expect(flagged.map((l) => /^kubectl-sbx: (\S+): declared ⇄ enforced: ✗ (\w+): declared .*, enforced /.exec(l)?.slice(1).join(' '))).toEqual([
-      'declared/claims-gvisor-0 runtimeClassName', 'declared/drop-all-0 capabilities',
+      'declared/claims-gvisor-0 runtimeClassName', 'declared/drop-all-0 capabilities', 'declared/userns-0 hostUsers', 'declared/userns-0 appArmorProfile',
     ]);
     expect(r.stdout).toMatch(/declared ⇄ enforced \(✗ the spec says otherwise, \? could not be decided\):\n {2}declared\/claims-gvisor-0 \(app\): ✗ runtimeClassName: declared gvisor → handler runsc → gvisor, enforced runc-class \(runc\)/);
     // the RuntimeClasses were listed once, beside the pods and the nodes
