@@ -12,6 +12,9 @@
 // sbx-timer.c, static) inside. Medians over --runs; figures only, no thresholds.
 // --freeze N: also runs the peer N times without GODEBUG in each container, each cut at 20 s,
 // and counts the runs that did not finish.
+// --cold: every sample in a fresh container (`docker run --rm -i … sbx-timer -- CMD`, the same
+// flags), as a pod's first run meets it: nothing of the tool paged in yet; else (warm) each
+// sample is a `docker exec` into one long-lived container per runtime.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   const runtimes = arg(argv, 'runtimes', 'runc,runsc').split(',');
   const nofiles = arg(argv, 'nofile', '1024,20000,1048576').split(',').map(Number);
   const freeze = Number(arg(argv, 'freeze', '0'));
+  const cold = argv.includes('--cold');
   const extraText = arg(argv, 'docker-args', '');
   const extra = extraText ? splitCommand(extraText) : [];
   if ('error' in extra) {
@@ -102,8 +106,12 @@ export async function main(argv: string[]): Promise<number> {
     rmSync(work, { recursive: true, force: true });
     return 1;
   }
-  const exec = (c: string, env: readonly string[], cmd: readonly string[], timeoutSecs = 120, input = ''): Timed => {
-    const full = [...engine.cli, 'exec', '-i', ...env.flatMap((e) => ['-e', e]), c, '/usr/local/bin/sbx-timer', '-t', String(timeoutSecs), '--', ...cmd];
+  let coldFlags: string[] = [];
+  const exec = (c: string, env: readonly string[], cmd: readonly string[], timeoutSecs = 120, input = '', fresh = false): Timed => {
+    const where = fresh
+      ? ['run', '--rm', '-i', '--network', 'none', ...coldFlags, ...env.flatMap((e) => ['-e', e]), 'sbx-bench']
+      : ['exec', '-i', ...env.flatMap((e) => ['-e', e]), c];
+    const full = [...engine.cli, ...where, '/usr/local/bin/sbx-timer', '-t', String(timeoutSecs), '--', ...cmd];
     const t0 = process.hrtime.bigint();
     // stdin is a pipe closed at once (docker exec -i), never an inherited /dev/null
     const r = spawnSync(full[0], full.slice(1), { input, encoding: 'utf8', maxBuffer: 64 << 20, timeout: (timeoutSecs + 60) * 1000 });
@@ -113,17 +121,18 @@ export async function main(argv: string[]): Promise<number> {
     return { whole, inside: Number(m[1]) / 1e6, maxrssKb: Number(m[2]), status: m[3], stdout: r.stdout, stderr: r.stderr };
   };
 
-  type Row = { runtime: string; nofile: number; s: Record<Key, Timed[]>; phases: Phases[]; elapsed: number[]; helperMs: number[]; platform: string; peerHung: number; freeze?: string };
+  type Row = { runtime: string; nofile: number; s: Record<Key, Timed[]>; phases: Phases[]; elapsed: number[]; helperMs: number[]; platform: string; peerHung: number; freeze?: string; children?: string };
   const rows: Row[] = [];
   try {
     const version = execFileSync(peer, ['version'], { encoding: 'utf8' }).match(/version\s*:\s*(\S+)/)?.[1] ?? '?';
     console.log(`runs: ${runs} each, interleaved; ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, node ${process.version}, peer amicontained ${version}` +
-      `${extraText ? `, docker run ${extraText}` : ''}\n`);
+      `${extraText ? `, docker run ${extraText}` : ''}, ${cold ? 'cold: every sample in a fresh container' : 'warm: docker exec into one container per runtime'}\n`);
     for (const runtime of runtimes) {
       for (const nofile of nofiles) {
         let c: string;
+        coldFlags = ['--runtime', runtime, '--ulimit', `nofile=${nofile}:${nofile}`, ...extra];
         try {
-          c = await engine.start(`bench-peer-${runtime}-${nofile}`, 'sbx-bench', ['--runtime', runtime, '--ulimit', `nofile=${nofile}:${nofile}`, ...extra]);
+          c = await engine.start(`bench-peer-${runtime}-${nofile}`, 'sbx-bench', coldFlags);
         } catch (err) {
           console.error(`skipped: ${runtime} nofile ${nofile}: ${String(err).slice(0, 400)}`);
           continue;
@@ -135,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!plan.includes('\nsys')) throw new Error(`no plan captured in ${c}`);
         for (let i = 0; i < runs; i++) {
           for (const k of Object.keys(COMMANDS) as Key[]) {
-            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv, k === 'peer' ? 30 : 120, k === 'helper' ? plan : '');
+            const r = exec(c, COMMANDS[k].env, COMMANDS[k].argv, k === 'peer' ? 30 : 120, k === 'helper' ? plan : '', cold);
             if (k === 'peer' && r.status === 'timeout') {
               row.peerHung++; // a freeze even with GODEBUG=asyncpreemptoff=1: counted, not timed
               continue;
@@ -147,6 +156,8 @@ export async function main(argv: string[]): Promise<number> {
               if (k === 'sea') {
                 row.elapsed.push(j.elapsedMs);
                 row.helperMs.push(j.facts?.native?.helper?.value?.elapsedMs ?? NaN);
+                const ch = j.facts?.native?.helper?.value?.children;
+                if (ch) row.children = `${ch.forked} forked, ${ch.shared} sharing memory`;
                 row.platform = j.verdict?.headline ?? '?';
               }
               if (k === 'phases') {
@@ -208,5 +219,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const r of rows) if (r.peerHung) console.log(`\n${r.runtime}, RLIMIT_NOFILE ${r.nofile}: amicontained (with GODEBUG=asyncpreemptoff=1) hung in ${r.peerHung} of ${runs} runs (cut at 30 s, not in the medians)`);
   console.log(`\nverdicts: ${[...new Set(rows.map((r) => `${r.runtime}: ${r.platform}`))].join('; ')}`);
+  // process creations per report: the helper's children, as its own count says (facts.native.helper.children);
+  // beside them the tool makes one process (the helper) and Node its own threads
+  console.log(`probe children per report: ${[...new Set(rows.map((r) => `${r.runtime}: ${r.children ?? 'not told'}`))].join('; ')}`);
   return 0;
 }
