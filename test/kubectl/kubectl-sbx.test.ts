@@ -32,7 +32,7 @@ import { worstExit as fleetExit } from '../../src/exit-codes.js';
 import { BUNDLE, ensureBuilt, PROJECT } from '../support/built.js';
 import { comparable } from '../support/comparable.js';
 import { buildImageRoots, type Engine, startDocker } from '../support/engines.js';
-import { CI } from '../support/runtime-it.js';
+import { itWithEngine } from '../support/runtime-it.js';
 import { schemaErrors } from '../support/schema.js';
 import { parseYamlDocuments } from '../ship/yaml-subset.js';
 
@@ -85,16 +85,7 @@ const calls = (): string[][] => readFileSync(log, 'utf8').trim().split('\n').fil
 const jsonLines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 
-function itWithDocker(title: string, fn: (e: Engine) => Promise<void>, timeout = 240_000) {
-  it(title, async (ctx) => {
-    if (typeof docker === 'string') {
-      if (CI) throw new Error(`docker cannot start here: ${docker}`);
-      ctx.skip(`docker cannot start here: ${docker}`);
-      return;
-    }
-    await fn(docker);
-  }, timeout);
-}
+const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>, timeout?: number) => itWithEngine(() => docker, title, fn, timeout);
 
 describe('kubectl sbx over real containers', () => {
   beforeAll(async () => {

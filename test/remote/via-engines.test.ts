@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
 import { comparable } from '../support/comparable.js';
 import { buildImageRoots, type Engine, startDocker, startPodman } from '../support/engines.js';
-import { CI } from '../support/runtime-it.js';
+import { itWithEngine } from '../support/runtime-it.js';
 import { schemaErrors } from '../support/schema.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sbx-via-test-'));
@@ -40,18 +40,7 @@ async function expectNothingLeft(e: Engine, container: string) {
   expect(r.stdout).not.toMatch(/sbx-via/);
 }
 
-type EngineRef = () => Engine | string;
-function itWith(engine: EngineRef, title: string, fn: (e: Engine) => Promise<void>) {
-  it(title, async (ctx) => {
-    const e = engine();
-    if (typeof e === 'string') {
-      if (CI) throw new Error(`the engine cannot start here: ${e}`);
-      ctx.skip(`the engine cannot start here: ${e}`);
-      return;
-    }
-    await fn(e);
-  }, 240_000);
-}
+const itWith = itWithEngine;
 
 describe('--via over real engines', () => {
   beforeAll(async () => {

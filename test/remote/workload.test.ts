@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
 import { buildImageRoots, type Engine, startDocker } from '../support/engines.js';
-import { CI } from '../support/runtime-it.js';
+import { itWithEngine } from '../support/runtime-it.js';
 import { schemaErrors } from '../support/schema.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sbx-workload-test-'));
@@ -34,16 +34,7 @@ function viaJson(via: string, extra: string[] = []): { code: number | null; repo
 
 const field = (report: any, name: string) => report.verdict.workload.differences.find((d: any) => d.field === name);
 
-function itWithDocker(title: string, fn: (e: Engine) => Promise<void>) {
-  it(title, async (ctx) => {
-    if (typeof docker === 'string') {
-      if (CI) throw new Error(`docker cannot start here: ${docker}`);
-      ctx.skip(`docker cannot start here: ${docker}`);
-      return;
-    }
-    await fn(docker);
-  }, 240_000);
-}
+const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>, timeout?: number) => itWithEngine(() => docker, title, fn, timeout);
 
 describe('the workload versus the probe (#23)', () => {
   beforeAll(async () => {
