@@ -18,6 +18,8 @@ const SOURCE = 'env SBX_LAUNCHER (src/helper/launcher.c)';
 
 /** null: the tool was started as it is (no launcher, or nothing to change). */
 export function probeLauncher(host: Host): Fact<LauncherNote | null> {
+  // through --via the helper runs without the launcher: the variable there is the target's own
+  if (host.collection) return unknown('not applicable: collected through --via, where only the helper runs (the launcher starts the tool in its own place)', SOURCE);
   const v = host.env('SBX_LAUNCHER');
   if (v === undefined) return known(null, SOURCE);
   const m = /^clone3-errno=(\d+);filter=(clone3-enosys);nnp-before=(-?\d+)$/.exec(v);
