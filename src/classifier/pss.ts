@@ -106,6 +106,19 @@ function capabilityRule(level: PssLevel, allowed: readonly string[]): PssRule {
   };
 }
 
+/**
+ * 'a user namespace of its own (uid_map …)' when the process is in one on the host's kernel (not
+ * under gVisor or Kata, whose namespaces are their own kernel's anyway), else null. Capabilities
+ * there are the namespace's: the kernel checks the initial namespace's for the host's resources.
+ */
+function ownUserNamespace(f: Facts, v: Verdict): string | null {
+  if (boundary(v)) return null;
+  const user = f.namespaces.entries.user;
+  if (!user.known || user.value.isInitial !== false) return null;
+  const map = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ') : null;
+  return `a user namespace of its own (${map ? `uid_map ${map}` : `user:[${user.value.inode}]`})`;
+}
+
 /** Every known capability but at most three: the sign of privileged: true (or of no container). */
 function fullCapabilitySet(names: string[]): boolean {
   return CAPABILITY_NAMES.filter((n) => !names.includes(n)).length <= 3;
@@ -120,7 +133,9 @@ export const PSS_RULES: readonly PssRule[] = [
       const unknowns: string[] = [];
       const notCounted: string[] = [];
       const bnd = f.process.capabilities.bounding;
+      const ns = ownUserNamespace(f, v);
       if (!bnd.known) unknowns.push(`bounding set: ${bnd.reason}`);
+      else if (fullCapabilitySet(bnd.value.names) && ns) notCounted.push(`full capability set (CapBnd ${bnd.value.hex}) held in ${ns}`);
       else if (fullCapabilitySet(bnd.value.names)) signs.push(`full capability set (CapBnd ${bnd.value.hex})`);
       const sb = boundary(v);
       for (const [path, fact] of [['/proc/sys', f.mounts.procSysWritable], ['/sys', f.mounts.sysWritable]] as const) {
@@ -132,7 +147,11 @@ export const PSS_RULES: readonly PssRule[] = [
       const evidence = [...signs, ...notCounted].join('; ') || 'none of: full capability set, writable /proc/sys or /sys, host block devices, runtime sockets';
       if (signs.length) return judged('fail', evidence, 'a baseline pod is not privileged and mounts no host paths');
       if (unknowns.length) return judged('undetermined', evidence, `could not check: ${unknowns.join('; ')}`);
-      return judged('pass', evidence, notCounted.length ? 'writable kernel interfaces belong to the sandbox\'s own kernel' : 'no privileged sign');
+      const why = [
+        ...(sb && notCounted.some((n) => n.includes('writable')) ? ['writable kernel interfaces belong to the sandbox\'s own kernel'] : []),
+        ...(ns && notCounted.some((n) => n.startsWith('full capability set')) ? ['the capabilities of a user namespace of its own act only on what it owns, never on the host (a pod with hostUsers: false cannot be privileged)'] : []),
+      ];
+      return judged('pass', evidence, why.length ? why.join('; ') : 'no privileged sign');
     },
   },
   {
@@ -198,14 +217,17 @@ export const PSS_RULES: readonly PssRule[] = [
   {
     id: 'non-root', level: 'restricted', control: 'Running as Non-root; Running as Non-root user',
     title: 'Runs as a non-root uid',
-    judge(f) {
+    judge(f, v) {
       const uid = f.process.uid;
       if (!uid.known) return judged('undetermined', unknownEvidence(uid), `the uid could not be read: ${uid.reason}`);
       const ids = uid.value;
       const evidence = `${uid.source}: ${ids.real} ${ids.effective} ${ids.saved} ${ids.filesystem}`;
-      return ids.effective === 0 || ids.real === 0
-        ? judged('fail', evidence, 'restricted requires runAsNonRoot: uid 0 is root')
-        : judged('pass', evidence, `uid ${ids.effective}`);
+      if (ids.effective !== 0 && ids.real !== 0) return judged('pass', evidence, `uid ${ids.effective}`);
+      const ns = ownUserNamespace(f, v);
+      const host = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.find((l) => l.inside === 0 && l.count > 0) : undefined;
+      return judged('fail', evidence, ns
+        ? `restricted requires runAsNonRoot: uid 0 is root — the root of ${ns.replace(/\)$/, host ? `: host uid ${host.outside})` : ')')}, not the host's; Kubernetes admits such a pod under restricted only with the UserNamespacesPodSecurityStandards feature gate`
+        : 'restricted requires runAsNonRoot: uid 0 is root');
     },
   },
   {
