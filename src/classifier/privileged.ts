@@ -30,6 +30,20 @@ export interface PrivilegedVerdict {
   reason: string;
 }
 
+/**
+ * 'a user namespace of its own (uid_map …)' when the process is in one on the host's kernel, else
+ * null. Capabilities there are the namespace's: for the host's resources the kernel checks the
+ * initial namespace's (capable()), so they reach nothing of the host's. Under gVisor and Kata the
+ * namespaces and capabilities are their own kernel's anyway: null.
+ */
+export function ownUserNamespace(f: Facts, sandboxClass: string): string | null {
+  if (sandboxClass === 'gvisor' || sandboxClass === 'kata') return null;
+  const user = f.namespaces.entries.user;
+  if (!user.known || user.value.isInitial !== false) return null;
+  const map = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ') : null;
+  return `a user namespace of its own (${map ? `uid_map ${map}` : `user:[${user.value.inode}]`})`;
+}
+
 /** capabilities a privileged container may lack: those its engine or host does not know */
 export const PRIVILEGED_MAX_MISSING_CAPS = 4;
 

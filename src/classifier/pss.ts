@@ -11,6 +11,7 @@
 // no NoNewPrivs line. Those are "not-applicable: enforced by the sandbox boundary", with the
 // reason, never a failure and never a pass (signals.md §0.2, §3.4, §7.3).
 import { judgedFacts } from './workload.js';
+import { ownUserNamespace } from './privileged.js';
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
@@ -106,19 +107,6 @@ function capabilityRule(level: PssLevel, allowed: readonly string[]): PssRule {
   };
 }
 
-/**
- * 'a user namespace of its own (uid_map …)' when the process is in one on the host's kernel (not
- * under gVisor or Kata, whose namespaces are their own kernel's anyway), else null. Capabilities
- * there are the namespace's: the kernel checks the initial namespace's for the host's resources.
- */
-function ownUserNamespace(f: Facts, v: Verdict): string | null {
-  if (boundary(v)) return null;
-  const user = f.namespaces.entries.user;
-  if (!user.known || user.value.isInitial !== false) return null;
-  const map = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ') : null;
-  return `a user namespace of its own (${map ? `uid_map ${map}` : `user:[${user.value.inode}]`})`;
-}
-
 /** Every known capability but at most three: the sign of privileged: true (or of no container). */
 function fullCapabilitySet(names: string[]): boolean {
   return CAPABILITY_NAMES.filter((n) => !names.includes(n)).length <= 3;
@@ -133,7 +121,7 @@ export const PSS_RULES: readonly PssRule[] = [
       const unknowns: string[] = [];
       const notCounted: string[] = [];
       const bnd = f.process.capabilities.bounding;
-      const ns = ownUserNamespace(f, v);
+      const ns = ownUserNamespace(f, v.sandbox.class);
       if (!bnd.known) unknowns.push(`bounding set: ${bnd.reason}`);
       else if (fullCapabilitySet(bnd.value.names) && ns) notCounted.push(`full capability set (CapBnd ${bnd.value.hex}) held in ${ns}`);
       else if (fullCapabilitySet(bnd.value.names)) signs.push(`full capability set (CapBnd ${bnd.value.hex})`);
@@ -223,7 +211,7 @@ export const PSS_RULES: readonly PssRule[] = [
       const ids = uid.value;
       const evidence = `${uid.source}: ${ids.real} ${ids.effective} ${ids.saved} ${ids.filesystem}`;
       if (ids.effective !== 0 && ids.real !== 0) return judged('pass', evidence, `uid ${ids.effective}`);
-      const ns = ownUserNamespace(f, v);
+      const ns = ownUserNamespace(f, v.sandbox.class);
       const host = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.find((l) => l.inside === 0 && l.count > 0) : undefined;
       return judged('fail', evidence, ns
         ? `restricted requires runAsNonRoot: uid 0 is root — the root of ${ns.replace(/\)$/, host ? `: host uid ${host.outside})` : ')')}, not the host's; Kubernetes admits such a pod under restricted only with the UserNamespacesPodSecurityStandards feature gate`

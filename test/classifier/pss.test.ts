@@ -1,12 +1,10 @@
 // --pss: the Pod Security Standards rules over the fixture snapshots, an empty root, this real
 // machine and a real restricted child process. Sandbox-awareness is checked rule by rule.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkPodSecurity, PSS_RULES, type PssLevel, type PssReport } from '../../src/classifier/pss.js';
 import { classify } from '../../src/classifier/verdict.js';
-import { type Facts, gatherFacts } from '../../src/probes/index.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import type { Facts } from '../../src/probes/index.js';
 import { parseProcessStatus } from '../../src/probes/process.js';
 import { pssJson } from '../../src/render/checks-json.js';
 import { renderPssTable } from '../../src/render/checks.js';
@@ -152,12 +150,7 @@ describe('nothing readable', () => {
 // root of the namespace with every capability of the host's bounding set and no seccomp
 // (fixtures/captures/runc-userns.json, matrix case runc-userns-all-caps).
 describe('a user namespace of its own (runc, captured)', () => {
-  const userns = (async (): Promise<Seen> => {
-    const archive = parseArchive(readFileSync(join(__dirname, '../../fixtures/captures/runc-userns.json'), 'utf8'));
-    if (typeof archive === 'string') throw new Error(archive);
-    const facts = await gatherFacts(createReplayHost(archive, 'replay:runc-userns'), { syscalls: false, helper: true });
-    return { facts, verdict: classify(facts) };
-  })();
+  const userns = seen('capture:runc-userns');
 
   it('every capability, held in the namespace, is no privileged sign (as verdict.privileged says); the missing filter and the added capabilities still fail', async () => {
     const s = await userns;
