@@ -299,14 +299,14 @@ function dockerAllCaps(): string[] {
 const dockerAllCapsInUserns = (): string[] => CAP_NAMES.slice(0, 38);
 
 function engineCase(
-  id: string, engine: EngineName, runArgs: string[], ex: Expectations, extra: { note: string; mode?: 'inside' | 'via' },
+  id: string, engine: EngineName, runArgs: string[], ex: Expectations, extra: { note: string; mode?: 'inside' | 'via'; podmanSubids?: EngineDecl['podmanSubids'] },
 ): EngineCase {
   const mode = extra.mode ?? 'inside';
   const cmd = engine === 'podman' ? 'podman run' : engine === 'podman-crun' ? 'podman --runtime crun run'
     : engine === 'dind' ? 'docker run (inner daemon)' : engine === 'docker-userns' ? 'docker run (dockerd --userns-remap=default)' : 'docker run';
   return {
     kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: ex, note: extra.note,
-    decl: { name: id, engine, runArgs, mode }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
+    decl: { name: id, engine, runArgs, mode, ...(extra.podmanSubids && { podmanSubids: extra.podmanSubids }) }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
   };
 }
 
@@ -328,6 +328,9 @@ const PODMAN_USERNS_FLAGS = ['--uidmap', `0:${PODMAN_USERNS.hostId}:${PODMAN_USE
 /** Podman on cgroup v1 keeps the host's cgroup namespace (podman-run(1) --cgroupns: "host on
  *  cgroups V1"), and never makes a time namespace; with --uidmap the user namespace is its own */
 const PODMAN_USERNS_SHARED = ['cgroup', 'time'];
+/** --userns=auto: the containers user's subordinate ids (given to the run only), and the size asked */
+const PODMAN_AUTO_RANGE = { hostId: 262144, size: 655360 };
+const PODMAN_AUTO = { hostId: PODMAN_AUTO_RANGE.hostId, size: 65536 };
 /** the tool is the container's first process */
 const FIRST_PROCESS = { subject: 'workload' as const, sameProcess: true };
 
@@ -410,6 +413,12 @@ export function engineCases(): EngineCase[] {
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size), workload: FIRST_PROCESS,
     }, { note: "dockerd --userns-remap=default (dockremap and its range only in dockerd's private mount namespace): the image's uid 20000, Docker's defaults" }),
+    engineCase('docker-userns-via', 'docker-userns', ['--user', '20000:20000'], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size),
+      workload: { subject: 'workload', sameProcess: false },
+    }, { mode: 'via', note: 'the same, collected from outside through docker exec -i: the exec\'d helper joins the container\'s user namespace, and the workload (PID 1) is read beside it' }),
     engineCase('docker-userns-root', 'docker-userns', ['--user', '0'], {
       uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsEffective: dockerDefault, capsBounding: dockerDefault,
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
@@ -445,6 +454,12 @@ export function engineCases(): EngineCase[] {
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
     }, { note: 'the same under crun, Podman\'s default runtime: each run in a private mount namespace without the cgroup2 hierarchy, which crun 1.8 refuses beside v1 controllers' }),
+    engineCase('podman-userns-auto', 'podman', ['--userns', `auto:size=${PODMAN_AUTO.size}`], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      // the first range --userns=auto hands out is the start of the containers user's (each run is removed)
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_AUTO.hostId, PODMAN_AUTO.size), workload: FIRST_PROCESS,
+    }, { podmanSubids: PODMAN_AUTO_RANGE, note: 'Podman picks the range itself (--userns=auto) from the containers user\'s subordinate ids, given to this run only: the image\'s uid 20000, runc' }),
     engineCase('podman-userns-privileged', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0', '--privileged'], {
       uid: 0, gid: 0, nonRoot: false, class: 'runc-class', engine: 'podman', capsEffective: names(hostBoundingCaps()), capsBounding: names(hostBoundingCaps()),
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,

@@ -14,7 +14,7 @@
 // --cgroup-manager cgroupfs and --ulimit nofile=1024:1024 here; every run passes -i, because
 // runsc 20221219 chowns the files it gets as stdio and Docker hands it the host's /dev/null
 // otherwise.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImageRoots, importImage, startDocker, startPodman, waitFor, type Engine, type UsernsRemap } from '../support/engines.js';
@@ -42,6 +42,8 @@ export interface EngineDecl {
    * bundle on this machine collects through `exec -i` (where Node cannot start inside)
    */
   mode: 'inside' | 'via';
+  /** Podman: the `containers` user's subordinate ids, for --userns=auto (withSubids) */
+  podmanSubids?: UsernsRemap;
 }
 
 /** The recon image: USER and ENTRYPOINT as the Dockerfile's final stage sets them. */
@@ -102,7 +104,7 @@ async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
   const wantPodman = which.has('podman') || which.has('podman-crun');
   const [docker, dockerUserns, podman] = await Promise.all([
     wantDocker ? (engineStaticCheck('docker') ?? startDocker({ 'sbx-recon-sh': roots['sbx-recon-sh']! })) : 'not needed',
-    which.has('docker-userns') ? (engineStaticCheck('docker-userns') ?? startDocker({}, { usernsRemap: DOCKER_USERNS_REMAP })) : 'not needed',
+    which.has('docker-userns') ? (engineStaticCheck('docker-userns') ?? startDocker({ 'sbx-recon-sh': roots['sbx-recon-sh']! }, { usernsRemap: DOCKER_USERNS_REMAP })) : 'not needed',
     wantPodman ? (engineStaticCheck('podman') ?? startPodman({})) : 'not needed',
   ]);
   for (const e of [docker, dockerUserns]) if (typeof e !== 'string' && e.pid) PIDS.add(e.pid);
@@ -188,6 +190,12 @@ export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaP
     ? [...docker.cli, 'exec', '-i', (l.dind as { container: string }).container, 'docker', 'run']
     : decl.engine === 'podman' ? podmanRun(eng.cli)
       : decl.engine === 'podman-crun' ? podmanRun(withCrun(eng.cli)) : [...eng.cli, 'run'];
+  if (decl.podmanSubids) {
+    if (decl.engine !== 'podman') throw new Error(`${decl.name}: podmanSubids is wired for the podman engine only`);
+    const file = join(l.work, `subids-${decl.podmanSubids.hostId}-${decl.podmanSubids.size}`);
+    writeFileSync(file, `containers:${decl.podmanSubids.hostId}:${decl.podmanSubids.size}\n`, { mode: 0o644 });
+    prefix.splice(0, prefix.length, ...podmanRun(withSubids(eng.cli, file)));
+  }
   const full = [...prefix, '--rm', '-i', '--network', 'none', '--name', name, ...decl.runArgs, RECON_IMAGE, ...argv];
   const r = await run(full, { timeoutMs: 180_000 });
   return { ...r, argv: full };
@@ -205,10 +213,22 @@ export function withCrun(podmanCli: string[]): string[] {
   const i = cli.indexOf('--runtime');
   if (i >= 0) cli[i + 1] = 'crun';
   else cli.splice(1, 0, '--runtime', 'crun');
-  return [
-    'unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c',
-    'if grep -q " /sys/fs/cgroup/unified " /proc/self/mountinfo; then umount /sys/fs/cgroup/unified; fi; exec "$@"', 'sh', ...cli,
-  ];
+  return inPrivateMountNs(cli, ['if grep -q " /sys/fs/cgroup/unified " /proc/self/mountinfo; then umount /sys/fs/cgroup/unified; fi']);
+}
+
+/**
+ * Podman's command line with subordinate ids for --userns=auto: /etc/subuid and /etc/subgid
+ * hold none here, and the harness adds none to the system. A file with the `containers` user's
+ * range (the user --userns=auto allocates from, containers-storage.conf(5)) is bound over both in
+ * a private mount namespace the whole `podman run` goes in; it vanishes with it.
+ */
+export function withSubids(cli: string[], file: string): string[] {
+  return inPrivateMountNs(cli, [`mount --bind '${file}' /etc/subuid`, `mount --bind '${file}' /etc/subgid`]);
+}
+
+/** `unshare -m` running `setup` lines, then `cli`. */
+function inPrivateMountNs(cli: string[], setup: string[]): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', [...setup, 'exec "$@"'].join('; '), 'sh', ...cli];
 }
 
 /** containers.conf's default_capabilities: what Podman grants (the engine's own declaration). */
