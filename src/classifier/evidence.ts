@@ -73,16 +73,28 @@ export function idMapText(f: Facts): string | null {
 export const OCI_MASKED_FILES = ['/proc/kcore', '/proc/keys', '/proc/timer_list', '/proc/sched_debug', '/proc/latency_stats', '/proc/timer_stats'];
 
 /**
- * Where the /dev/null bound over a masked /proc file comes from: the container's own /dev (the
- * same device as the /dev mount: runc binds it after pivot_root) or from outside (crun binds the
- * runtime's). null when no masked file is a /dev/null bind or the container has no /dev mount.
+ * Where the /dev/null bound over a masked /proc file comes from: the container's own /dev/null
+ * (runc binds "/dev/null" after pivot_root) or from outside (crun binds the runtime's, before).
+ * Runc's bind is a copy of the container's /dev/null, so it carries that node's mount:
+ * - a node on the container's /dev tmpfs (runc mknods it): the /dev mount's device;
+ * - in a user namespace of the container's own, where mknod is refused, a bind of the host's
+ *   /dev/null (runc binds every device node then): a mount at /dev/null, whose device, root and
+ *   per-mount flags the masked file's bind repeats. crun binds the host's /dev/null there too (the
+ *   same device and root) but remounts its masks read-only, so its flags differ.
+ * null when no masked file is a /dev/null bind or the container has no /dev mount.
  */
-export function maskedFileOrigin(f: Facts): { masked: MountEntry; dev: MountEntry | null; fromContainerDev: boolean } | null {
+export function maskedFileOrigin(f: Facts): { masked: MountEntry; dev: MountEntry | null; devNull: MountEntry | null; fromContainerDev: boolean } | null {
   const es = mountEntries(f);
   const masked = es.find((e) => OCI_MASKED_FILES.includes(e.mountPoint) && e.root === '/null');
   const dev = [...es].reverse().find((e) => e.mountPoint === '/dev') ?? null;
   if (!masked || !dev) return null;
-  return { masked, dev, fromContainerDev: masked.device === dev.device };
+  const devNull = [...es].reverse().find((e) => e.mountPoint === '/dev/null') ?? null;
+  if (devNull) {
+    const same = masked.device === devNull.device && masked.root === devNull.root &&
+      [...masked.options].sort().join(',') === [...devNull.options].sort().join(',');
+    return { masked, dev, devNull, fromContainerDev: same };
+  }
+  return { masked, dev, devNull: null, fromContainerDev: masked.device === dev.device };
 }
 
 /**

@@ -6,6 +6,7 @@
 // failure wins over an undetermined one: the build is broken either way, and 1 names the
 // expectation that is certainly wrong. 2 (usage) is the CLI's, for parseExpectation errors.
 import { judgedFacts } from './workload.js';
+import { ownUserNamespace } from './privileged.js';
 import { type CheckExitCode, exitCodeFor } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
@@ -278,7 +279,7 @@ function checkSeccompProfile(expected: string, f: Facts, v: Verdict): Outcome {
   return fp.verdict === expected ? pass(observed, fp.reason) : fail(observed, `expected ${expected}: ${fp.reason}`);
 }
 
-function checkCaps(allowed: string[], f: Facts): Outcome {
+function checkCaps(allowed: string[], f: Facts, v: Verdict): Outcome {
   const sets = (['effective', 'bounding'] as const).map((set) => ({ set, fact: f.process.capabilities[set] }));
   const label = allowed.length ? `⊆ {${allowed.join(', ')}}` : 'none';
   const parts: string[] = [];
@@ -295,7 +296,9 @@ function checkCaps(allowed: string[], f: Facts): Outcome {
     if (extra.length) beyond.push(`${set} holds ${extra.join(' ')}`);
   }
   const observed = parts.join('; ');
-  if (beyond.length) return fail(observed, `expected ${label}; ${beyond.join('; ')}`);
+  // root of a user namespace of its own holds them, but only over what the namespace owns
+  const ns = ownUserNamespace(f, v.sandbox.class);
+  if (beyond.length) return fail(observed, `expected ${label}; ${beyond.join('; ')}${ns ? ` (held in ${ns}: they act only on what it owns, not on the host)` : ''}`);
   if (unknownSets.length) return undetermined(observed, 'the capability sets', unknownSets.join('; '));
   return pass(observed, `effective and bounding sets are ${label}`);
 }
@@ -390,7 +393,7 @@ export const EXPECTATION_KEYS: readonly KeySpec<unknown>[] = [
       if (text === 'none') return [];
       return commaList(text, 'caps', capabilityItem);
     },
-    check: (allowed, f) => checkCaps(allowed, f),
+    check: (allowed, f, v) => checkCaps(allowed, f, v),
   }),
   booleanKey({
     key: 'no-new-privs', description: 'no_new_privs is set (allowPrivilegeEscalation: false)',

@@ -30,18 +30,30 @@ export interface PrivilegedVerdict {
   reason: string;
 }
 
+/**
+ * 'a user namespace of its own (uid_map …)' when the process is in one on the host's kernel, else
+ * null. Capabilities there are the namespace's: for the host's resources the kernel checks the
+ * initial namespace's (capable()), so they reach nothing of the host's. Under gVisor and Kata the
+ * namespaces and capabilities are their own kernel's anyway: null.
+ */
+export function ownUserNamespace(f: Facts, sandboxClass: string): string | null {
+  if (sandboxClass === 'gvisor' || sandboxClass === 'kata') return null;
+  const user = f.namespaces.entries.user;
+  if (!user.known || user.value.isInitial !== false) return null;
+  const map = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ') : null;
+  return `a user namespace of its own (${map ? `uid_map ${map}` : `user:[${user.value.inode}]`})`;
+}
+
 /** capabilities a privileged container may lack: those its engine or host does not know */
 export const PRIVILEGED_MAX_MISSING_CAPS = 4;
 
-function capabilities(f: Facts): PrivilegedCriterion {
+/** `ns`: the user namespace of its own the process is in (ownUserNamespace), if any */
+function capabilities(f: Facts, ns: string | null): PrivilegedCriterion {
   const bnd = f.process.capabilities.bounding;
   if (!bnd.known) return { id: 'capabilities', holds: null, observed: `bounding set unknown: ${bnd.reason}` };
   const missing = CAPABILITY_NAMES.filter((n) => !bnd.value.names.includes(n));
   const n = bnd.value.names.length;
-  const user = f.namespaces.entries.user;
-  if (user.known && user.value.isInitial === false) {
-    return { id: 'capabilities', holds: false, observed: `bounding set ${n} of ${CAPABILITY_NAMES.length}, but in a user namespace of its own: they do not reach the host` };
-  }
+  if (ns) return { id: 'capabilities', holds: false, observed: `bounding set ${n} of ${CAPABILITY_NAMES.length}, held in ${ns}: they do not reach the host` };
   const holds = bnd.value.names.includes('sys_admin') && missing.length <= PRIVILEGED_MAX_MISSING_CAPS;
   return {
     id: 'capabilities', holds,
@@ -75,7 +87,8 @@ const WORDS: Record<PrivilegedCriterionId, [string, string]> = {
 };
 
 export function classifyPrivileged(f: Facts, sandboxClass: string): PrivilegedVerdict {
-  const criteria = [capabilities(f), seccomp(f), masking(f), hostDevices(f)];
+  const ns = ownUserNamespace(f, sandboxClass);
+  const criteria = [capabilities(f, ns), seccomp(f), masking(f), hostDevices(f)];
   if (sandboxClass === 'gvisor' || sandboxClass === 'kata') {
     return { privileged: false, criteria, reason: `not applicable: ${sandboxClass} runs its own kernel, so capabilities and devices are the sandbox's, not the host's` };
   }
@@ -89,7 +102,7 @@ export function classifyPrivileged(f: Facts, sandboxClass: string): PrivilegedVe
   if (failing.length) {
     return {
       privileged: false, criteria,
-      reason: `${failing.map((c) => `${WORDS[c.id][1]} (${c.observed})`).join('; ')}${held.length ? `; it has ${held.join(', ')}` : ''}`,
+      reason: `${failing.map((c) => `${c.id === 'capabilities' && ns ? "capabilities that are not the host's" : WORDS[c.id][1]} (${c.observed})`).join('; ')}${held.length ? `; it has ${held.join(', ')}` : ''}`,
     };
   }
   return { privileged: null, criteria, reason: `could not judge: ${open.map((c) => c.observed).join('; ')}` };

@@ -11,6 +11,7 @@
 // no NoNewPrivs line. Those are "not-applicable: enforced by the sandbox boundary", with the
 // reason, never a failure and never a pass (signals.md §0.2, §3.4, §7.3).
 import { judgedFacts } from './workload.js';
+import { ownUserNamespace } from './privileged.js';
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
@@ -120,7 +121,9 @@ export const PSS_RULES: readonly PssRule[] = [
       const unknowns: string[] = [];
       const notCounted: string[] = [];
       const bnd = f.process.capabilities.bounding;
+      const ns = ownUserNamespace(f, v.sandbox.class);
       if (!bnd.known) unknowns.push(`bounding set: ${bnd.reason}`);
+      else if (fullCapabilitySet(bnd.value.names) && ns) notCounted.push(`full capability set (CapBnd ${bnd.value.hex}) held in ${ns}`);
       else if (fullCapabilitySet(bnd.value.names)) signs.push(`full capability set (CapBnd ${bnd.value.hex})`);
       const sb = boundary(v);
       for (const [path, fact] of [['/proc/sys', f.mounts.procSysWritable], ['/sys', f.mounts.sysWritable]] as const) {
@@ -132,7 +135,11 @@ export const PSS_RULES: readonly PssRule[] = [
       const evidence = [...signs, ...notCounted].join('; ') || 'none of: full capability set, writable /proc/sys or /sys, host block devices, runtime sockets';
       if (signs.length) return judged('fail', evidence, 'a baseline pod is not privileged and mounts no host paths');
       if (unknowns.length) return judged('undetermined', evidence, `could not check: ${unknowns.join('; ')}`);
-      return judged('pass', evidence, notCounted.length ? 'writable kernel interfaces belong to the sandbox\'s own kernel' : 'no privileged sign');
+      const why = [
+        ...(sb && notCounted.some((n) => n.includes('writable')) ? ['writable kernel interfaces belong to the sandbox\'s own kernel'] : []),
+        ...(ns && notCounted.some((n) => n.startsWith('full capability set')) ? ['the capabilities of a user namespace of its own act only on what it owns, never on the host (a pod with hostUsers: false cannot be privileged)'] : []),
+      ];
+      return judged('pass', evidence, why.length ? why.join('; ') : 'no privileged sign');
     },
   },
   {
@@ -198,14 +205,17 @@ export const PSS_RULES: readonly PssRule[] = [
   {
     id: 'non-root', level: 'restricted', control: 'Running as Non-root; Running as Non-root user',
     title: 'Runs as a non-root uid',
-    judge(f) {
+    judge(f, v) {
       const uid = f.process.uid;
       if (!uid.known) return judged('undetermined', unknownEvidence(uid), `the uid could not be read: ${uid.reason}`);
       const ids = uid.value;
       const evidence = `${uid.source}: ${ids.real} ${ids.effective} ${ids.saved} ${ids.filesystem}`;
-      return ids.effective === 0 || ids.real === 0
-        ? judged('fail', evidence, 'restricted requires runAsNonRoot: uid 0 is root')
-        : judged('pass', evidence, `uid ${ids.effective}`);
+      if (ids.effective !== 0 && ids.real !== 0) return judged('pass', evidence, `uid ${ids.effective}`);
+      const ns = ownUserNamespace(f, v.sandbox.class);
+      const host = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.find((l) => l.inside === 0 && l.count > 0) : undefined;
+      return judged('fail', evidence, ns
+        ? `restricted requires runAsNonRoot: uid 0 is root — the root of ${ns.replace(/\)$/, host ? `: host uid ${host.outside})` : ')')}, not the host's; Kubernetes admits such a pod under restricted only with the UserNamespacesPodSecurityStandards feature gate`
+        : 'restricted requires runAsNonRoot: uid 0 is root');
     },
   },
   {

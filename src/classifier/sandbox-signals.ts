@@ -251,20 +251,26 @@ export const SANDBOX_SIGNALS: readonly Signal[] = [
   },
   {
     id: 'oci-mask-runc', indicates: 'runc-class', weight: 0, source: '/proc/self/mountinfo',
-    pattern: 'masked /proc files are binds of the container\'s own /dev/null (the device of its /dev): runc masks after pivot_root, so the OCI runtime is runc (informational: it names the runtime, it adds nothing to the class)',
-    reference: 'opencontainers/runc libcontainer/rootfs_linux.go maskPaths (opens /dev/null inside the new root); observed here under runc 1.1.5 (Debian 12), while crun 1.8.1 under the same bundle binds its own',
+    pattern: 'masked /proc files are binds of the container\'s own /dev/null (the device of its /dev; in a user namespace of its own, a copy of its /dev/null mount: same device, root and flags): runc masks after pivot_root, so the OCI runtime is runc (informational: it names the runtime, it adds nothing to the class)',
+    reference: 'opencontainers/runc libcontainer/rootfs_linux.go maskPath (binds "/dev/null" inside the new root) and createDevices (binds the host\'s device nodes in a user namespace); observed here under runc 1.1.5 (Debian 12), while crun 1.8.1 under the same bundle binds its own',
     match: (f) => {
       const m = maskedFileOrigin(f);
-      return m?.fromContainerDev ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.root} = the container's /dev (${m.dev!.device} ${m.dev!.fsType})` : null;
+      if (!m?.fromContainerDev) return null;
+      return m.devNull
+        ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.root} ${m.masked.options.join(',')} = the container's /dev/null mount (${m.devNull.device} ${m.devNull.root} ${m.devNull.options.join(',')})`
+        : `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.root} = the container's /dev (${m.dev!.device} ${m.dev!.fsType})`;
     },
   },
   {
     id: 'oci-mask-crun', indicates: 'runc-class', weight: 0, source: '/proc/self/mountinfo',
-    pattern: 'masked /proc files are binds of a /dev/null from outside the container (another device than its /dev): crun masks from the runtime\'s side, so the OCI runtime is crun or another runtime that does the same (sysbox-runc does) — informational, it adds nothing to the class',
-    reference: 'containers/crun src/libcrun/linux.c do_masked_and_readonly_paths (get_bind_mount of "/dev/null" before the pivot); observed here under crun 1.8.1 (Debian 12), while runc 1.1.5 under the same bundle binds the container\'s own',
+    pattern: 'masked /proc files are binds of a /dev/null from outside the container (another device than its /dev; in a user namespace of its own, not a copy of its /dev/null mount): crun masks from the runtime\'s side, so the OCI runtime is crun or another runtime that does the same (sysbox-runc does) — informational, it adds nothing to the class',
+    reference: 'containers/crun src/libcrun/linux.c do_masked_and_readonly_paths (binds "/dev/null" before the pivot, then remounts it read-only); observed here under crun 1.8.1 (Debian 12), while runc 1.1.5 under the same bundle binds the container\'s own',
     match: (f) => {
       const m = maskedFileOrigin(f);
-      return m && !m.fromContainerDev ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.fsType} ${m.masked.source} ${m.masked.root}, not the container's /dev (${m.dev!.device} ${m.dev!.fsType})` : null;
+      if (!m || m.fromContainerDev) return null;
+      return m.devNull
+        ? `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.fsType} ${m.masked.source} ${m.masked.root} ${m.masked.options.join(',')}, not a copy of the container's /dev/null mount (${m.devNull.device} ${m.devNull.root} ${m.devNull.options.join(',')})`
+        : `${m.masked.mountPoint} from ${m.masked.device} ${m.masked.fsType} ${m.masked.source} ${m.masked.root}, not the container's /dev (${m.dev!.device} ${m.dev!.fsType})`;
     },
   },
   {

@@ -1,6 +1,7 @@
 // The terminal report: the verdict first, then one two-column table per section.
 // Only presentation lives here; every value comes from the facts and the verdict.
 import { table, getBorderCharacters } from 'table';
+import { ownUserNamespace } from '../classifier/privileged.js';
 import type { Verdict } from '../classifier/verdict.js';
 import { CAPABILITY_NAMES, RISKY_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
@@ -51,11 +52,11 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   return `${s.bold('Sandbox:')} ${s.bold(head)}\n` + section('', rows, s).replace(/^\n/, '');
 }
 
-function capabilityText(names: string[], s: Style): string {
+function capabilityText(names: string[], s: Style, inOwnUserns: boolean): string {
   if (names.length === 0) return 'none';
   const missing = CAPABILITY_NAMES.filter((n) => !names.includes(n));
   if (missing.length <= 3) return `all known${missing.length ? ` except ${missing.join(' ')}` : ''} (${names.length})`;
-  return names.map((n) => (RISKY_CAPABILITIES[n] ? s.red(`${n}!`) : n)).join(' ');
+  return names.map((n) => (RISKY_CAPABILITIES[n] && !inOwnUserns ? s.red(`${n}!`) : n)).join(' ');
 }
 
 /** Whose confinement the verdicts describe, and every field in which the probe differs. */
@@ -92,10 +93,14 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
   ], s));
 
   const capRows: Row[] = (['effective', 'permitted', 'inheritable', 'bounding', 'ambient'] as const).map((set) => [
-    set, show(p.capabilities[set], (c) => capabilityText(c.names, s)),
+    set, show(p.capabilities[set], (c) => capabilityText(c.names, s, ownUserNamespace(facts, v.sandbox.class) !== null)),
   ]);
   const risky = p.capabilities.effective.known ? p.capabilities.effective.value.names.filter((n) => RISKY_CAPABILITIES[n]) : [];
-  for (const r of risky.slice(0, 6)) capRows.push([s.red(`${r}!`), RISKY_CAPABILITIES[r]]);
+  const ns = ownUserNamespace(facts, v.sandbox.class);
+  // in a user namespace of its own the kernel checks the initial namespace's capabilities for
+  // the host's resources: what each would reach on the host, it does not reach from here
+  if (ns) capRows.push(['scope', `${ns}: they act only on what it owns; the kernel's checks for the host's resources (modules, raw I/O, the clock, kexec, …) refuse them${risky.length ? `, so ${risky.join(' ')} reach nothing of the host's` : ''}`]);
+  else for (const r of risky.slice(0, 6)) capRows.push([s.red(`${r}!`), RISKY_CAPABILITIES[r]]);
   out.push(section('Capabilities', capRows, s));
 
   const n = facts.namespaces;

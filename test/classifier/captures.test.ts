@@ -14,7 +14,7 @@ interface Live { class: string; platform: string | null; hypervisor: string | nu
 const index = JSON.parse(readFileSync(join(DIR, 'INDEX.json'), 'utf8')) as Record<string, { case: string; live: Live }>;
 
 /** The runtimes issue 4 asks real runs for; each must have a capture. */
-const REAL_RUNTIMES = ['runc', 'crun', 'runsc', 'runsc-2024', 'bwrap', 'unshare', 'nspawn', 'lxc', 'qemu'];
+const REAL_RUNTIMES = ['runc', 'crun', 'runsc', 'runsc-2024', 'bwrap', 'unshare', 'nspawn', 'lxc', 'qemu', 'runc-userns', 'crun-userns'];
 
 describe('captures from real runtimes replay to the live verdict', () => {
   it('has a capture, with its ORIGIN.md, for every real runtime', () => {

@@ -409,3 +409,28 @@ describe('rendering', () => {
     expect(text).toMatch(/│ FAIL\s+│ caps⊆kill/);
   });
 });
+
+// A user namespace of its own: the capture of a real runc container, root of the namespace with
+// every capability of the host's bounding set and no seccomp (fixtures/captures/runc-userns.json).
+describe('a user namespace of its own (runc, captured)', () => {
+  const userns = 'capture:runc-userns';
+  it('privileged=false holds: the capabilities are the namespace\'s, and the reason says so first', async () => {
+    const r = await one(userns, 'privileged=false');
+    expect(r).toMatchObject({ status: 'pass' });
+    expect(r.reason).toContain("capabilities that are not the host's (bounding set 40 of 41, held in a user namespace of its own (uid_map 0 131072 65536): they do not reach the host);");
+  });
+  it('caps=none fails, and says the capabilities are held in the namespace only', async () => {
+    const r = await one(userns, 'caps=none');
+    expect(r).toMatchObject({ status: 'fail' });
+    expect(r.reason).toMatch(/\(held in a user namespace of its own \(uid_map 0 131072 65536\): they act only on what it owns, not on the host\)$/);
+  });
+  it('non-root=true fails on uid 0, the uid as seen inside', async () => {
+    const r = await one(userns, 'non-root=true');
+    expect(r).toMatchObject({ status: 'fail' });
+    expect(r.reason).toContain('the uid as seen inside its own user namespace');
+  });
+  it('the user namespace is not among those shared with the host', async () => {
+    const r = await one(userns, 'host-namespaces=cgroup,time,mnt,net');
+    expect(r).toMatchObject({ status: 'pass', observed: expect.stringMatching(/^shared: cgroup, time(;|$)/) });
+  });
+});

@@ -123,10 +123,14 @@ describe('runc-class fixtures: the same observations fail where the host kernel 
     });
   });
 
-  it.each(['lxc-lxcfs', 'sysbox-docker'])('%s holds the full capability set', async (name) => {
-    const p = rule(await pss(name, 'baseline'), 'privileged');
+  // both run in a user namespace of their own: the full set is the namespace's, not a privileged
+  // sign; the writable /proc/sys and /sys still are, and the added capabilities fail baseline
+  it.each([['lxc-lxcfs', '0 100000 65536'], ['sysbox-docker', '0 165536 65536']])('%s holds the full capability set, in a user namespace of its own', async (name, map) => {
+    const r = await pss(name, 'baseline');
+    const p = rule(r, 'privileged');
     expect(p.status).toBe('fail');
-    expect(p.evidence).toMatch(/^full capability set \(CapBnd (000001ffffffffff|0000003fffffffff)\)/);
+    expect(p.evidence).toMatch(new RegExp(`^/proc/sys mounted writable; /sys mounted writable; full capability set \\(CapBnd (000001ffffffffff|0000003fffffffff)\\) held in a user namespace of its own \\(uid_map ${map}\\)$`));
+    expect(rule(r, 'capabilities-baseline').status).toBe('fail');
   });
 });
 
@@ -139,6 +143,30 @@ describe('nothing readable', () => {
     });
     expect(rule(r, 'non-root').reason).toBe('the uid could not be read: ENOENT: /proc/self/status');
     expect(r).toMatchObject({ status: 'undetermined', exitCode: 3 });
+  });
+});
+
+// A user namespace of its own (a pod's hostUsers: false): the capture of a real runc container,
+// root of the namespace with every capability of the host's bounding set and no seccomp
+// (fixtures/captures/runc-userns.json, matrix case runc-userns-all-caps).
+describe('a user namespace of its own (runc, captured)', () => {
+  const userns = seen('capture:runc-userns');
+
+  it('every capability, held in the namespace, is no privileged sign (as verdict.privileged says); the missing filter and the added capabilities still fail', async () => {
+    const s = await userns;
+    expect(s.verdict.privileged.privileged).toBe(false);
+    const r = await pss(s, 'baseline');
+    expect(rule(r, 'privileged')).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^full capability set \(CapBnd 000001fffeffffff\) held in a user namespace of its own \(uid_map 0 131072 65536\)/) });
+    expect(rule(r, 'privileged').reason).toMatch(/capabilities of a user namespace of its own act only on what it owns/);
+    expect(statuses(r)).toMatchObject({ seccomp: 'fail', 'capabilities-baseline': 'fail' });
+    expect(r).toMatchObject({ status: 'fail', exitCode: 1 });
+  });
+
+  it('restricted: uid 0 still fails runAsNonRoot, and the reason says whose root it is', async () => {
+    const r = await pss(await userns, 'restricted');
+    expect(rule(r, 'non-root')).toMatchObject({ status: 'fail', evidence: '/proc/self/status Uid: 0 0 0 0' });
+    expect(rule(r, 'non-root').reason).toMatch(/root of a user namespace of its own \(uid_map 0 131072 65536: host uid 131072\)/);
+    expect(rule(r, 'non-root').reason).toContain('UserNamespacesPodSecurityStandards');
   });
 });
 

@@ -4,8 +4,9 @@
 // both read this file.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoundingCaps, resolveCaps, type CaseDecl, type RuntimeName } from '../runtimes/index.js';
-import { DIND_OUTER_FLAGS, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
+import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoundingCaps, resolveCaps, type CaseDecl, type RuntimeName, type UsernsDecl } from '../runtimes/index.js';
+import { ociNamespaces } from '../runtimes/oci.js';
+import { DIND_OUTER_FLAGS, DOCKER_USERNS_REMAP, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
 import { customProfile, EPERM } from '../runtimes/docker-seccomp.js';
 import { GUEST_HOSTNAME } from '../runtimes/qemu.js';
 import { criCases, type CriCase } from './cri-cases.js';
@@ -65,6 +66,14 @@ export interface Expectations {
   kubernetes?: boolean;
   /** the launcher (src/helper/launcher.c) had to answer clone3 itself for Node to start */
   launcher?: boolean;
+  /** /proc/self/uid_map and gid_map as read, 'inside outside count' per line: the user
+   *  namespace the case configured */
+  idMaps?: { uid: string[]; gid: string[] };
+  /** verdict.workload: whose confinement is judged, and whether the probe is the workload */
+  workload?: { subject: 'workload' | 'probe'; sameProcess: boolean };
+  /** no seccomp filter on a Linux kernel: no syscall may read as blocked (refused by a filter,
+   *  killed or trapped); a capability check's refusal is the kernel's */
+  nothingBlocked?: true;
 }
 
 /**
@@ -117,9 +126,22 @@ const CAP_NAMES_41 = [
   'wake_alarm', 'block_suspend', 'audit_read', 'perfmon', 'bpf', 'checkpoint_restore',
 ];
 
+/** The namespace types as the tool names them, from the runtime-spec's. */
+const NS_TOOL_NAME: Record<string, string> = { pid: 'pid', network: 'net', ipc: 'ipc', uts: 'uts', mount: 'mnt', user: 'user', cgroup: 'cgroup', time: 'time' };
+const ALL_NS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'];
+
+/** What a user namespace of the container's own looks like from inside, on a shared kernel:
+ *  its uid_map and gid_map as the declaration wrote them. */
+function idMapsOf(u: UsernsDecl): Expectations['idMaps'] {
+  const lines = (m: UsernsDecl['uidMappings']) => m.map((l) => `${l.containerID} ${l.hostID} ${l.size}`);
+  return { uid: lines(u.uidMappings), gid: lines(u.gidMappings) };
+}
+
 /** Expectations that follow from an OCI/namespace declaration. */
 function fromDecl(decl: CaseDecl, over: Partial<Expectations> & Pick<Expectations, 'class' | 'seccomp'>): Expectations {
   const caps = toolCapNames(resolveCaps(decl));
+  const oci = decl.runtime === 'runc' || decl.runtime === 'crun';
+  const made = new Set(ociNamespaces(decl).map((t) => NS_TOOL_NAME[t]));
   return {
     uid: decl.uid,
     gid: decl.gid,
@@ -128,6 +150,14 @@ function fromDecl(decl: CaseDecl, over: Partial<Expectations> & Pick<Expectation
     noNewPrivs: decl.noNewPrivileges,
     readOnlyRoot: decl.readOnlyRoot,
     nonRoot: decl.uid !== 0,
+    // runc and crun on the host's kernel: the namespaces the bundle does not make are the host's
+    ...(oci && { sharedNamespaces: ALL_NS.filter((t) => !made.has(t)) }),
+    // in a user namespace of its own: the ids inside, the map, capabilities that are the
+    // namespace's (so never privileged), and the tool as the container's first process
+    ...(decl.userns && {
+      privileged: false, workload: { subject: 'workload' as const, sameProcess: true },
+      ...(oci && { idMaps: idMapsOf(decl.userns), nothingBlocked: decl.seccomp === 'none' || undefined }),
+    }),
     ...over,
   };
 }
@@ -150,6 +180,10 @@ export const RUNSC_GENTLE_PROFILE = customProfile({
   defaultAction: 'SCMP_ACT_ALLOW',
   rules: [{ names: ['kexec_load', 'open_by_handle_at', 'add_key', 'request_key', 'keyctl', 'bpf', 'userfaultfd'], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }],
 });
+
+/** Kubernetes' hostUsers: false: 65536 ids of the host's, inside from 0 (kubelet allocates
+ *  multiples of 65536 from 65536 on). */
+const K8S_USERNS = { uidMappings: [{ containerID: 0, hostID: 131072, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 131072, size: 65536 }] };
 
 function runtimeCase(
   id: string, runtime: RuntimeName, over: Partial<CaseDecl>, ex: Partial<Expectations> & Pick<Expectations, 'class' | 'seccomp'>,
@@ -215,6 +249,32 @@ export const RUNTIME_CASES: readonly RuntimeCase[] = [
     { seccomp: 'runtime-default' },
     { class: 'nspawn', seccomp: 'filtering', seccompProfile: 'custom' },
     { capture: 'nspawn', note: "uid 20000, nspawn's own seccomp filter (its own list: neither Docker's nor containers-common's profile, so 'custom')" }),
+  // ---- user namespaces of the container's own (#23): a pod's hostUsers: false, as the OCI spec
+  // gives it to the runtime: 65536 ids from 131072 outside, 0 inside
+  runtimeCase('runc-userns', 'runc',
+    { userns: K8S_USERNS },
+    { class: 'runc-class', ociRuntime: 'runc', seccomp: 'disabled', seccompProfile: 'none' },
+    { note: 'a user namespace of its own (0 → 131072, 65536 ids, as a pod\'s with hostUsers: false); uid 20000 inside, no capabilities, no seccomp, read-only root, no_new_privs' }),
+  runtimeCase('runc-userns-root', 'runc',
+    { userns: K8S_USERNS, uid: 0, gid: 0, caps: [...DOCKER_DEFAULT_CAPS], seccomp: 'docker-default', readOnlyRoot: false, noNewPrivileges: false },
+    { class: 'runc-class', ociRuntime: 'runc', seccomp: 'filtering', seccompProfile: 'docker-default' },
+    { note: "root of its own user namespace with Docker's default capabilities and seccomp profile, writable root" }),
+  runtimeCase('runc-userns-all-caps', 'runc',
+    { userns: K8S_USERNS, uid: 0, gid: 0, caps: 'all-host', readOnlyRoot: false, noNewPrivileges: false },
+    { class: 'runc-class', ociRuntime: 'runc', seccomp: 'disabled', seccompProfile: 'none' },
+    { capture: 'runc-userns', note: 'root of its own user namespace with every capability of the host bounding set, no seccomp: capabilities that do not reach the host, so not privileged' }),
+  runtimeCase('crun-userns-root', 'crun',
+    { userns: K8S_USERNS, uid: 0, gid: 0, caps: [...DOCKER_DEFAULT_CAPS], seccomp: 'docker-default', readOnlyRoot: false, noNewPrivileges: false },
+    { class: 'runc-class', ociRuntime: 'crun', seccomp: 'filtering', seccompProfile: 'docker-default' },
+    { capture: 'crun-userns', note: "crun, root of its own user namespace with Docker's default capabilities and seccomp profile" }),
+  runtimeCase('runsc-userns', 'runsc',
+    { userns: K8S_USERNS },
+    { class: 'gvisor', platform: 'ptrace', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, unfilteredScan: true, hostKernel: [], sharedNamespaces: [] },
+    { note: 'gVisor 20221219 given the user namespace: runsc maps its gofer with it; inside, the sentry shows its own identity map' }),
+  runtimeCase('runsc-2024-userns', 'runsc-2024',
+    { userns: K8S_USERNS },
+    { class: 'gvisor', platform: 'systrap', seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, unfilteredScan: true, hostKernel: seccompPassthroughCalls(), sharedNamespaces: [] },
+    { note: 'gVisor 20240729 (systrap) given the same user namespace' }),
   runtimeCase('lxc', 'lxc',
     {},
     { class: 'lxc', seccomp: 'disabled', seccompProfile: 'none' },
@@ -233,15 +293,20 @@ function dockerAllCaps(): string[] {
   const host = new Set(hostBoundingCaps());
   return CAP_NAMES.slice(0, 38).filter((c) => host.has(c));
 }
+/** The same in a user namespace of the container's own: the kernel gives a new user namespace's
+ *  first process a full bounding set (kernel/user_namespace.c set_cred_user_ns: cap_bset =
+ *  CAP_FULL_SET), so there the host's bounding set takes nothing away — Docker's whole list. */
+const dockerAllCapsInUserns = (): string[] => CAP_NAMES.slice(0, 38);
 
 function engineCase(
-  id: string, engine: EngineName, runArgs: string[], ex: Expectations, extra: { note: string; mode?: 'inside' | 'via' },
+  id: string, engine: EngineName, runArgs: string[], ex: Expectations, extra: { note: string; mode?: 'inside' | 'via'; podmanSubids?: EngineDecl['podmanSubids'] },
 ): EngineCase {
   const mode = extra.mode ?? 'inside';
-  const cmd = engine === 'podman' ? 'podman run' : engine === 'dind' ? 'docker run (inner daemon)' : 'docker run';
+  const cmd = engine === 'podman' ? 'podman run' : engine === 'podman-crun' ? 'podman --runtime crun run'
+    : engine === 'dind' ? 'docker run (inner daemon)' : engine === 'docker-userns' ? 'docker run (dockerd --userns-remap=default)' : 'docker run';
   return {
     kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: ex, note: extra.note,
-    decl: { name: id, engine, runArgs, mode }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
+    decl: { name: id, engine, runArgs, mode, ...(extra.podmanSubids && { podmanSubids: extra.podmanSubids }) }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
   };
 }
 
@@ -251,6 +316,23 @@ const imageUser = { uid: 20000, gid: 20000, capsEffective: [] as string[], nonRo
 /** cgroup v1 here (hybrid): Docker 20.10 keeps the host's cgroup namespace on v1 by default, and
  *  never makes a user (no userns-remap) or a time namespace */
 const DOCKER_SHARED_NS = ['cgroup', 'time', 'user'];
+/** the same under --userns-remap: the user namespace is the container's own */
+const DOCKER_USERNS_SHARED = ['cgroup', 'time'];
+
+/** The uid_map / gid_map lines a user namespace of `size` ids from `hostId` shows inside. */
+const idMapLines = (hostId: number, size: number) => ({ uid: [`0 ${hostId} ${size}`], gid: [`0 ${hostId} ${size}`] });
+
+/** Podman's --uidmap/--gidmap for a user namespace like a pod's with hostUsers: false */
+const PODMAN_USERNS = { hostId: 131072, size: 65536 };
+const PODMAN_USERNS_FLAGS = ['--uidmap', `0:${PODMAN_USERNS.hostId}:${PODMAN_USERNS.size}`, '--gidmap', `0:${PODMAN_USERNS.hostId}:${PODMAN_USERNS.size}`];
+/** Podman on cgroup v1 keeps the host's cgroup namespace (podman-run(1) --cgroupns: "host on
+ *  cgroups V1"), and never makes a time namespace; with --uidmap the user namespace is its own */
+const PODMAN_USERNS_SHARED = ['cgroup', 'time'];
+/** --userns=auto: the containers user's subordinate ids (given to the run only), and the size asked */
+const PODMAN_AUTO_RANGE = { hostId: 262144, size: 655360 };
+const PODMAN_AUTO = { hostId: PODMAN_AUTO_RANGE.hostId, size: 65536 };
+/** the tool is the container's first process */
+const FIRST_PROCESS = { subject: 'workload' as const, sameProcess: true };
 
 export function engineCases(): EngineCase[] {
   const dockerDefault = names(DOCKER_DEFAULT_CAPS);
@@ -321,6 +403,68 @@ export function engineCases(): EngineCase[] {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
     }, { note: 'Podman 4.3 with runc and cgroupfs (crun refuses the hybrid cgroups here); capabilities from containers.conf' }),
+    engineCase('podman-crun-default', 'podman-crun', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: ['cgroup', 'time', 'user'], workload: FIRST_PROCESS,
+    }, { note: 'Podman 4.3 with crun, its default runtime, in a private mount namespace without the cgroup2 hierarchy (crun 1.8 refuses hybrid cgroups)' }),
+    engineCase('docker-userns', 'docker-userns', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size), workload: FIRST_PROCESS,
+    }, { note: "dockerd --userns-remap=default (dockremap and its range only in dockerd's private mount namespace): the image's uid 20000, Docker's defaults" }),
+    engineCase('docker-userns-via', 'docker-userns', ['--user', '20000:20000'], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size),
+      workload: { subject: 'workload', sameProcess: false },
+    }, { mode: 'via', note: 'the same, collected from outside through docker exec -i: the exec\'d helper joins the container\'s user namespace, and the workload (PID 1) is read beside it' }),
+    engineCase('docker-userns-root', 'docker-userns', ['--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsEffective: dockerDefault, capsBounding: dockerDefault,
+      seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size), workload: FIRST_PROCESS,
+    }, { note: "root inside the remapped user namespace, Docker's default capabilities and profile" }),
+    engineCase('docker-userns-all-caps-root', 'docker-userns',
+      ['--user', '0', '--cap-add', 'ALL', '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined', '--security-opt', 'systempaths=unconfined'], {
+        uid: 0, gid: 0, nonRoot: false, class: 'runc-class', engine: 'docker', capsEffective: names(dockerAllCapsInUserns()), capsBounding: names(dockerAllCapsInUserns()),
+        seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+        sharedNamespaces: DOCKER_USERNS_SHARED, idMaps: idMapLines(DOCKER_USERNS_REMAP.hostId, DOCKER_USERNS_REMAP.size), workload: FIRST_PROCESS, nothingBlocked: true,
+      }, { note: "every capability Docker knows — CAP_SYS_RESOURCE too, which this host's bounding set lacks: a new user namespace starts with a full bounding set — no seccomp, nothing masked, in the remapped user namespace (Docker refuses --privileged with userns-remap unless --userns=host)" }),
+    engineCase('docker-userns-runsc', 'docker-userns', ['--runtime', 'runsc'], {
+      ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, workload: FIRST_PROCESS,
+    }, { note: 'runsc 20221219 under the userns-remap dockerd' }),
+    engineCase('docker-userns-runsc-systrap', 'docker-userns', ['--runtime', 'runsc-systrap'], {
+      ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, workload: FIRST_PROCESS,
+      unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
+    }, { note: 'runsc 20240729 (systrap) under the userns-remap dockerd' }),
+    engineCase('podman-userns', 'podman', PODMAN_USERNS_FLAGS, {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
+    }, { note: "a user namespace of its own (65536 ids, as a pod's with hostUsers: false), the image's uid 20000; runc" }),
+    engineCase('podman-userns-root', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsEffective: names(podmanDefaultCaps()), capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
+    }, { note: "root inside its own user namespace: Podman's default capabilities, effective, over what the namespace owns only; runc" }),
+    engineCase('podman-crun-userns-root', 'podman-crun', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsEffective: names(podmanDefaultCaps()), capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
+    }, { note: 'the same under crun, Podman\'s default runtime: each run in a private mount namespace without the cgroup2 hierarchy, which crun 1.8 refuses beside v1 controllers' }),
+    engineCase('podman-userns-auto', 'podman', ['--userns', `auto:size=${PODMAN_AUTO.size}`], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      // the first range --userns=auto hands out is the start of the containers user's (each run is removed)
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_AUTO.hostId, PODMAN_AUTO.size), workload: FIRST_PROCESS,
+    }, { podmanSubids: PODMAN_AUTO_RANGE, note: 'Podman picks the range itself (--userns=auto) from the containers user\'s subordinate ids, given to this run only: the image\'s uid 20000, runc' }),
+    engineCase('podman-userns-privileged', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0', '--privileged'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', engine: 'podman', capsEffective: names(hostBoundingCaps()), capsBounding: names(hostBoundingCaps()),
+      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS, nothingBlocked: true,
+    }, { note: "--privileged in a user namespace of its own: every capability of Podman's bounding set, no seccomp, nothing masked, the host's devices bound in — but the capabilities are the namespace's, so not privileged" }),
     engineCase('docker-in-docker', 'dind', [], {
       ...imageUser, class: 'nested', engine: 'docker', capsBounding: dockerDefault,
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,

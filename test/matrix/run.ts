@@ -168,9 +168,16 @@ export function checkReport(report: AnyReport, ex: Expectations): Check[] {
   if (ex.probeSeccomp !== undefined) add("the probe's own seccomp mode", ex.probeSeccomp, known(report.facts.process.seccomp));
   if (ex.kubernetes !== undefined) add('verdict.kubernetes.pod', ex.kubernetes, v.kubernetes.pod);
   if (ex.sharedNamespaces !== undefined) add('namespaces shared with the host', ex.sharedNamespaces, [...(v.hostNamespaces?.shared ?? [])].sort());
+  if (ex.idMaps !== undefined) {
+    const lines = (f: AnyReport) => (f?.known ? (f.value as { inside: number; outside: number; count: number }[]).map((l) => `${l.inside} ${l.outside} ${l.count}`) : `unknown (${f?.reason})`);
+    add('uid_map', ex.idMaps.uid, lines(report.facts.namespaces.uidMap));
+    add('gid_map', ex.idMaps.gid, lines(report.facts.namespaces.gidMap));
+  }
+  if (ex.workload !== undefined) add('verdict.workload (subject, sameProcess)', ex.workload, { subject: v.workload?.subject, sameProcess: v.workload?.sameProcess });
   if (ex.launcher !== undefined) add('the launcher answered clone3 for Node', ex.launcher, report.facts.launcher?.known ? report.facts.launcher.value !== null : `unknown (${report.facts.launcher?.reason})`);
   const scan = report.facts.native?.syscalls;
   const calls = (pick: (r: AnyReport) => boolean) => (scan?.known ? (scan.value.results as AnyReport[]).filter(pick).map((r) => r.name as string).sort() : `unknown (${scan?.reason})`);
+  if (ex.nothingBlocked) add('syscalls read as blocked (there is no filter)', [], calls((r) => r.disposition === 'blocked-errno' || r.disposition === 'killed' || r.disposition === 'trapped' || (r.disposition === 'not-implemented' && r.kernelHasCall === true)));
   if (ex.unfilteredScan) add('syscalls read as ambiguous or as a filter\'s (no filter is in force)', [], calls((r) => r.disposition === 'ambiguous' || r.answeredBy === 'filter' || r.answeredBy === 'sandbox-or-filter'));
   if (ex.hostKernel !== undefined) add('syscalls that reached the host kernel', ex.hostKernel, calls((r) => r.disposition === 'host-kernel'));
   return checks;

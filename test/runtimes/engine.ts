@@ -14,14 +14,21 @@
 // --cgroup-manager cgroupfs and --ulimit nofile=1024:1024 here; every run passes -i, because
 // runsc 20221219 chowns the files it gets as stdio and Docker hands it the host's /dev/null
 // otherwise.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImageRoots, importImage, startDocker, startPodman, waitFor, type Engine } from '../support/engines.js';
+import { buildImageRoots, importImage, startDocker, startPodman, waitFor, type Engine, type UsernsRemap } from '../support/engines.js';
 import { run } from './common.js';
 import type { RunResult } from './types.js';
 
-export type EngineName = 'docker' | 'podman' | 'dind';
+/** docker-userns: a second private dockerd with --userns-remap=default; podman-crun: Podman with
+ *  crun as its OCI runtime, each run in a private mount namespace without the cgroup2 hierarchy
+ *  (crun refuses the hybrid cgroups this machine has, see crun.ts) */
+export type EngineName = 'docker' | 'docker-userns' | 'podman' | 'podman-crun' | 'dind';
+
+/** The range the userns-remap dockerd gives its containers: root inside is this uid outside
+ *  (65536 ids, as a kubelet allocates for a pod with hostUsers: false). */
+export const DOCKER_USERNS_REMAP: UsernsRemap = { hostId: 196608, size: 65536 };
 
 export interface EngineDecl {
   /** unique among the engine cases: names the container */
@@ -35,6 +42,8 @@ export interface EngineDecl {
    * bundle on this machine collects through `exec -i` (where Node cannot start inside)
    */
   mode: 'inside' | 'via';
+  /** Podman: the `containers` user's subordinate ids, for --userns=auto (withSubids) */
+  podmanSubids?: UsernsRemap;
 }
 
 /** The recon image: USER and ENTRYPOINT as the Dockerfile's final stage sets them. */
@@ -53,6 +62,8 @@ export const DIND_OUTER_FLAGS = [
 interface Lab {
   work: string;
   docker: Engine | string;
+  /** the --userns-remap dockerd, or why it could not start */
+  dockerUserns: Engine | string;
   podman: Engine | string;
   /** the outer DinD container's name, or why it could not start */
   dind: { container: string } | { error: string } | null;
@@ -72,7 +83,10 @@ process.once('exit', () => {
 /** Every engine binary this module needs, or the first one missing with its package. */
 export function engineStaticCheck(engine: EngineName): string | null {
   if (process.getuid?.() !== 0) return 'the engines need root';
-  const need: [string, string][] = engine === 'podman' ? [['/usr/bin/podman', 'podman']] : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
+  const need: [string, string][] = engine === 'podman' ? [['/usr/bin/podman', 'podman']]
+    : engine === 'podman-crun' ? [['/usr/bin/podman', 'podman'], ['/usr/bin/crun', 'crun'], ['/usr/bin/unshare', 'util-linux']]
+      : engine === 'docker-userns' ? [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io'], ['/usr/bin/unshare', 'util-linux']]
+        : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
   for (const [bin, pkg] of need) if (!existsSync(bin)) return `${bin} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
   return null;
 }
@@ -87,12 +101,14 @@ async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
   const work = mkdtempSync(join(tmpdir(), 'sbx-engines-'));
   const roots: Record<string, string> = buildImageRoots(work, { bin: seaPath });
   const wantDocker = which.has('docker') || which.has('dind');
-  const [docker, podman] = await Promise.all([
+  const wantPodman = which.has('podman') || which.has('podman-crun');
+  const [docker, dockerUserns, podman] = await Promise.all([
     wantDocker ? (engineStaticCheck('docker') ?? startDocker({ 'sbx-recon-sh': roots['sbx-recon-sh']! })) : 'not needed',
-    which.has('podman') ? (engineStaticCheck('podman') ?? startPodman({})) : 'not needed',
+    which.has('docker-userns') ? (engineStaticCheck('docker-userns') ?? startDocker({ 'sbx-recon-sh': roots['sbx-recon-sh']! }, { usernsRemap: DOCKER_USERNS_REMAP })) : 'not needed',
+    wantPodman ? (engineStaticCheck('podman') ?? startPodman({})) : 'not needed',
   ]);
-  if (typeof docker !== 'string' && docker.pid) PIDS.add(docker.pid);
-  for (const e of [docker, podman]) if (typeof e !== 'string') await importImage(e.cli, RECON_IMAGE, roots['sbx-recon']!, RECON_CHANGES);
+  for (const e of [docker, dockerUserns]) if (typeof e !== 'string' && e.pid) PIDS.add(e.pid);
+  for (const e of [docker, dockerUserns, podman]) if (typeof e !== 'string') await importImage(e.cli, RECON_IMAGE, roots['sbx-recon']!, RECON_CHANGES);
   let dind: Lab['dind'] = null;
   if (which.has('dind') && typeof docker !== 'string') {
     try {
@@ -109,7 +125,7 @@ async function startLab(seaPath: string, which: Set<EngineName>): Promise<Lab> {
       dind = { error: (e as Error).message };
     }
   }
-  return { work, docker, podman, dind, roots };
+  return { work, docker, dockerUserns, podman, dind, roots };
 }
 
 /** Starts the engines `which` needs (once per process); the image holds `seaPath`. */
@@ -125,9 +141,9 @@ export async function stopEngines(): Promise<void> {
   lab = null;
   const stops: Promise<void>[] = [];
   // the outer DinD container goes with the private dockerd's containers (docker.stop removes them)
-  for (const e of [l.docker, l.podman]) if (typeof e !== 'string') stops.push(e.stop());
+  for (const e of [l.docker, l.dockerUserns, l.podman]) if (typeof e !== 'string') stops.push(e.stop());
   await Promise.all(stops);
-  if (typeof l.docker !== 'string' && l.docker.pid) PIDS.delete(l.docker.pid);
+  for (const e of [l.docker, l.dockerUserns]) if (typeof e !== 'string' && e.pid) PIDS.delete(e.pid);
   rmSync(l.work, { recursive: true, force: true });
 }
 
@@ -136,7 +152,8 @@ export async function engineUnavailable(seaPath: string, engine: EngineName, all
   const s = engineStaticCheck(engine);
   if (s) return s;
   const l = await ensureEngines(seaPath, all);
-  if (engine === 'podman') return typeof l.podman === 'string' ? l.podman : null;
+  if (engine === 'podman' || engine === 'podman-crun') return typeof l.podman === 'string' ? l.podman : null;
+  if (engine === 'docker-userns') return typeof l.dockerUserns === 'string' ? l.dockerUserns : null;
   if (typeof l.docker === 'string') return l.docker;
   if (engine === 'dind') return !l.dind ? 'Docker-in-Docker was not started' : 'error' in l.dind ? l.dind.error : null;
   return null;
@@ -153,8 +170,10 @@ export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaP
   if (why) return { stdout: '', stderr: '', code: null, signal: null, ms: 0, skipped: `${decl.engine}: ${why}` };
   const l = await ensureEngines(opts.seaPath, opts.all);
   const docker = l.docker as Engine;
-  const eng = decl.engine === 'podman' ? (l.podman as Engine) : docker;
+  const eng = decl.engine === 'podman' || decl.engine === 'podman-crun' ? (l.podman as Engine)
+    : decl.engine === 'docker-userns' ? (l.dockerUserns as Engine) : docker;
   const name = `sbx-m-${decl.name}-${process.pid}-${++seq}`;
+  if (decl.mode === 'via' && decl.engine === 'podman-crun') throw new Error('podman-crun: only inside mode is wired (each run needs its private mount namespace)');
   if (decl.mode === 'via') {
     const c = await eng.start(name, 'sbx-recon-sh', decl.runArgs);
     try {
@@ -166,12 +185,50 @@ export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaP
     }
   }
   // inside: `run --rm -i`, stdin a pipe (run() never hands a host device)
+  const podmanRun = (cli: string[]) => [...cli, 'run', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096'];
   const prefix = decl.engine === 'dind'
     ? [...docker.cli, 'exec', '-i', (l.dind as { container: string }).container, 'docker', 'run']
-    : decl.engine === 'podman' ? [...eng.cli, 'run', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096'] : [...eng.cli, 'run'];
+    : decl.engine === 'podman' ? podmanRun(eng.cli)
+      : decl.engine === 'podman-crun' ? podmanRun(withCrun(eng.cli)) : [...eng.cli, 'run'];
+  if (decl.podmanSubids) {
+    if (decl.engine !== 'podman') throw new Error(`${decl.name}: podmanSubids is wired for the podman engine only`);
+    const file = join(l.work, `subids-${decl.podmanSubids.hostId}-${decl.podmanSubids.size}`);
+    writeFileSync(file, `containers:${decl.podmanSubids.hostId}:${decl.podmanSubids.size}\n`, { mode: 0o644 });
+    prefix.splice(0, prefix.length, ...podmanRun(withSubids(eng.cli, file)));
+  }
   const full = [...prefix, '--rm', '-i', '--network', 'none', '--name', name, ...decl.runArgs, RECON_IMAGE, ...argv];
   const r = await run(full, { timeoutMs: 180_000 });
   return { ...r, argv: full };
+}
+
+/**
+ * Podman's command line with crun as its OCI runtime. crun 1.8 refuses this machine's hybrid
+ * cgroups ("cgroups in hybrid mode not supported, drop all controllers from cgroupv2"), so the
+ * whole `podman run` (conmon, crun and the container with it) runs in a private mount namespace
+ * where /sys/fs/cgroup/unified is unmounted, as the OCI harness does for crun (crun.ts): the
+ * host's mount table is not touched, and Podman sees cgroup v1 as before.
+ */
+export function withCrun(podmanCli: string[]): string[] {
+  const cli = [...podmanCli];
+  const i = cli.indexOf('--runtime');
+  if (i >= 0) cli[i + 1] = 'crun';
+  else cli.splice(1, 0, '--runtime', 'crun');
+  return inPrivateMountNs(cli, ['if grep -q " /sys/fs/cgroup/unified " /proc/self/mountinfo; then umount /sys/fs/cgroup/unified; fi']);
+}
+
+/**
+ * Podman's command line with subordinate ids for --userns=auto: /etc/subuid and /etc/subgid
+ * hold none here, and the harness adds none to the system. A file with the `containers` user's
+ * range (the user --userns=auto allocates from, containers-storage.conf(5)) is bound over both in
+ * a private mount namespace the whole `podman run` goes in; it vanishes with it.
+ */
+export function withSubids(cli: string[], file: string): string[] {
+  return inPrivateMountNs(cli, [`mount --bind '${file}' /etc/subuid`, `mount --bind '${file}' /etc/subgid`]);
+}
+
+/** `unshare -m` running `setup` lines, then `cli`. */
+function inPrivateMountNs(cli: string[], setup: string[]): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', [...setup, 'exec "$@"'].join('; '), 'sh', ...cli];
 }
 
 /** containers.conf's default_capabilities: what Podman grants (the engine's own declaration). */

@@ -40,6 +40,11 @@ export function setprivArgv(uid: number, gid: number, caps: string[]): string[] 
   return [...a, '--'];
 }
 
+/** The namespaces the bundle gives the container (runtime-spec `linux.namespaces` types). */
+export function ociNamespaces(decl: CaseDecl): string[] {
+  return ['pid', 'network', 'ipc', 'uts', 'mount', ...(decl.userns ? ['user'] : [])];
+}
+
 export function ociConfig(
   decl: CaseDecl,
   rootPath: string,
@@ -74,7 +79,8 @@ export function ociConfig(
   }
   const seccomp = ociSeccompOf(decl);
   const linux: Record<string, unknown> = {
-    namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+    namespaces: ociNamespaces(decl).map((type) => ({ type })),
+    ...(decl.userns && { uidMappings: decl.userns.uidMappings, gidMappings: decl.userns.gidMappings }),
     cgroupsPath: `/${id}`,
     maskedPaths: decl.maskedPaths ?? (decl.noSys ? DOCKER_MASKED_PATHS.filter((p) => !p.startsWith('/sys')) : DOCKER_MASKED_PATHS),
     readonlyPaths: DOCKER_READONLY_PATHS,
@@ -97,7 +103,7 @@ export function ociConfig(
         inheritable: nonRoot ? caps : [],
         ambient: nonRoot ? caps : [],
       },
-      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }, ...(decl.rlimits ?? [])],
       noNewPrivileges: decl.noNewPrivileges,
     },
     root: { path: rootPath, readonly: decl.readOnlyRoot },

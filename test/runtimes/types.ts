@@ -45,6 +45,21 @@ export interface BindMount {
   readonly?: boolean;
 }
 
+/** One line of an OCI uidMappings / gidMappings (runtime-spec config-linux.md "User namespace
+ *  mappings"): ids containerID … containerID+size-1 are hostID … hostID+size-1 outside. */
+export interface IdMapping {
+  containerID: number;
+  hostID: number;
+  size: number;
+}
+
+/** A user namespace of the container's own, as Kubernetes' hostUsers: false, Podman --uidmap and
+ *  Docker's userns-remap make one: the OCI `user` namespace and its mappings. */
+export interface UsernsDecl {
+  uidMappings: IdMapping[];
+  gidMappings: IdMapping[];
+}
+
 export interface CaseDecl {
   name: string;
   runtime: RuntimeName;
@@ -86,6 +101,11 @@ export interface CaseDecl {
    */
   rootInit?: boolean;
   hostname?: string;
+  /** The container in a user namespace of its own (OCI runtimes): uid and gid are then the ids
+   *  inside it, and capabilities are the namespace's own. */
+  userns?: UsernsDecl;
+  /** More OCI rlimits beside RLIMIT_NOFILE 1024 (OCI runtimes), e.g. RLIMIT_MEMLOCK 0. */
+  rlimits?: { type: string; soft: number; hard: number }[];
   /** Kill the run after this long. Default 120 s. */
   timeoutMs?: number;
   /** Written to the command's stdin (a pipe; never a host device). */

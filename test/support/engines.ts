@@ -73,12 +73,62 @@ export async function waitFor(check: () => Promise<boolean>, ms: number): Promis
   return false;
 }
 
+/** Docker's `--userns-remap=default` user: dockerd looks it up, and its subordinate ids, by name
+ *  (moby daemon/daemon_unix.go parseRemappedRoot, pkg/idtools lookupSubUIDRanges). */
+export const DOCKREMAP = 'dockremap';
+
+export interface UsernsRemap {
+  /** the first host id of the range: container root is this uid (and gid) outside */
+  hostId: number;
+  /** how many ids the range holds */
+  size: number;
+}
+
+/**
+ * Files that make `--userns-remap=default` work without changing the system: /etc/passwd and
+ * /etc/group with a dockremap entry, /etc/subuid and /etc/subgid with its range, written under
+ * `dir` and bound over the real ones in the private mount namespace dockerd runs in (they vanish
+ * with it). Returns the shell lines that bind them.
+ */
+function remapFiles(dir: string, remap: UsernsRemap): string[] {
+  const passwd = readFileSync('/etc/passwd', 'utf8');
+  const group = readFileSync('/etc/group', 'utf8');
+  const used = new Set([...`${passwd}\n${group}`.matchAll(/^[^:\n]*:[^:\n]*:(\d+):/gm)].map((m) => Number(m[1])));
+  let id = 64999;
+  while (used.has(id)) id--;
+  const withLine = (text: string, line: string) => `${text.replace(/\n?$/, '\n')}${line}\n`;
+  const files: Record<string, string> = {
+    passwd: passwd.includes(`\n${DOCKREMAP}:`) || passwd.startsWith(`${DOCKREMAP}:`) ? passwd : withLine(passwd, `${DOCKREMAP}:x:${id}:${id}::/nonexistent:/usr/sbin/nologin`),
+    group: group.includes(`\n${DOCKREMAP}:`) || group.startsWith(`${DOCKREMAP}:`) ? group : withLine(group, `${DOCKREMAP}:x:${id}:`),
+    subuid: `${DOCKREMAP}:${remap.hostId}:${remap.size}\n`,
+    subgid: `${DOCKREMAP}:${remap.hostId}:${remap.size}\n`,
+  };
+  mkdirSync(dir, { recursive: true });
+  const lines: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text, { mode: 0o644 });
+    lines.push(`mount --bind ${q(join(dir, name))} /etc/${name}`);
+  }
+  return lines;
+}
+
+export interface DockerOptions {
+  /**
+   * dockerd --userns-remap=default, every container in a user namespace of its own whose root
+   * is `hostId` outside. The dockremap user and its range exist only in the private mount
+   * namespace dockerd runs in (remapFiles): /etc is not changed.
+   */
+  usernsRemap?: UsernsRemap;
+}
+
 /** Starts a private dockerd. Resolves an Engine, or the reason it cannot start. */
-export async function startDocker(images: Record<string, string>): Promise<Engine | string> {
+export async function startDocker(images: Record<string, string>, opts: DockerOptions = {}): Promise<Engine | string> {
   const dockerd = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find(existsSync);
   const docker = ['/usr/bin/docker'].find(existsSync);
   if (!dockerd || !docker) return 'docker.io is not installed (apt-get install docker.io)';
   const work = mkdtempSync(join(tmpdir(), 'sbx-dockerd-'));
+  // the remapped root must be able to reach the data root (dockerd makes DATA/UID.GID itself)
+  if (opts.usernsRemap) chmodSync(work, 0o711);
   const sock = join(work, 'docker.sock');
   const config = join(work, 'daemon.json');
   writeFileSync(config, JSON.stringify({
@@ -94,7 +144,14 @@ export async function startDocker(images: Record<string, string>): Promise<Engin
     },
   }));
   const logFile = join(work, 'dockerd.log');
-  const daemon = execFileSync('sh', ['-c', `${q(dockerd)} --config-file ${q(config)} --data-root ${q(join(work, 'data'))} --exec-root ${q(join(work, 'exec'))} --pidfile ${q(join(work, 'dockerd.pid'))} -H unix://${q(sock)} --iptables=false --bridge=none > ${q(logFile)} 2>&1 & echo $!`], { encoding: 'utf8' }).trim();
+  const daemonArgv = `${q(dockerd)} --config-file ${q(config)} --data-root ${q(join(work, 'data'))} --exec-root ${q(join(work, 'exec'))} --pidfile ${q(join(work, 'dockerd.pid'))} -H unix://${q(sock)} --iptables=false --bridge=none`;
+  // with --userns-remap: in a private mount namespace (unshare execs sh, sh execs dockerd: $! is
+  // dockerd's pid) where the dockremap files are bound over /etc's; its mounts and its
+  // containers' stay there too, and go with it
+  const command = opts.usernsRemap
+    ? `unshare --mount --propagation private -- sh -c ${q(['set -e', ...remapFiles(join(work, 'etc'), opts.usernsRemap), `exec ${daemonArgv} --userns-remap=default`].join('\n'))}`
+    : daemonArgv;
+  const daemon = execFileSync('sh', ['-c', `${command} > ${q(logFile)} 2>&1 & echo $!`], { encoding: 'utf8' }).trim();
   const pid = Number(daemon);
   const cli = [docker, '-H', `unix://${sock}`];
   const up = await waitFor(async () => (await run([...cli, 'version'], { timeoutMs: 5000 })).code === 0, 30_000);

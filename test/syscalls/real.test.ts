@@ -348,6 +348,40 @@ describe('runc without seccomp', () => {
   });
 });
 
+// A user namespace of the container's own (a pod's hostUsers: false, Podman --uidmap, Docker
+// userns-remap): root there holds every capability, but only over what the namespace owns.
+// capable() checks, which ask for the capability in the initial user namespace, refuse it; the
+// scan must read those refusals as the kernel's, never as a filter's (there is none), and say
+// that the capability is held only in the namespace.
+describe('runc in a user namespace of its own', () => {
+  const USERNS = { uidMappings: [{ containerID: 0, hostID: 131072, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 131072, size: 65536 }] };
+  itIn('runc', 'root with every capability, no seccomp, RLIMIT_MEMLOCK 0: nothing reads as blocked; capable() checks are capability-denied, ns_capable() ones pass', async () => {
+    const { report, scan } = await scanIn(baseCase('runc', SCAN, {
+      name: 'real-userns', uid: 0, gid: 0, caps: 'all-host', noNewPrivileges: false, readOnlyRoot: false, userns: USERNS,
+      // can_do_mlock() asks capable(CAP_IPC_LOCK) only when RLIMIT_MEMLOCK is 0 (mm/mlock.c)
+      rlimits: [{ type: 'RLIMIT_MEMLOCK', soft: 0, hard: 0 }],
+    }));
+    console.log(countsLine('user namespace, every capability, no seccomp', scan));
+    const r = byName(scan);
+    expect(report.facts.process.seccomp.value).toBe('disabled');
+    // no filter: nothing is blocked, and no refusal is read as one
+    expect(scan.results.filter(isToolBlocked).map((x) => `${x.name}: ${x.observed} ${x.reason ?? ''}`)).toEqual([]);
+    // ns_capable() against a namespace the container's user namespace owns: allowed
+    for (const name of ['setgroups', 'pivot_root', 'fsopen', 'fsmount', 'fspick', 'move_mount', 'mount', 'umount2', 'unshare', 'setns', 'chroot'])
+      expect(r.get(name)?.disposition, `${name}: ${r.get(name)?.observed} ${r.get(name)?.reason ?? ''}`).toBe('allowed');
+    // capable(): the capability is in CapEff, but only for the namespace — the kernel refuses
+    expect(r.get('fanotify_init')).toMatchObject({ disposition: 'capability-denied', errno: 'EPERM', gate: 'CAP_SYS_ADMIN', reason: expect.stringMatching(/only in a user namespace of its own/) });
+    expect(r.get('syslog')).toMatchObject({ disposition: 'capability-denied', errno: 'EPERM', reason: expect.stringMatching(/only in a user namespace of its own/) });
+    // mlock with RLIMIT_MEMLOCK 0: capable(CAP_IPC_LOCK) refuses; never a filter's EPERM
+    expect(r.get('mlock')).toMatchObject({ errno: 'EPERM', gate: 'CAP_IPC_LOCK' });
+    expect(['capability-denied', 'ambiguous']).toContain(r.get('mlock')?.disposition);
+    // holding the capability (in the namespace), the calls that would act with it are not made
+    for (const name of ['sethostname', 'setdomainname', 'reboot', 'swapoff', 'init_module', 'kexec_load'])
+      expect(r.get(name), name).toMatchObject({ disposition: 'not-probed', reason: expect.stringMatching(/holds CAP_/) });
+    expect(report.verdict.seccompProfile?.verdict).toBe('none');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Safety: the full scan as root with every capability the host allows, in runc, with files the
 // test created as the container's stdin/stdout/stderr. Nothing it could touch changes.

@@ -6,10 +6,12 @@ import { brief } from '../fact.js';
 import { GVISOR_TABLES, type GvisorOutcome, type GvisorRelease, type GvisorTable, gvisorOutcomes } from './gvisor-table.js';
 import { type PlanFacts, type SyscallPlan, lacksCapFirst, sysctlBlocks } from './plan.js';
 import {
+  type CapName,
   type Expectation,
   type SyscallRow,
   errnoName,
   errnoNumber,
+  hasCapability,
   kernelAtLeast,
   parseKernelVersion,
   signalName,
@@ -148,6 +150,12 @@ function matches(e: Expectation, o: Outcome): boolean {
   return false;
 }
 
+/** The process holds `cap` in its effective set, but in a user namespace of its own: a capable()
+ *  check, which wants it in the initial user namespace, refuses it all the same. */
+function heldOnlyInChildNs(cap: CapName, facts: PlanFacts): boolean {
+  return facts.inInitUserNs === false && facts.effectiveCaps !== null && hasCapability(facts.effectiveCaps, cap);
+}
+
 /** Does the running kernel have the row's call? */
 function kernelHas(row: SyscallRow, facts: PlanFacts): boolean | 'unknown' {
   if (row.neverImplemented) return false;
@@ -209,15 +217,23 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
         const sysctl = sysctlBlocks(row, facts);
         if (row.sysctlFirst && sysctl !== false && errno === row.sysctlFirst.errno) {
           const gate = `${row.sysctlFirst.sysctl} (bypassed by ${row.sysctlFirst.caps.join(' or ')})`;
+          const heldInNs = row.sysctlFirst.caps.filter((c) => heldOnlyInChildNs(c, facts));
+          const inNs = heldInNs.length ? `: the process holds ${heldInNs.join(' and ')} only in a user namespace of its own, and the kernel asks for it in the initial one (capable())` : '';
           return sysctl === true
-            ? { ...r, disposition: 'capability-denied', gate, reason: `${gate} refuses the call before its arguments are read` }
+            ? { ...r, disposition: 'capability-denied', gate, reason: `${gate} refuses the call before its arguments are read${inNs}` }
             : { ...r, disposition: 'ambiguous', gate, reason: `the sysctl or the capabilities are unknown, so ${errno} may come from ${gate}` };
         }
         if (row.capFirst && errno === 'EPERM') {
           const lacks = lacksCapFirst(row, facts);
           const gate = row.capFirst.cap;
+          const inNs = row.capFirst.scope === 'init' && heldOnlyInChildNs(gate, facts);
+          const lacking = inNs
+            ? `the kernel checks ${gate} in the initial user namespace first (capable()), and the process holds it only in a user namespace of its own`
+            : `the kernel checks ${gate} first and the process lacks it`;
           if (lacks === true && !row.capFirst.condition)
-            return { ...r, disposition: 'capability-denied', gate, reason: `the kernel checks ${gate} first and the process lacks it` };
+            return { ...r, disposition: 'capability-denied', gate, reason: lacking };
+          if (lacks === true && inNs)
+            return { ...r, disposition: 'ambiguous', gate, reason: `EPERM may come from the ${gate} check (${row.capFirst.condition}): ${lacking}` };
           if (lacks === false && row.capFirst.childUserNsMayRefuse && facts.inInitUserNs !== true)
             return { ...r, disposition: 'ambiguous', gate, reason: `EPERM despite ${gate}: ${row.capFirst.childUserNsMayRefuse}` };
           if (lacks !== false)

@@ -317,7 +317,7 @@ export const SYSCALL_TABLE: readonly SyscallRow[] = [
   { name: 'sched_get_priority_max', nr: { x86_64: 146, aarch64: 125 }, since: '2.0', args: [1000], expect: { errno: ['EINVAL'] } },
   { name: 'sched_get_priority_min', nr: { x86_64: 147, aarch64: 126 }, since: '2.0', args: [1000], expect: { errno: ['EINVAL'] } },
   { name: 'sched_rr_get_interval', nr: { x86_64: 148, aarch64: 127 }, since: '2.0', args: [PID, BAD_PTR], expect: { errno: ['EFAULT'] } },
-  { name: 'mlock', nr: { x86_64: 149, aarch64: 228 }, since: '2.0', args: [0, 0], expect: { ret: 0 }, capFirst: { cap: 'CAP_IPC_LOCK', scope: 'ns', condition: 'only when RLIMIT_MEMLOCK is 0' }, note: 'zero length: locks nothing' },
+  { name: 'mlock', nr: { x86_64: 149, aarch64: 228 }, since: '2.0', args: [0, 0], expect: { ret: 0 }, capFirst: { cap: 'CAP_IPC_LOCK', scope: 'init', condition: 'only when RLIMIT_MEMLOCK is 0' }, note: 'zero length: locks nothing; can_do_mlock() asks capable(CAP_IPC_LOCK), the initial user namespace\'s (mm/mlock.c)' },
   { name: 'munlock', nr: { x86_64: 150, aarch64: 229 }, since: '2.0', args: [0, 0], expect: { ret: 0 } },
   { name: 'mlockall', nr: { x86_64: 151, aarch64: 230 }, since: '2.0', args: [0], expect: { errno: ['EINVAL'] }, note: 'flags 0 are invalid' },
   { name: 'munlockall', nr: { x86_64: 152, aarch64: 231 }, since: '2.0', args: [], expect: { ret: 0 }, note: 'the probe child holds no locks' },
