@@ -10,6 +10,8 @@ export function comparable(report: Json): Json {
   const f = r.facts;
   f.process.nspid = 'per process';
   f.process.pid = 'per process';
+  // the collecting tool's own launcher, not the place's (not applicable through --via)
+  delete f.launcher;
   if (f.maps?.known) f.maps.value = { ...f.maps.value, stackTop: 'per process', highestEnd: 'per process' };
   f.native.helper = f.native.helper?.known ? { known: true, exit: f.native.helper.value.exit, timedOut: f.native.helper.value.timedOut } : f.native.helper;
   f.native.syscallNs = 'timing';

@@ -9,6 +9,7 @@ export const MAX_LINE_BYTES = 6 * 4 * 1024 * 1024 + 4096;
 /** All a report can need (every file capped, a few dozen of them) with room to spare. */
 export const MAX_TOTAL_BYTES = 128 * 1024 * 1024;
 const STDERR_KEEP = 4096;
+const STDERR_HEAD = 1024;
 
 export type Next = { line: string } | { end: string };
 
@@ -49,7 +50,10 @@ export class LineChannel {
       void Promise.race([this.exited, moment]).then(() => this.finish(this.describeEnd()));
     });
     child.stderr.on('data', (b: Buffer) => {
-      if (this.stderr.length < STDERR_KEEP) this.stderr += b.toString('utf8').slice(0, STDERR_KEEP - this.stderr.length);
+      // its start and its end: a runtime's error quotes the whole command it could not run (the
+      // bootstrap and the first round, several KiB) before the cause (`ctr task exec`: "…": no such file)
+      const all = this.stderr + b.toString('utf8');
+      this.stderr = all.length <= STDERR_KEEP ? all : `${all.slice(0, STDERR_HEAD)}…${all.slice(-(STDERR_KEEP - STDERR_HEAD))}`;
     });
     child.stdin.on('error', () => {}); // EPIPE when the other end is gone: seen as the end of stdout
     child.on('error', (err: NodeJS.ErrnoException) => {
