@@ -98,7 +98,12 @@ export interface QemuCase extends CaseBase { kind: 'qemu'; runtime: 'qemu'; isol
 /** This machine itself, no sandbox started. */
 export interface HostCase extends CaseBase { kind: 'host'; runtime: 'host' }
 /** A real container engine (test/runtimes/engine.ts): the recon image run as a user runs it. */
-export interface EngineCase extends CaseBase { kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string }
+export interface EngineCase extends CaseBase {
+  kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string;
+  /** the case cannot even be declared here (what it expects is read from the engine's files):
+   *  why, with what to install — its row says so instead of the run */
+  unavailable?: string;
+}
 export type MatrixCase = RuntimeCase | QemuCase | HostCase | EngineCase | CriCase;
 
 /** The harness's capability names -> the tool's ('CAP_SYS_ADMIN' -> 'sys_admin'), sorted. */
@@ -257,6 +262,7 @@ export function engineCases(): EngineCase[] {
   // runsc removes CAP_NET_RAW from the container unless it is given --net-raw (runsc/config
   // flags.go: "when false, raw sockets are disabled by removing CAP_NET_RAW from containers")
   const runscDefault = dockerDefault.filter((c) => c !== 'net_raw');
+  const podmanCaps = podmanDefaultCaps();
   return [
     engineCase('docker-default', 'docker', [], {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
@@ -317,10 +323,13 @@ export function engineCases(): EngineCase[] {
       ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
       seccomp: 'filtering', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, launcher: true, hostKernel: seccompPassthroughCalls(),
     }, { note: "runsc 20240729 --oci-seccomp with Docker's default profile, the recon image's own first process: the launcher answers clone3 for Node, the report says so" }),
-    engineCase('podman-default', 'podman', [], {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
-      seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
-    }, { note: 'Podman 4.3 with runc and cgroupfs (crun refuses the hybrid cgroups here); capabilities from containers.conf' }),
+    {
+      ...engineCase('podman-default', 'podman', [], {
+        ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: Array.isArray(podmanCaps) ? names(podmanCaps) : [],
+        seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+      }, { note: 'Podman 4.3 with runc and cgroupfs (crun refuses the hybrid cgroups here); capabilities from containers.conf' }),
+      ...(!Array.isArray(podmanCaps) && { unavailable: `podman: ${podmanCaps.missing}` }),
+    },
     engineCase('docker-in-docker', 'dind', [], {
       ...imageUser, class: 'nested', engine: 'docker', capsBounding: dockerDefault,
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,

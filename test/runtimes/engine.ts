@@ -69,11 +69,20 @@ process.once('exit', () => {
   }
 });
 
+/** containers.conf, which Podman reads its default capabilities from (Debian's
+ *  golang-github-containers-common). SBX_CONTAINERS_CONF points it elsewhere: the matrix test
+ *  names a missing file with it, to see the row a machine without Podman gets. */
+export const containersConf = () => process.env.SBX_CONTAINERS_CONF || '/usr/share/containers/containers.conf';
+
+/** Every file an engine needs, with the Debian package that installs it. */
+const ENGINE_FILES = (engine: EngineName): [string, string][] => (engine === 'podman'
+  ? [['/usr/bin/podman', 'podman'], [containersConf(), 'golang-github-containers-common']]
+  : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']]);
+
 /** Every engine binary this module needs, or the first one missing with its package. */
 export function engineStaticCheck(engine: EngineName): string | null {
+  for (const [file, pkg] of ENGINE_FILES(engine)) if (!existsSync(file)) return `${file} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
   if (process.getuid?.() !== 0) return 'the engines need root';
-  const need: [string, string][] = engine === 'podman' ? [['/usr/bin/podman', 'podman']] : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
-  for (const [bin, pkg] of need) if (!existsSync(bin)) return `${bin} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
   return null;
 }
 
@@ -174,10 +183,13 @@ export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaP
   return { ...r, argv: full };
 }
 
-/** containers.conf's default_capabilities: what Podman grants (the engine's own declaration). */
-export function podmanDefaultCaps(): string[] {
-  const conf = readFileSync('/usr/share/containers/containers.conf', 'utf8');
-  const m = /^default_capabilities\s*=\s*\[([^\]]*)\]/m.exec(conf);
-  if (!m) throw new Error('/usr/share/containers/containers.conf has no default_capabilities');
+/** containers.conf's default_capabilities: what Podman grants (the engine's own declaration),
+ *  or why it cannot be read — a machine without Podman has no containers.conf, and the matrix
+ *  must then say what to install in that case's row, not stop with ENOENT. */
+export function podmanDefaultCaps(): string[] | { missing: string } {
+  const file = containersConf();
+  if (!existsSync(file)) return { missing: engineStaticCheck('podman') ?? `${file} is missing` };
+  const m = /^default_capabilities\s*=\s*\[([^\]]*)\]/m.exec(readFileSync(file, 'utf8'));
+  if (!m) return { missing: `${file} has no default_capabilities` };
   return [...m[1]!.matchAll(/"([A-Z_]+)"/g)].map((x) => `CAP_${x[1]}`);
 }
