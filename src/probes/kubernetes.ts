@@ -6,7 +6,9 @@ import type { MountEntry } from './mounts.js';
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface KubernetesFacts {
-  serviceHost: Fact<string>;
+  /** null: the variable is not set (a known answer: the kubelet sets it in every pod unless
+   *  enableServiceLinks is false) */
+  serviceHost: Fact<string | null>;
   tokenMounted: Fact<boolean>;
   namespace: Fact<string>;
   /** first line of /etc/hosts: the kubelet writes "# Kubernetes-managed hosts file." */
@@ -31,7 +33,7 @@ export function probeKubernetes(host: Host, mounts: Fact<MountEntry[]>): Kuberne
   const token = host.stat(`${SERVICE_ACCOUNT_DIR}/token`);
   const uid = mounts.known ? podUidFromMounts(mounts.value) : null;
   return {
-    serviceHost: svc ? known(svc, 'env KUBERNETES_SERVICE_HOST') : unknown('KUBERNETES_SERVICE_HOST is not set', 'env KUBERNETES_SERVICE_HOST'),
+    serviceHost: known(svc || null, 'env KUBERNETES_SERVICE_HOST'),
     tokenMounted: token.ok
       ? known(true, `${SERVICE_ACCOUNT_DIR}/token`)
       : token.error.code === 'ENOENT' || token.error.code === 'ENOTDIR'
