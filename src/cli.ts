@@ -78,7 +78,7 @@ export async function podMain(argv: string[], version: string): Promise<number> 
     if (out.declared) process.stderr.write((await import('./render/declared-lines.js')).declaredLines(out.declared).map((l) => `sbx-detect: --declared ${l}\n`).join(''));
   } else {
     const { renderPodTables } = await import('./render/pod-tables.js'); // `table` is only loaded for humans
-    process.stdout.write(renderPodTables(out, { explain: args.explain, tty: process.stdout.isTTY === true, env: process.env }));
+    process.stdout.write(await renderPodTables(out, { explain: args.explain, full: args.full, tty: process.stdout.isTTY === true, env: process.env }));
   }
   return out.exitCode;
 }

@@ -63,9 +63,9 @@ async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptio
     process.stdout.write(jsonLine(result));
   } else if (result.report) {
     const { renderPodTables } = await import('../render/pod-tables.js'); // `table` is only loaded for humans
-    process.stdout.write(renderPodTables(
+    process.stdout.write(await renderPodTables(
       { facts: result.facts!, verdict: result.verdict!, expected: result.expected ?? null, podSecurity: result.podSecurity ?? null, declared: result.declared ?? null },
-      { explain: args.explain, tty: process.stdout.isTTY === true, env: process.env, heading: (s) => podHeading(result, s), note: debugNote(result) },
+      { explain: args.explain, full: args.full, tty: process.stdout.isTTY === true, env: process.env, heading: (s) => podHeading(result, s), note: debugNote(result) },
     ));
   }
   writeFailures([result], args.strict);

@@ -137,8 +137,10 @@ describe('kubectl sbx over real containers', () => {
     const tables = await plugin(['web-0', '-n', 'shop', '--context', 'lab']);
     expect(tables.code, tables.stderr).toBe(0);
     expect(tables.stdout).toMatch(/^Pod shop\/web-0 container app, node \S+; collected through kubectl exec into app\n/);
+    // the first screen: the verdict, the user, the findings
     expect(tables.stdout).toContain('Sandbox: runc-class container');
-    expect(tables.stdout).toMatch(/uid\s+│ 20000/);
+    expect(tables.stdout).toMatch(/^ {2}user {10}uid 20000, gid 20000 \(not root\)/m);
+    expect(tables.stdout).toMatch(/^Findings: /m);
     // every kubectl call carries the context, first; the collection is exactly kubectl exec -i
     const made = calls();
     expect(made.every((a) => a[0] === '--context=lab')).toBe(true);
@@ -149,6 +151,10 @@ describe('kubectl sbx over real containers', () => {
     ]);
     expect(made.slice(2).map((a) => a.slice(1, 9))).toEqual([['exec', '-i', '-n', 'shop', 'web-0', '-c', 'app', '--']]);
     expect(made[2].slice(9, 11)).toEqual(['sh', '-c']); // the bootstrap that uploads the helper
+    // --full: every table, as sbx-detect --full prints them
+    const full = await plugin(['web-0', '-n', 'shop', '--context', 'lab', '--full']);
+    expect(full.stdout).toMatch(/uid\s+│ 20000/);
+    expect(full.stdout).toContain('\nProcess (the probe)\n');
 
     const json = await plugin(['web-0', '-n', 'shop', '--json']);
     expect(json.code, json.stderr).toBe(0);

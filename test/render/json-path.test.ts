@@ -1,6 +1,7 @@
-// A --json run of any command loads no `table` (#25): the terminal tables cost start-up, and a
-// CI pipeline asking for JSON must not pay for them. The package is replaced here by a module that
-// fails when it is loaded; each command then runs its --json path for real, in process.
+// A --json run of any command loads no `table` (#25), nor does the default first screen (#26):
+// the terminal tables cost start-up, and a CI pipeline asking for JSON must not pay for them. The
+// package is replaced here by a module that fails when it is loaded; each command then runs its
+// --json path (and the pod check its first screen) for real, in process.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,9 +58,17 @@ describe('--json loads no table', () => {
     expect(loaded).toEqual([]);
   });
 
-  it('the guard works: the table path does load it', async () => {
+  it('the default first screen loads none either', async () => {
     const { podMain } = await import('../../src/cli.js');
-    await expect(podMain(['--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).rejects.toThrow();
+    expect(await podMain(['--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).toBe(0);
+    expect(out).toMatch(/^Sandbox: gVisor sandbox/);
+    expect(out).toMatch(/^Findings: /m);
+    expect(loaded).toEqual([]);
+  });
+
+  it('the guard works: the --full tables do load it', async () => {
+    const { podMain } = await import('../../src/cli.js');
+    await expect(podMain(['--full', '--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).rejects.toThrow();
     expect(loaded).toEqual(['table']);
   });
 });

@@ -39,7 +39,7 @@ export interface EngineDecl {
 
 /** The recon image: USER and ENTRYPOINT as the Dockerfile's final stage sets them. */
 export const RECON_IMAGE = 'sbx-recon-image';
-const RECON_CHANGES = ['USER 20000:20000', 'ENTRYPOINT ["/usr/local/bin/sbx-detect"]'];
+export const RECON_CHANGES = ['USER 20000:20000', 'ENTRYPOINT ["/usr/local/bin/sbx-detect"]'];
 /** The outer Docker-in-Docker container: the host's dockerd, as docker:dind runs its own. */
 const DIND_IMAGE = 'sbx-dind-host';
 /** docker:dind needs --privileged; this machine refuses that for root (CAP_SYS_RESOURCE is outside
