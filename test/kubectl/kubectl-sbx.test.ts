@@ -24,6 +24,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convertJUnitToCTRFReport } from 'junit-to-ctrf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACH_WAIT } from '../../src/kubectl/kubectl.js';
 import { worstExit as fleetExit } from '../../src/exit-codes.js';
@@ -381,7 +382,8 @@ describe('kubectl sbx over real containers', () => {
 
   itWithDocker('kubectl sbx -A --strict --debug over the whole fleet names every pod whose sandbox or security context is not what its spec says, and only those (exit 1)', async () => {
     writeFileSync(log, '');
-    const r = await plugin(['-A', '--strict', '--parallel', '4', '--debug']);
+    const junit = join(work, 'fleet.xml');
+    const r = await plugin(['-A', '--strict', '--parallel', '4', '--debug', '--expect', 'max-severity=high', '--junit', junit]);
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.split('\n');
     const end = lines.indexOf('');
@@ -406,6 +408,17 @@ describe('kubectl sbx over real containers', () => {
     // the RuntimeClasses were listed once, beside the pods and the nodes
     expect(calls().filter((a) => a[0] === 'get').map((a) => a.slice(0, 2).join(' ')).sort()).toEqual(['get nodes', 'get pods', 'get runtimeclasses']);
     console.log(`-A --strict:\n${r.stdout}`);
+    // --junit: one suite per pod, read back by an independent reader: the --expect and each
+    // declared field (a check with --strict) a case; the pod not reached one failed case
+    const ctrf = (await convertJUnitToCTRFReport(junit))!.results.tests;
+    const suites = [...new Set(ctrf.map((t) => t.suite![0]))].sort();
+    expect(suites).toEqual(['declared/claims-gvisor-0 (app)', 'declared/drop-all-0 (app)', 'declared/gvisor-0 (app)', 'declared/hardened-0 (app)',
+      'shop/batch-0 (worker)', 'shop/stuck-0 (app)', 'shop/web-0 (app)', 'shop/web-1 (app)', 'tools/distroless-0 (main)']);
+    const of = (pod: string) => ctrf.filter((t) => t.suite![0].startsWith(`${pod} `));
+    expect(of('shop/stuck-0').map((t) => [t.name, t.status])).toEqual([['collect the report', 'failed']]);
+    expect(of('declared/claims-gvisor-0').find((t) => t.name === 'runtimeClassName')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^declared gvisor → handler runsc → gvisor, enforced runc-class/) });
+    expect(of('shop/web-0').find((t) => t.name === 'max-severity=high')!.status).toBe('passed');
+    expect(of('declared/hardened-0').every((t) => t.status === 'passed')).toBe(true);
   });
 
   itWithDocker('usage errors exit 2 before any kubectl call', async () => {
