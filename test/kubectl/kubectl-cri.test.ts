@@ -93,7 +93,8 @@ describe('kubectl sbx over CRI pods (containerd 1.7, handlers runc and runsc)', 
       ctx.skip(lab);
       return;
     }
-    const r = await plugin(['-A', '--strict', '--json', '--parallel', '2']);
+    // --debug: since #25 an audit adds no ephemeral container unless asked
+    const r = await plugin(['-A', '--strict', '--json', '--parallel', '2', '--debug']);
     expect(r.code, r.stderr).toBe(1);
     const docs = r.stdout.trim().split('\n').map((x) => JSON.parse(x));
     const by = Object.fromEntries(docs.map((d) => [`${d.pod.namespace}/${d.pod.name}`, d]));
