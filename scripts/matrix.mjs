@@ -5,5 +5,11 @@
 // README until issue #25 moved the matrix there).
 import { importTestEntry } from './bundle-test-entry.mjs';
 
-const { main } = await importTestEntry('test/matrix/table.ts');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  const { main } = await importTestEntry('test/matrix/table.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  // one line, never a stack trace (main catches what the cases throw; this is the bundling)
+  process.stderr.write(`matrix: cannot run: ${String(e?.message ?? e).split('\n')[0]}\n`);
+  process.exitCode = 2;
+}

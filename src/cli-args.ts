@@ -32,7 +32,9 @@ const SHARED = {
   via: { type: 'string', requiresArg: true, describe: 'collect inside another place through a command that runs a program there with stdin and stdout attached, e.g. "docker exec -i C" or "kubectl exec -i -n NS POD --"; only the static helper enters it' },
   'helper-path': { type: 'string', requiresArg: true, describe: 'with --via: a helper already inside the target (nothing is uploaded, no shell needed)' },
   helper: { type: 'boolean', default: true, describe: 'run the native helper at all (--no-helper: files only)' },
-  explain: { type: 'boolean', default: false, describe: 'show every signal considered, with its weight' },
+  explain: { type: 'boolean', default: false, describe: 'every table, with every signal considered and its weight' },
+  full: { type: 'boolean', default: false, describe: 'every table (the default is one screen: the verdict, what isolates the process, the findings)' },
+  junit: { type: 'string', requiresArg: true, describe: 'also write each check (--expect, --pss, --declared) as a JUnit XML test case to FILE' },
   timeout: { type: 'number', default: 30, describe: 'seconds the native helper may run in total' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -46,6 +48,8 @@ export const OPTIONS = {
   syscalls: { type: 'boolean', default: true, describe: 'run the syscall scan (--no-syscalls skips it)' },
   helper: SHARED.helper,
   explain: SHARED.explain,
+  full: SHARED.full,
+  junit: SHARED.junit,
   timeout: SHARED.timeout,
   // repeated flags collect into an array; not `array: true`, so a flag never swallows what follows
   expect: { type: 'string', requiresArg: true, repeatable: true, describe: 'KEY=VALUE that must hold (repeatable); exit 1 if one fails, 3 if one cannot be decided' },
@@ -65,6 +69,8 @@ export interface CliArgs {
   syscalls: boolean;
   helper: boolean;
   explain: boolean;
+  full: boolean;
+  junit?: string;
   timeout: number;
   expect: string[];
   pss?: string;
@@ -93,6 +99,8 @@ export const POD_COMMAND: CommandLine<CliArgs> = {
     syscalls: a.syscalls !== false,
     helper: a.helper !== false,
     explain: a.explain === true,
+    full: a.full === true || a.explain === true,
+    junit: a.junit as string | undefined,
     timeout: a.timeout as number,
     expect: list(a.expect),
     pss: a.pss as string | undefined,
@@ -105,6 +113,7 @@ export const POD_COMMAND: CommandLine<CliArgs> = {
 export interface NodeArgs {
   json: boolean;
   explain: boolean;
+  junit?: string;
   helper: boolean;
   root?: string;
   via?: string;
@@ -128,6 +137,7 @@ Exit: 0 report (every --expect holds), 1 an --expect fails, 2 usage, 3 an --expe
   options: {
     json: { ...SHARED.json, describe: 'one JSON document (schema/node-report.schema.json)' },
     explain: { ...SHARED.explain, describe: 'every item, with its upstream reference' },
+    junit: { ...SHARED.junit, describe: 'also write each --expect as a JUnit XML test case to FILE' },
     expect: { type: 'string', requiresArg: true, repeatable: true, describe: `--expect ready=ID (ID: ${SANDBOX_IDS.join(', ')}), or --expect handler=NAME: a runtime registered under NAME whose program exists (repeatable)` },
     root: { ...SHARED.root, describe: 'read a node mounted elsewhere (a snapshot directory, or /host inside kubectl debug node/NAME); /dev/kvm is then not asked' },
     helper: { ...SHARED.helper, describe: 'ask /dev/kvm through the helper (--no-helper: files only)' },
@@ -140,6 +150,7 @@ Exit: 0 report (every --expect holds), 1 an --expect fails, 2 usage, 3 an --expe
   normalize: (a) => ({
     json: a.json === true,
     explain: a.explain === true,
+    junit: a.junit as string | undefined,
     helper: a.helper !== false,
     root: a.root as string | undefined,
     via: a.via as string | undefined,

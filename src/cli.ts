@@ -31,6 +31,7 @@ export async function podMain(argv: string[], version: string): Promise<number> 
   if (snapshot && (expectations.list.length || pss)) return usage('snapshot records inputs only: --expect and --pss apply to a report');
   if (args.helperPath && !args.via) return usage('--helper-path applies to --via only');
   if (snapshot && args.declared) return usage('snapshot records inputs only: --declared applies to a report');
+  if (snapshot && args.junit) return usage('snapshot records inputs only: --junit applies to a report\'s checks');
   const gather = {
     syscalls: args.syscalls, helper: args.helper, timeoutMs: args.timeout * 1000,
     workload: { pid: args.workloadPid, given: args.workloadGiven },
@@ -78,7 +79,15 @@ export async function podMain(argv: string[], version: string): Promise<number> 
     if (out.declared) process.stderr.write((await import('./render/declared-lines.js')).declaredLines(out.declared).map((l) => `sbx-detect: --declared ${l}\n`).join(''));
   } else {
     const { renderPodTables } = await import('./render/pod-tables.js'); // `table` is only loaded for humans
-    process.stdout.write(renderPodTables(out, { explain: args.explain, tty: process.stdout.isTTY === true, env: process.env }));
+    process.stdout.write(await renderPodTables(out, { explain: args.explain, full: args.full, tty: process.stdout.isTTY === true, env: process.env }));
+  }
+  if (args.junit) {
+    const { podCases, writeJunit } = await import('./render/junit.js'); // the JUnit library only for --junit
+    const cases = podCases(out);
+    if (!cases.length) process.stderr.write('sbx-detect: --junit: no check was asked (--expect, --pss, --declared): the test suite is empty\n');
+    const where = args.via ? `--via ${args.via}` : args.replay ? `--replay ${args.replay}` : host.root === '/' ? 'this place' : `--root ${host.root}`;
+    const failed = await writeJunit(args.junit, [{ name: `sbx-detect (${where})`, cases }]);
+    if (failed) return usage(`--junit ${args.junit}: ${failed}`);
   }
   return out.exitCode;
 }

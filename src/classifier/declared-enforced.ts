@@ -462,7 +462,7 @@ function hostNamespaceRows(d: DeclaredSpec, f: Facts, v: Verdict, ctx: Collectio
     let initial = e.value.isInitial;
     let how = 'judged by the kernel\'s fixed initial inode number';
     const release = fixedNetInodeRelease(f);
-    if (initial === null && type === 'net' && release) {
+    if (type === 'net' && release) { // the probe judged it by the same fixed number (namespaces.ts judgeInode)
       initial = e.value.inode === INIT_NAMESPACE_INODES.net;
       how = `kernel ${release} (6.18 or later) gives the initial net namespace the fixed inode ${INIT_NAMESPACE_INODES.net} (seen on 6.18 here); older kernels allocate it like any other`;
     }

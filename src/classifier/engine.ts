@@ -87,7 +87,7 @@ const terminationLogMounted = (f: Facts) => mountEntries(f).some((e) => e.mountP
 
 export const KUBERNETES_EVIDENCE = (f: Facts) =>
   (f.kubernetes.hostsHeader.known && f.kubernetes.hostsHeader.value.startsWith('# Kubernetes-managed hosts file')) ||
-  f.kubernetes.serviceHost.known || f.kubernetes.podUid.known || terminationLogMounted(f);
+  (f.kubernetes.serviceHost.known && f.kubernetes.serviceHost.value !== null) || f.kubernetes.podUid.known || terminationLogMounted(f);
 
 export const ENGINE_SIGNALS: readonly Signal<Engine>[] = [
   ...(['docker', 'containerd'] as const).map((engine): Signal<Engine> => ({
@@ -202,7 +202,7 @@ export interface KubernetesVerdict {
 export function classifyKubernetes(f: Facts): KubernetesVerdict {
   const k = f.kubernetes;
   const evidence: string[] = [];
-  if (k.serviceHost.known) evidence.push(`KUBERNETES_SERVICE_HOST=${k.serviceHost.value}`);
+  if (k.serviceHost.known && k.serviceHost.value !== null) evidence.push(`KUBERNETES_SERVICE_HOST=${k.serviceHost.value}`);
   if (k.hostsHeader.known && k.hostsHeader.value.startsWith('# Kubernetes-managed hosts file')) evidence.push('/etc/hosts written by the kubelet');
   if (k.podUid.known) evidence.push(`kubelet pod ${k.podUid.value} in mountinfo`);
   if (k.tokenMounted.known && k.tokenMounted.value) evidence.push('service-account token mounted');

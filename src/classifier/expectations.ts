@@ -15,6 +15,7 @@ import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
 import type { Disposition, SyscallResult } from '../probes/syscalls/dispositions.js';
 import { profileName, SYSCALL_TABLE } from '../probes/syscalls/table.js';
 import { SANDBOX_CLASSES } from './sandbox-signals.js';
+import { type Finding, SEVERITIES, type Severity, severityRank } from './findings.js';
 import type { Verdict } from './verdict.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'undetermined';
@@ -354,6 +355,24 @@ function checkEngine(expected: string, _f: Facts, v: Verdict): Outcome {
   return undetermined('unknown', 'the engine', `a ${cls} container, but no mount source, cgroup path or marker names its engine`);
 }
 
+const MAX_SEVERITY_VALUES = ['none', ...SEVERITIES] as const;
+
+/** No raised finding is worse than `expected` (none: no finding raised at all). */
+function checkMaxSeverity(expected: string, _f: Facts, v: Verdict): Outcome {
+  const limit = expected === 'none' ? 0 : severityRank(expected as Severity);
+  const above = (x: Finding) => severityRank(x.severity) > limit;
+  const list = (xs: Finding[]) => xs.map((x) => `${x.id} (${x.severity})`).join(', ');
+  const raised = v.findings.filter((x) => x.status === 'raised');
+  const observed = raised.length ? `${raised[0].severity}: ${list(raised)}` : 'none raised';
+  const worse = raised.filter(above);
+  const moot = v.findings.filter((x) => x.status === 'moot');
+  const mootNote = moot.length ? `; moot under the sandbox's own kernel: ${moot.map((x) => x.id).join(', ')}` : '';
+  if (worse.length) return fail(observed, `expected nothing worse than ${expected}; raised: ${worse.map((x) => `${x.id} (${x.severity}: ${x.seen} [${x.source}])`).join('; ')}${mootNote}`);
+  const open = v.findings.filter((x) => x.status === 'undetermined' && above(x));
+  if (open.length) return undetermined(observed, `whether ${list(open)} ${open.length > 1 ? 'hold' : 'holds'}`, open.map((x) => x.seen).join('; '));
+  return pass(observed, `no raised finding is worse than ${expected}${mootNote}`);
+}
+
 const noneOrList = (text: string, key: string, item: (s: string) => string | ParseError) =>
   text === 'none' ? [] : commaList(text, key, item);
 
@@ -460,6 +479,11 @@ export const EXPECTATION_KEYS: readonly KeySpec<unknown>[] = [
       if (p.privileged === null) return undetermined('unknown', 'whether the container is privileged', p.reason);
       return compare(expected as string, String(p.privileged), seen, p.reason);
     },
+  }),
+  enumKey({
+    key: 'max-severity', values: MAX_SEVERITY_VALUES,
+    description: 'no finding worse than this is raised (none: not one); moot findings do not count',
+    observes: 'verdict.findings (status raised; an undetermined one above the limit makes the check undetermined)', check: checkMaxSeverity,
   }),
   enumKey({
     key: 'kubernetes', values: BOOLEAN, description: 'this runs in a Kubernetes pod',

@@ -8,6 +8,7 @@ import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-pr
 import { archFromMachine } from '../probes/syscalls/table.js';
 import { classifyVm, type VmVerdict } from './vm.js';
 import { classifyPrivileged, type PrivilegedVerdict } from './privileged.js';
+import { assessFindings, type Finding } from './findings.js';
 import { judgedFacts, judgeWorkload, type ProbeElsewhere, type WorkloadVerdict } from './workload.js';
 
 export interface Verdict {
@@ -30,6 +31,9 @@ export interface Verdict {
   /** whose confinement the verdicts describe (the workload's, where it can be read), and how the
    *  probe that collected the facts differs from it */
   workload: WorkloadVerdict;
+  /** what is risky about the judged process's confinement, graded, worst first: raised, then
+   *  undetermined, then moot under the sandbox's own kernel (findings.ts, docs/findings.md) */
+  findings: Finding[];
 }
 
 const ENGINE_LABEL: Record<string, string> = { docker: 'Docker', podman: 'Podman', containerd: 'containerd', 'cri-o': 'CRI-O' };
@@ -132,6 +136,8 @@ export function classify(f: Facts, elsewhere: ProbeElsewhere | null = null): Ver
     container: `container (runtime not identified${engineLabel ? `; ${engineLabel}` : ''})`,
     unknown: 'unknown: the evidence is too weak to say',
   };
+  const kubernetes = { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor, kube.pod) };
+  const hostNs = hostNamespaces(judged, cls);
   return {
     headline: privileged.privileged ? `privileged ${headlines[cls]}` : headlines[cls],
     sandbox,
@@ -141,10 +147,11 @@ export function classify(f: Facts, elsewhere: ProbeElsewhere | null = null): Ver
     confidentialGuest: cls === 'kata' || cls === 'none' ? confidentialGuest(f) : null,
     vm,
     engine,
-    kubernetes: { ...kube, runtimeClassHandler: runtimeClassHandler(cls, hypervisor, kube.pod) },
-    hostNamespaces: hostNamespaces(judged, cls),
+    kubernetes,
+    hostNamespaces: hostNs,
     seccompProfile: seccompProfile(f, judged, workload),
     privileged,
     workload,
+    findings: assessFindings(judged, { sandbox, privileged, hostNamespaces: hostNs, kubernetes }),
   };
 }

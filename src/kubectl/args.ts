@@ -13,6 +13,10 @@ export interface KubectlArgs {
   parallel: number;
   json: boolean;
   explain: boolean;
+  /** every table for one pod (the default is one screen) */
+  full: boolean;
+  /** --junit FILE: each pod's checks as a JUnit test suite */
+  junit?: string;
   expect: string[];
   pss?: string;
   syscalls: boolean;
@@ -48,7 +52,10 @@ Pods
 Report
       --json                one JSON document per pod, one per line: the sbx-detect report
                             plus "pod" (namespace, name, container, node, via) and "exitCode"
-      --explain             every signal considered (one pod)
+      --full                every table (one pod; the default is one screen)
+      --explain             every table, with every signal considered (one pod)
+      --junit FILE          also write the checks as JUnit XML: one test suite per pod, each
+                            --expect, --pss rule and declared field a test case
       --expect KEY=VALUE    must hold in every pod (repeatable; keys: sbx-detect --help)
       --pss LEVEL           Pod Security Standard for every pod: ${PSS_LEVELS.join(' or ')}
       --no-syscalls         skip the syscall scan
@@ -83,8 +90,8 @@ be decided; 5 a pod could not be reached (the others are still reported); 2 usag
 1 wins over 5, 5 over 4 (an internal error in one pod), 4 over 3.
 `;
 
-const STRINGS = ['namespace', 'container', 'selector', 'expect', 'handler-map', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as'];
-const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'syscalls', 'debug', 'debug-always', 'strict', 'help'];
+const STRINGS = ['namespace', 'container', 'selector', 'expect', 'handler-map', 'pss', 'helper-path', 'image', 'profile', 'context', 'kubeconfig', 'as', 'junit'];
+const BOOLEANS = ['all', 'all-namespaces', 'json', 'explain', 'full', 'syscalls', 'debug', 'debug-always', 'strict', 'help'];
 const NUMBERS = ['parallel', 'timeout'];
 const ALIASES: Record<string, string[]> = { namespace: ['n'], container: ['c'], selector: ['l'], 'all-namespaces': ['A'], help: ['h'] };
 const KUBECTL_FLAGS = ['context', 'kubeconfig', 'as'];
@@ -97,7 +104,7 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
   const words = dd < 0 ? argv : [...argv.slice(0, dd), ...argv.slice(dd + 1)];
   const r = yargsParser.detailed(words, {
     string: STRINGS, boolean: BOOLEANS, number: NUMBERS, alias: ALIASES,
-    default: { parallel: 4, timeout: 30, syscalls: true, json: false, explain: false, all: false, 'all-namespaces': false, strict: false },
+    default: { parallel: 4, timeout: 30, syscalls: true, json: false, explain: false, full: false, all: false, 'all-namespaces': false, strict: false },
     configuration: { 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': true },
   });
   if (r.error) return { kind: 'usage', message: r.error.message };
@@ -156,6 +163,8 @@ export function parseKubectlArgs(argv: string[]): ParsedKubectl {
       parallel: a.parallel as number,
       json: a.json === true,
       explain: a.explain === true,
+      full: a.full === true || a.explain === true,
+      junit: strs.junit,
       expect,
       pss: strs.pss,
       syscalls: a.syscalls !== false,

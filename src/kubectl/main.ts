@@ -56,20 +56,20 @@ async function onePod(args: KubectlArgs, kubectl: Kubectl, options: CollectOptio
   const [target, rc] = await Promise.all([getPod(kubectl, args.pod!, args.namespace, args.container), readRuntimeClasses(kubectl)]);
   if ('error' in target) {
     process.stderr.write(`${ME}: ${target.error}\n`);
-    return EXIT.unreachable;
+    return (await writeJunitFor(args, [], [{ name: `${args.namespace ? `${args.namespace}/` : ''}${args.pod}`, why: target.error }])) ?? EXIT.unreachable;
   }
   const result = await safely(target, null, options, { ...rc, overrides });
   if (args.json) {
     process.stdout.write(jsonLine(result));
   } else if (result.report) {
     const { renderPodTables } = await import('../render/pod-tables.js'); // `table` is only loaded for humans
-    process.stdout.write(renderPodTables(
+    process.stdout.write(await renderPodTables(
       { facts: result.facts!, verdict: result.verdict!, expected: result.expected ?? null, podSecurity: result.podSecurity ?? null, declared: result.declared ?? null },
-      { explain: args.explain, tty: process.stdout.isTTY === true, env: process.env, heading: (s) => podHeading(result, s), note: debugNote(result) },
+      { explain: args.explain, full: args.full, tty: process.stdout.isTTY === true, env: process.env, heading: (s) => podHeading(result, s), note: debugNote(result) },
     ));
   }
   writeFailures([result], args.strict);
-  return result.exitCode;
+  return (await writeJunitFor(args, [result])) ?? result.exitCode;
 }
 
 async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOptions, overrides: DeclaredOptions['overrides']): Promise<number> {
@@ -97,7 +97,23 @@ async function fleet(args: KubectlArgs, kubectl: Kubectl, options: CollectOption
   progress.done();
   if (!args.json) process.stdout.write(renderSummary(results, makeStyle(wantColour(process.stdout.isTTY === true, process.env))));
   writeFailures(results, args.strict);
-  return worstExit(results.map((r) => r.exitCode));
+  return (await writeJunitFor(args, results)) ?? worstExit(results.map((r) => r.exitCode));
+}
+
+/** --junit FILE: one test suite per pod — its --expect, its --pss rules, and with --strict its
+ *  declared fields (the comparison is a check only then); a pod not reached is one error case.
+ *  Returns the usage code when the file cannot be written, else null. */
+async function writeJunitFor(args: KubectlArgs, results: PodResult[], notFound: { name: string; why: string }[] = []): Promise<number | null> {
+  if (!args.junit) return null;
+  const { podCases, unreachedSuite, writeJunit } = await import('../render/junit.js'); // the JUnit library only for --junit
+  const suites = notFound.map((p) => unreachedSuite(p.name, p.why));
+  suites.push(...results.map((r) => {
+    const name = `${r.pod.namespace}/${r.pod.name} (${r.pod.container})`;
+    if (!r.report) return unreachedSuite(name, r.error ?? 'no report');
+    return { name, cases: podCases({ expected: r.expected ?? null, podSecurity: r.podSecurity ?? null, declared: args.strict ? r.declared ?? null : null }) };
+  }));
+  const failed = await writeJunit(args.junit, suites);
+  return failed ? usage(`--junit ${args.junit}: ${failed}`) : null;
 }
 
 /** A pod's collection never throws into the audit: an internal error is that pod's result. */

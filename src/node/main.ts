@@ -49,5 +49,11 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
     const style = makeStyle(wantColour(process.stdout.isTTY === true, process.env));
     process.stdout.write(renderNodeTable(facts, verdict, style, { explain: a.explain === true, checks: checks?.results }) + '\n');
   }
+  if (a.junit) {
+    const { nodeCases, writeJunit } = await import('../render/junit.js'); // the JUnit library only for --junit
+    if (!checks) process.stderr.write('sbx-detect node: --junit: no --expect was given: the test suite is empty\n');
+    const failed = await writeJunit(a.junit, [{ name: `sbx-detect node (${a.via ? `--via ${a.via}` : a.root ? `--root ${a.root}` : 'this host'})`, cases: nodeCases(checks?.results ?? []) }]);
+    if (failed) return usage(`--junit ${a.junit}: ${failed}`);
+  }
   return checks?.exitCode ?? EXIT.ok;
 }

@@ -1,12 +1,14 @@
 // Kubernetes, as a pod sees it. The service-account token is only stat'ed, never read.
 import type { Host } from '../readers/host.js';
-import { type Fact, invalid, known, parseRead, unknown } from './fact.js';
+import { type Fact, fromReadError, invalid, known, parseRead, unknown } from './fact.js';
 import type { MountEntry } from './mounts.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface KubernetesFacts {
-  serviceHost: Fact<string>;
+  /** null: the variable is not set (a known answer: the kubelet sets it in every pod unless
+   *  enableServiceLinks is false) */
+  serviceHost: Fact<string | null>;
   tokenMounted: Fact<boolean>;
   namespace: Fact<string>;
   /** first line of /etc/hosts: the kubelet writes "# Kubernetes-managed hosts file." */
@@ -31,7 +33,7 @@ export function probeKubernetes(host: Host, mounts: Fact<MountEntry[]>): Kuberne
   const token = host.stat(`${SERVICE_ACCOUNT_DIR}/token`);
   const uid = mounts.known ? podUidFromMounts(mounts.value) : null;
   return {
-    serviceHost: svc ? known(svc, 'env KUBERNETES_SERVICE_HOST') : unknown('KUBERNETES_SERVICE_HOST is not set', 'env KUBERNETES_SERVICE_HOST'),
+    serviceHost: serviceHostFact(host, svc),
     tokenMounted: token.ok
       ? known(true, `${SERVICE_ACCOUNT_DIR}/token`)
       : token.error.code === 'ENOENT' || token.error.code === 'ENOTDIR'
@@ -44,6 +46,12 @@ export function probeKubernetes(host: Host, mounts: Fact<MountEntry[]>): Kuberne
     podUid: uid ? known(uid, '/proc/self/mountinfo') : unknown(mounts.known ? 'no kubelet pod path in mountinfo' : mounts.reason, '/proc/self/mountinfo'),
     hostname: parseRead(host.readFile('/proc/sys/kernel/hostname'), '/proc/sys/kernel/hostname', trimmedLine),
   };
+}
+
+/** Not set is a known answer (null); an answer that could not be read (--via) is unknown. */
+function serviceHostFact(host: Host, svc: string | undefined): Fact<string | null> {
+  const err = svc === undefined ? host.envError?.('KUBERNETES_SERVICE_HOST') : null;
+  return err ? fromReadError(err) : known(svc || null, 'env KUBERNETES_SERVICE_HOST');
 }
 
 const trimmedLine = (t: string) => t.trim() || invalid('empty');

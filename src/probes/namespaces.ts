@@ -2,6 +2,7 @@
 // (include/linux/proc_ns.h), so "same as the host" can be told from inside without /proc/1.
 import type { Host } from '../readers/host.js';
 import { type Fact, invalid, known, parseRead, safeInt, unknown } from './fact.js';
+import { kernelAtLeast, parseKernelVersion } from './syscalls/table.js';
 
 export const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
 export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
@@ -35,12 +36,23 @@ export function parseNsLink(link: string, type: NamespaceType): number | null {
   return m && m[1] === type ? safeInt(m[2]) : null;
 }
 
-export function judgeInode(type: NamespaceType, inode: number): boolean | null {
+/** The first release whose initial mnt and net namespaces have the fixed numbers: this machine's
+ *  6.18 kernel shows net:[4026531833] (0xeffffff9) and mnt:[4026531832] (0xeffffff8) for them. */
+export const FIXED_MNT_NET_SINCE = '6.18';
+
+/** `release`: the running kernel's uname release, where known; from 6.18 on a number other than
+ *  the fixed one is a namespace of its own for mnt and net too. */
+export function judgeInode(type: NamespaceType, inode: number, release?: string): boolean | null {
   if (inode === INIT_NAMESPACE_INODES[type]) return true;
   // mnt and net had dynamically allocated inodes before they were given fixed ones; a
-  // different number then says nothing.
-  if (type === 'mnt' || type === 'net') return inode >= 0xeffffff0 && inode <= 0xefffffff ? false : null;
+  // different number then says nothing, unless the kernel is one that gives the fixed ones.
+  if (type === 'mnt' || type === 'net') return (inode >= 0xeffffff0 && inode <= 0xefffffff) || fixedMntNet(release) ? false : null;
   return false;
+}
+
+function fixedMntNet(release: string | undefined): boolean {
+  const v = parseKernelVersion(release);
+  return v !== null && kernelAtLeast(v, FIXED_MNT_NET_SINCE);
 }
 
 export function parseIdMap(text: string): IdMapLine[] | ReturnType<typeof invalid> {
@@ -62,6 +74,7 @@ export const isIdentityMap = (m: IdMapLine[]) =>
 /** The namespace links of the process `proc` names: /proc/self or /proc/PID. */
 export function probeNamespaceLinks(host: Host, proc = '/proc/self'): NamespaceFacts['entries'] {
   const entries = {} as NamespaceFacts['entries'];
+  const release = host.uname().release;
   for (const type of NAMESPACE_TYPES) {
     const path = `${proc}/ns/${type}`;
     const link = host.readLink(path);
@@ -73,7 +86,7 @@ export function probeNamespaceLinks(host: Host, proc = '/proc/self'): NamespaceF
     entries[type] =
       inode === null
         ? unknown(`${path} points at "${link.value.slice(0, 60)}"`, path)
-        : known({ inode, isInitial: judgeInode(type, inode) }, path);
+        : known({ inode, isInitial: judgeInode(type, inode, release) }, path);
   }
   return entries;
 }

@@ -73,6 +73,7 @@ export function createRecordingHost(inner: Host, toolVersion: string): { host: H
     readLink(path) { const r = inner.readLink(path); archive.links[path] = keep(r); return r; },
     stat(path) { const r = inner.stat(path); archive.stat[path] = keep(r); return r; },
     env(name) { const v = inner.env(name); archive.env[name] = v ?? null; return v; },
+    ...(inner.envError && { envError: (name: string) => inner.envError!(name) }),
     uname: () => archive.uname,
     async runHelper(plan, opts) {
       const r = await inner.runHelper(plan, opts);

@@ -87,6 +87,9 @@ export interface Host {
   /** lstat: does not follow the last symlink */
   stat(path: string): Read<StatInfo>;
   env(name: string): string | undefined;
+  /** Why env(name) gave undefined when that is not "not set" (a --via answer that could not be
+   *  read); null or absent: the variable is not set. */
+  envError?(name: string): ReadError | null;
   uname(): Uname;
   /** Runs the native helper with a plan; never throws. */
   runHelper(plan: HelperRequest[], opts: HelperRunOptions): Promise<Read<HelperAnswer>>;

@@ -141,7 +141,7 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['pod', kv.pod ? `yes (${kv.evidence.join('; ')})` : 'no'],
     ['namespace', kv.namespace ?? '-'],
     ['service-account token', kv.serviceAccountToken === null ? show(facts.kubernetes.tokenMounted, yesNo) : kv.serviceAccountToken ? s.yellow('mounted (not read)') : 'absent'],
-    ['KUBERNETES_SERVICE_HOST', show(facts.kubernetes.serviceHost)],
+    ['KUBERNETES_SERVICE_HOST', show(facts.kubernetes.serviceHost, (h) => h ?? 'not set')],
     ['RuntimeClass handler', kv.runtimeClassHandler ? `${kv.runtimeClassHandler.name}? (${kv.runtimeClassHandler.note})` : '-'],
   ], s));
 

@@ -43,7 +43,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   it('rejects text that is not KEY=VALUE, listing the keys', () => {
     const e = error('sandbox');
     expect(e).toContain('"sandbox" is not KEY=VALUE');
-    expect(e).toContain('valid keys: sandbox, platform, hypervisor, seccomp, seccomp-profile, caps, no-new-privs, non-root, read-only-root, blocked, allowed, host-namespaces, sa-token, engine, privileged, kubernetes');
+    expect(e).toContain('valid keys: sandbox, platform, hypervisor, seccomp, seccomp-profile, caps, no-new-privs, non-root, read-only-root, blocked, allowed, host-namespaces, sa-token, engine, privileged, max-severity, kubernetes');
   });
 
   it('rejects an unknown key, listing the keys', () => {
@@ -111,7 +111,7 @@ describe('parseExpectation: usage errors list the valid choices', () => {
   it('accepts every key with a valid value, and the key list documents each', () => {
     const samples = ['sandbox=vm', 'platform=ptrace', 'hypervisor=acrn', 'seccomp=strict', 'seccomp-profile=custom', 'caps⊆kill',
       'no-new-privs=false', 'non-root=true', 'read-only-root=true', 'blocked=mount,unshare', 'allowed=read', 'host-namespaces=none',
-      'sa-token=absent', 'engine=cri-o', 'privileged=true', 'kubernetes=false'];
+      'sa-token=absent', 'engine=cri-o', 'privileged=true', 'max-severity=medium', 'kubernetes=false'];
     expect(samples.map((t) => parsed(t).key)).toEqual(EXPECTATION_KEYS.map((k) => k.key));
     expect(describeExpectationKeys()).toContain('host-namespaces=none | LIST of cgroup, ipc, mnt, net, pid, time, user, uts');
     expect(describeExpectationKeys()[5]).toMatch(/^caps=none \| caps⊆LIST \(or caps<=LIST\)/);

@@ -47,13 +47,27 @@ describe('sbx-detect on this machine', () => {
     expect(report.facts.process.seccomp.value).toBe({ '0': 'disabled', '1': 'strict', '2': 'filtering' }[line('Seccomp')!]);
   });
 
-  it('prints tables, help and version, and answers bad usage with exit code 2', () => {
-    const t = runBuilt(['--no-syscalls']);
+  it('prints one screen by default, every table with --full, help and version, and answers bad usage with exit code 2', () => {
+    const first = runBuilt([]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Sandbox: .* confidence (high|medium|low) \(\d\.\d\d\)\n/);
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(40);
+    expect(lines.every((l) => l.length <= 100), lines.find((l) => l.length > 100)).toBe(true);
+    for (const label of ['isolation', 'machine', 'engine', 'privileged', 'user', 'capabilities', 'seccomp']) expect(first.stdout).toMatch(new RegExp(`^  ${label} +\\S`, 'm'));
+    expect(first.stdout).toMatch(/^Findings: /m);
+    // this machine's own euid, as the kernel states it
+    expect(first.stdout).toMatch(new RegExp(`^  user +uid ${process.geteuid!()}[ ,(]`, 'm'));
+    const t = runBuilt(['--no-syscalls', '--full']);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/^Sandbox: /);
     for (const heading of ['Workload versus probe', 'Kernel', 'Process (the probe)', 'Capabilities', 'Namespaces', 'LSM', 'Mounts', 'cgroups', 'Kubernetes', 'CPU and VM hints', 'Syscalls']) {
       expect(t.stdout).toContain(`\n${heading}\n`);
     }
+    // a variable that is not set says so (run without it: it is not set here)
+    const unset = spawnSync(process.execPath, [BUNDLE, '--no-syscalls', '--full'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(unset.stdout).toMatch(/KUBERNETES_SERVICE_ +│ not set +│/);
+    expect(unset.stdout).not.toMatch(/KUBERNETES_SERVICE_\s*│ unknown/);
     expect(runBuilt(['--help']).stdout).toContain('--json');
     expect(runBuilt(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const bad = runBuilt(['--bogus-flag']);
@@ -70,7 +84,7 @@ describe('sbx-detect on this machine', () => {
     expect(onTty({ NO_COLOR: '1' })).not.toContain(ESC);
     expect(runBuilt(['--no-syscalls']).stdout).not.toContain(ESC);
 
-    const plain = runBuilt(['--no-syscalls']).stdout;
+    const plain = runBuilt(['--no-syscalls', '--full']).stdout;
     const explained = runBuilt(['--no-syscalls', '--explain']).stdout;
     const evidenceRows = (t: string) => (t.match(/^│ [+-]?\d+ [a-z-]+ /gm) ?? []).length;
     expect(evidenceRows(explained)).toBeGreaterThanOrEqual(evidenceRows(plain));

@@ -26,6 +26,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convertJUnitToCTRFReport } from 'junit-to-ctrf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACH_WAIT } from '../../src/kubectl/kubectl.js';
 import { worstExit as fleetExit } from '../../src/exit-codes.js';
@@ -133,8 +134,10 @@ describe('kubectl sbx over real containers', () => {
     const tables = await plugin(['web-0', '-n', 'shop', '--context', 'lab']);
     expect(tables.code, tables.stderr).toBe(0);
     expect(tables.stdout).toMatch(/^Pod shop\/web-0 container app, node \S+; collected through kubectl exec into app\n/);
+    // the first screen: the verdict, the user, the findings
     expect(tables.stdout).toContain('Sandbox: runc-class container');
-    expect(tables.stdout).toMatch(/uid\s+│ 20000/);
+    expect(tables.stdout).toMatch(/^ {2}user {10}uid 20000, gid 20000 \(not root\)/m);
+    expect(tables.stdout).toMatch(/^Findings: /m);
     // every kubectl call carries the context, first; the collection is exactly kubectl exec -i
     const made = calls();
     expect(made.every((a) => a[0] === '--context=lab')).toBe(true);
@@ -145,6 +148,10 @@ describe('kubectl sbx over real containers', () => {
     ]);
     expect(made.slice(2).map((a) => a.slice(1, 9))).toEqual([['exec', '-i', '-n', 'shop', 'web-0', '-c', 'app', '--']]);
     expect(made[2].slice(9, 11)).toEqual(['sh', '-c']); // the bootstrap that uploads the helper
+    // --full: every table, as sbx-detect --full prints them
+    const full = await plugin(['web-0', '-n', 'shop', '--context', 'lab', '--full']);
+    expect(full.stdout).toMatch(/uid\s+│ 20000/);
+    expect(full.stdout).toContain('\nProcess (the probe)\n');
 
     const json = await plugin(['web-0', '-n', 'shop', '--json']);
     expect(json.code, json.stderr).toBe(0);
@@ -371,7 +378,8 @@ describe('kubectl sbx over real containers', () => {
 
   itWithDocker('kubectl sbx -A --strict --debug over the whole fleet names every pod whose sandbox or security context is not what its spec says, and only those (exit 1)', async () => {
     writeFileSync(log, '');
-    const r = await plugin(['-A', '--strict', '--parallel', '4', '--debug']);
+    const junit = join(work, 'fleet.xml');
+    const r = await plugin(['-A', '--strict', '--parallel', '4', '--debug', '--expect', 'max-severity=high', '--junit', junit]);
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.split('\n');
     const end = lines.indexOf('');
@@ -398,6 +406,17 @@ describe('kubectl sbx over real containers', () => {
     // the RuntimeClasses were listed once, beside the pods and the nodes
     expect(calls().filter((a) => a[0] === 'get').map((a) => a.slice(0, 2).join(' ')).sort()).toEqual(['get nodes', 'get pods', 'get runtimeclasses']);
     console.log(`-A --strict:\n${r.stdout}`);
+    // --junit: one suite per pod, read back by an independent reader: the --expect and each
+    // declared field (a check with --strict) a case; the pod not reached one failed case
+    const ctrf = (await convertJUnitToCTRFReport(junit))!.results.tests;
+    const suites = [...new Set(ctrf.map((t) => t.suite![0]))].sort();
+    expect(suites).toEqual(['declared/claims-gvisor-0 (app)', 'declared/drop-all-0 (app)', 'declared/gvisor-0 (app)', 'declared/hardened-0 (app)',
+      'shop/batch-0 (worker)', 'shop/stuck-0 (app)', 'shop/web-0 (app)', 'shop/web-1 (app)', 'tools/distroless-0 (main)']);
+    const of = (pod: string) => ctrf.filter((t) => t.suite![0].startsWith(`${pod} `));
+    expect(of('shop/stuck-0').map((t) => [t.name, t.status])).toEqual([['collect the report', 'failed']]);
+    expect(of('declared/claims-gvisor-0').find((t) => t.name === 'runtimeClassName')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^declared gvisor → handler runsc → gvisor, enforced runc-class/) });
+    expect(of('shop/web-0').find((t) => t.name === 'max-severity=high')!.status).toBe('passed');
+    expect(of('declared/hardened-0').every((t) => t.status === 'passed')).toBe(true);
   });
 
   itWithDocker('usage errors exit 2 before any kubectl call', async () => {

@@ -107,7 +107,12 @@ export interface QemuCase extends CaseBase { kind: 'qemu'; runtime: 'qemu'; isol
 /** This machine itself, no sandbox started. */
 export interface HostCase extends CaseBase { kind: 'host'; runtime: 'host' }
 /** A real container engine (test/runtimes/engine.ts): the recon image run as a user runs it. */
-export interface EngineCase extends CaseBase { kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string }
+export interface EngineCase extends CaseBase {
+  kind: 'engine'; runtime: EngineName; decl: EngineDecl; flags: string;
+  /** the case cannot even be declared here (what it expects is read from the engine's files):
+   *  why, with what to install — its row says so instead of the run */
+  unavailable?: string;
+}
 export type MatrixCase = RuntimeCase | QemuCase | HostCase | EngineCase | CriCase;
 
 /** The harness's capability names -> the tool's ('CAP_SYS_ADMIN' -> 'sys_admin'), sorted. */
@@ -339,6 +344,12 @@ export function engineCases(): EngineCase[] {
   // runsc removes CAP_NET_RAW from the container unless it is given --net-raw (runsc/config
   // flags.go: "when false, raw sockets are disabled by removing CAP_NET_RAW from containers")
   const runscDefault = dockerDefault.filter((c) => c !== 'net_raw');
+  // Podman's rows read its containers.conf; without it each row says what to install instead
+  const podmanCaps = podmanDefaultCaps();
+  const podmanCapNames = Array.isArray(podmanCaps) ? names(podmanCaps) : [];
+  const podmanCase = (...args: Parameters<typeof engineCase>): EngineCase => ({
+    ...engineCase(...args), ...(!Array.isArray(podmanCaps) && { unavailable: `podman: ${podmanCaps.missing}` }),
+  });
   return [
     engineCase('docker-default', 'docker', [], {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsBounding: dockerDefault,
@@ -399,12 +410,12 @@ export function engineCases(): EngineCase[] {
       ...imageUser, class: 'gvisor', platform: 'systrap', engine: 'docker', capsBounding: runscDefault,
       seccomp: 'filtering', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, launcher: true, hostKernel: seccompPassthroughCalls(),
     }, { note: "runsc 20240729 --oci-seccomp with Docker's default profile, the recon image's own first process: the launcher answers clone3 for Node, the report says so" }),
-    engineCase('podman-default', 'podman', [], {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-default', 'podman', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
     }, { note: 'Podman 4.3 with runc and cgroupfs (crun refuses the hybrid cgroups here); capabilities from containers.conf' }),
-    engineCase('podman-crun-default', 'podman-crun', [], {
-      ...imageUser, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-crun-default', 'podman-crun', [], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: ['cgroup', 'time', 'user'], workload: FIRST_PROCESS,
     }, { note: 'Podman 4.3 with crun, its default runtime, in a private mount namespace without the cgroup2 hierarchy (crun 1.8 refuses hybrid cgroups)' }),
@@ -439,28 +450,28 @@ export function engineCases(): EngineCase[] {
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: GVISOR_NNP, readOnlyRoot: false, privileged: false, workload: FIRST_PROCESS,
       unfilteredScan: true, hostKernel: seccompPassthroughCalls(),
     }, { note: 'runsc 20240729 (systrap) under the userns-remap dockerd' }),
-    engineCase('podman-userns', 'podman', PODMAN_USERNS_FLAGS, {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-userns', 'podman', PODMAN_USERNS_FLAGS, {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
     }, { note: "a user namespace of its own (65536 ids, as a pod's with hostUsers: false), the image's uid 20000; runc" }),
-    engineCase('podman-userns-root', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
-      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsEffective: names(podmanDefaultCaps()), capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-userns-root', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsEffective: podmanCapNames, capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
     }, { note: "root inside its own user namespace: Podman's default capabilities, effective, over what the namespace owns only; runc" }),
-    engineCase('podman-crun-userns-root', 'podman-crun', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
-      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsEffective: names(podmanDefaultCaps()), capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-crun-userns-root', 'podman-crun', [...PODMAN_USERNS_FLAGS, '--user', '0'], {
+      uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'crun', engine: 'podman', capsEffective: podmanCapNames, capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS,
     }, { note: 'the same under crun, Podman\'s default runtime: each run in a private mount namespace without the cgroup2 hierarchy, which crun 1.8 refuses beside v1 controllers' }),
-    engineCase('podman-userns-auto', 'podman', ['--userns', `auto:size=${PODMAN_AUTO.size}`], {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: names(podmanDefaultCaps()),
+    podmanCase('podman-userns-auto', 'podman', ['--userns', `auto:size=${PODMAN_AUTO.size}`], {
+      ...imageUser, class: 'runc-class', ociRuntime: 'runc', engine: 'podman', capsBounding: podmanCapNames,
       seccomp: 'filtering', seccompProfile: 'containers-default', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       // the first range --userns=auto hands out is the start of the containers user's (each run is removed)
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_AUTO.hostId, PODMAN_AUTO.size), workload: FIRST_PROCESS,
     }, { podmanSubids: PODMAN_AUTO_RANGE, note: 'Podman picks the range itself (--userns=auto) from the containers user\'s subordinate ids, given to this run only: the image\'s uid 20000, runc' }),
-    engineCase('podman-userns-privileged', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0', '--privileged'], {
+    podmanCase('podman-userns-privileged', 'podman', [...PODMAN_USERNS_FLAGS, '--user', '0', '--privileged'], {
       uid: 0, gid: 0, nonRoot: false, class: 'runc-class', engine: 'podman', capsEffective: names(hostBoundingCaps()), capsBounding: names(hostBoundingCaps()),
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
       sharedNamespaces: PODMAN_USERNS_SHARED, idMaps: idMapLines(PODMAN_USERNS.hostId, PODMAN_USERNS.size), workload: FIRST_PROCESS, nothingBlocked: true,

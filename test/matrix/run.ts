@@ -96,6 +96,7 @@ export const ENGINES_NEEDED: EngineName[] = [...new Set(engineCases().map((c) =>
 
 /** An engine case: the image's entrypoint gets the tool's arguments, or the bundle here collects over exec -i. */
 function runEngineCase(c: EngineCase, what: Artifact | 'snapshot'): Promise<RunResult> {
+  if (c.unavailable) return Promise.resolve({ stdout: '', stderr: '', code: null, signal: null, ms: 0, skipped: c.unavailable });
   const args = what === 'snapshot' ? SNAPSHOT_ARGS : JSON_ARGS;
   return runInEngine(c.decl, args, { seaPath: currentSea(), bundle: BUNDLE, all: ENGINES_NEEDED });
 }

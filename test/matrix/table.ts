@@ -83,12 +83,29 @@ export function renderTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-export interface MatrixOptions { only?: string[]; capture?: boolean; save?: string; log?: (s: string) => void }
+export interface MatrixOptions {
+  only?: string[]; capture?: boolean; save?: string; log?: (s: string) => void;
+  /** the cases to run (default: allCases()) */
+  cases?: MatrixCase[];
+}
+
+/** One line for an error: its message, never its stack (a row of the table, a line on stderr). */
+export const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 400);
+
+/** A case's run that threw becomes a row saying why, like a runtime that cannot start: the
+ *  other cases still run, and the table says what failed where. */
+async function guarded(c: Exclude<MatrixCase, QemuCase>, what: ToolRun['artifact']): Promise<ToolRun> {
+  try {
+    return await runCase(c, what);
+  } catch (e) {
+    return { caseId: c.id, artifact: what, where: c.runtime, stdout: '', stderr: '', code: null, signal: null, ms: null, skipped: `${c.runtime}: ${oneLine(e)}` };
+  }
+}
 
 export async function runMatrix(o: MatrixOptions): Promise<{ rows: Row[]; totalMs: number; qemuBootMs: number | null; captures: Record<string, string> }> {
   const log = o.log ?? (() => {});
   const t0 = performance.now();
-  const cases = allCases().filter((c) => !o.only?.length || o.only.includes(c.id));
+  const cases = (o.cases ?? allCases()).filter((c) => !o.only?.length || o.only.includes(c.id));
   if (cases.some((c) => c.artifacts.includes('sea'))) {
     const sea = await ensureSea();
     log(`single executable: ${sea.path} (${sea.how})`);
@@ -113,8 +130,8 @@ export async function runMatrix(o: MatrixOptions): Promise<{ rows: Row[]; totalM
   try {
     for (const c of cases) {
       if (c.kind === 'qemu') continue;
-      for (const a of c.artifacts) keep(c, await runCase(c, a));
-      if (o.capture && c.capture) keep(c, await runCase(c, 'snapshot'));
+      for (const a of c.artifacts) keep(c, await guarded(c, a));
+      if (o.capture && c.capture) keep(c, await guarded(c, 'snapshot'));
     }
   } finally {
     await stopEngines();
@@ -167,7 +184,15 @@ export async function main(argv: string[]): Promise<number> {
       void Promise.all([stopEngines(), stopCriLab()]).finally(() => process.exit(130));
     });
   }
-  const m = await runMatrix({ only, save, capture, log });
+  let m: Awaited<ReturnType<typeof runMatrix>>;
+  try {
+    m = await runMatrix({ only, save, capture, log });
+  } catch (e) {
+    // whatever is left (the single executable cannot be built, a QEMU boot that throws): one
+    // line, never a stack trace
+    log(`cannot run: ${oneLine(e)}`);
+    return 2;
+  }
   if (capture) log(`captures written: ${writeCaptures(m.rows, m.captures).join(', ')}`);
   const bad = m.rows.filter((r) => !r.report || r.failures.length).length;
   process.stdout.write(`${renderTable(m.rows)}\n\nTotal: ${(m.totalMs / 1000).toFixed(1)} s for ${m.rows.length} runs${m.qemuBootMs !== null ? ` (QEMU TCG boot ${(m.qemuBootMs / 1000).toFixed(1)} s, in parallel with the others)` : ''}; ${bad ? `${bad} run(s) differ from their declaration` : 'every run matches its declaration'}.\n`);

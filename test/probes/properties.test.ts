@@ -481,6 +481,16 @@ describe('namespace parsers', () => {
       else expect(j).toBe(false);
     }), { numRuns: 300 });
   });
+  it('judgeInode: from 6.18, whose initial mnt and net namespaces have fixed numbers, any other number is a namespace of its own', () => {
+    fc.assert(fc.property(nsType, fc.nat({ max: 0xffffffff }), fc.constantFrom('6.18.44-fc-v1272', '6.19.0', '7.0.1'), fc.constantFrom('6.17.9', '6.1.0-18-amd64', '5.10.0', '', 'x'), (type, inode, fixed, older) => {
+      const initial = inode === INIT_NAMESPACE_INODES[type];
+      expect(judgeInode(type as NamespaceType, inode, fixed)).toBe(initial);
+      const before = judgeInode(type as NamespaceType, inode, older);
+      if (initial) expect(before).toBe(true);
+      else if ((type === 'mnt' || type === 'net') && !(inode >= 0xeffffff0 && inode <= 0xefffffff)) expect(before).toBeNull();
+      else expect(before).toBe(false);
+    }), { numRuns: 300 });
+  });
   it('parseIdMap never throws; lines of three non-negative integers, or Invalid with a reason', () => {
     fc.assert(fc.property(mutated(SEEDS.idmap), (t) => {
       const m = parseIdMap(t);

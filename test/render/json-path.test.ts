@@ -1,6 +1,8 @@
-// A --json run of any command loads no `table` (#25): the terminal tables cost start-up, and a
-// CI pipeline asking for JSON must not pay for them. The package is replaced here by a module that
-// fails when it is loaded; each command then runs its --json path for real, in process.
+// A --json run of any command loads no `table` (#25), nor does the default first screen, and
+// neither loads the JUnit library, which only --junit needs (#26):
+// the terminal tables cost start-up, and a CI pipeline asking for JSON must not pay for them. The
+// package is replaced here by a module that fails when it is loaded; each command then runs its
+// --json path (and the pod check its first screen) for real, in process.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,11 @@ const { loaded } = vi.hoisted(() => ({ loaded: [] as string[] }));
 vi.mock('table', () => {
   loaded.push('table');
   throw new Error('the table package was loaded on a --json path');
+});
+// the JUnit library is for --junit alone (#26)
+vi.mock('junit-report-builder', () => {
+  loaded.push('junit-report-builder');
+  throw new Error('junit-report-builder was loaded without --junit');
 });
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -24,7 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => restore.forEach((r) => r()));
 
-describe('--json loads no table', () => {
+describe('--json loads no table, and only --junit loads the JUnit library', () => {
   it('the pod check, with --expect, --pss and --declared', async () => {
     const { podMain } = await import('../../src/cli.js');
     const pod = join(mkdtempSync(join(tmpdir(), 'sbx-json-path-')), 'pod.json');
@@ -57,9 +64,24 @@ describe('--json loads no table', () => {
     expect(loaded).toEqual([]);
   });
 
-  it('the guard works: the table path does load it', async () => {
+  it('the default first screen loads none either', async () => {
     const { podMain } = await import('../../src/cli.js');
-    await expect(podMain(['--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).rejects.toThrow();
+    expect(await podMain(['--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).toBe(0);
+    expect(out).toMatch(/^Sandbox: gVisor sandbox/);
+    expect(out).toMatch(/^Findings: /m);
+    expect(loaded).toEqual([]);
+  });
+
+  it('the guard works: the --full tables do load it', async () => {
+    const { podMain } = await import('../../src/cli.js');
+    await expect(podMain(['--full', '--replay', join(FIXTURES, 'captures/runsc-2024.json')], 'test')).rejects.toThrow();
     expect(loaded).toEqual(['table']);
+  });
+
+  it('the guard works: --junit does load the JUnit library', async () => {
+    const { podMain } = await import('../../src/cli.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'sbx-json-path-')), 'j.xml');
+    await expect(podMain(['--json', '--replay', join(FIXTURES, 'captures/runsc-2024.json'), '--expect', 'sandbox=gvisor', '--junit', file], 'test')).rejects.toThrow();
+    expect(loaded).toContain('junit-report-builder');
   });
 });

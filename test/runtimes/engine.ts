@@ -48,7 +48,7 @@ export interface EngineDecl {
 
 /** The recon image: USER and ENTRYPOINT as the Dockerfile's final stage sets them. */
 export const RECON_IMAGE = 'sbx-recon-image';
-const RECON_CHANGES = ['USER 20000:20000', 'ENTRYPOINT ["/usr/local/bin/sbx-detect"]'];
+export const RECON_CHANGES = ['USER 20000:20000', 'ENTRYPOINT ["/usr/local/bin/sbx-detect"]'];
 /** The outer Docker-in-Docker container: the host's dockerd, as docker:dind runs its own. */
 const DIND_IMAGE = 'sbx-dind-host';
 /** docker:dind needs --privileged; this machine refuses that for root (CAP_SYS_RESOURCE is outside
@@ -80,14 +80,28 @@ process.once('exit', () => {
   }
 });
 
+/** containers.conf, which Podman reads its default capabilities from (Debian's
+ *  golang-github-containers-common). SBX_CONTAINERS_CONF points it elsewhere: the matrix test
+ *  names a missing file with it, to see the row a machine without Podman gets. */
+export const containersConf = () => process.env.SBX_CONTAINERS_CONF || '/usr/share/containers/containers.conf';
+
+/** Every file an engine needs, with the Debian package that installs it. */
+function engineFiles(engine: EngineName): [string, string][] {
+  const podman: [string, string][] = [['/usr/bin/podman', 'podman'], [containersConf(), 'golang-github-containers-common']];
+  const docker: [string, string][] = [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
+  const unshare: [string, string] = ['/usr/bin/unshare', 'util-linux'];
+  switch (engine) {
+    case 'podman': return podman;
+    case 'podman-crun': return [...podman, ['/usr/bin/crun', 'crun'], unshare];
+    case 'docker-userns': return [...docker, unshare];
+    default: return docker;
+  }
+}
+
 /** Every engine binary this module needs, or the first one missing with its package. */
 export function engineStaticCheck(engine: EngineName): string | null {
+  for (const [file, pkg] of engineFiles(engine)) if (!existsSync(file)) return `${file} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
   if (process.getuid?.() !== 0) return 'the engines need root';
-  const need: [string, string][] = engine === 'podman' ? [['/usr/bin/podman', 'podman']]
-    : engine === 'podman-crun' ? [['/usr/bin/podman', 'podman'], ['/usr/bin/crun', 'crun'], ['/usr/bin/unshare', 'util-linux']]
-      : engine === 'docker-userns' ? [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io'], ['/usr/bin/unshare', 'util-linux']]
-        : [['/usr/sbin/dockerd', 'docker.io'], ['/usr/bin/docker', 'docker.io']];
-  for (const [bin, pkg] of need) if (!existsSync(bin)) return `${bin} is missing (apt-get install ${pkg}; scripts/setup-runtimes.sh installs it)`;
   return null;
 }
 
@@ -231,10 +245,13 @@ function inPrivateMountNs(cli: string[], setup: string[]): string[] {
   return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', [...setup, 'exec "$@"'].join('; '), 'sh', ...cli];
 }
 
-/** containers.conf's default_capabilities: what Podman grants (the engine's own declaration). */
-export function podmanDefaultCaps(): string[] {
-  const conf = readFileSync('/usr/share/containers/containers.conf', 'utf8');
-  const m = /^default_capabilities\s*=\s*\[([^\]]*)\]/m.exec(conf);
-  if (!m) throw new Error('/usr/share/containers/containers.conf has no default_capabilities');
+/** containers.conf's default_capabilities: what Podman grants (the engine's own declaration),
+ *  or why it cannot be read — a machine without Podman has no containers.conf, and the matrix
+ *  must then say what to install in that case's row, not stop with ENOENT. */
+export function podmanDefaultCaps(): string[] | { missing: string } {
+  const file = containersConf();
+  if (!existsSync(file)) return { missing: engineStaticCheck('podman') ?? `${file} is missing` };
+  const m = /^default_capabilities\s*=\s*\[([^\]]*)\]/m.exec(readFileSync(file, 'utf8'));
+  if (!m) return { missing: `${file} has no default_capabilities` };
   return [...m[1]!.matchAll(/"([A-Z_]+)"/g)].map((x) => `CAP_${x[1]}`);
 }

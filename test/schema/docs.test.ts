@@ -9,3 +9,9 @@ it('docs/verdicts.md verdict table matches the classifier tables (node scripts/g
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 }, 30_000);
+
+it('docs/findings.md findings table matches the classifier rows (node scripts/gen-findings-doc.mjs)', () => {
+  const r = spawnSync(process.execPath, [join(__dirname, '../../scripts/gen-findings-doc.mjs'), '--check'], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}, 30_000);

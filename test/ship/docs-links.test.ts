@@ -107,9 +107,9 @@ describe('README', () => {
     expect(readFileSync(join(PROJECT, '.ci/run'), 'utf8')).toContain('bash scripts/test.sh');
   });
 
-  it('shows how to run it, how to use --via and how to read the verdict on its first screen (60 lines)', () => {
+  it('shows how to run it, how to use --via and how to read the report on its first screen (60 lines)', () => {
     expect(firstScreen).toContain('bash scripts/install.sh && ./bin/sbx-detect');
     expect(firstScreen).toMatch(/sbx-detect --via "[^"]+"/);
-    expect(firstScreen).toMatch(/^## Reading the verdict$/m);
+    expect(firstScreen).toMatch(/^## Reading the report$/m);
   });
 });

@@ -106,6 +106,10 @@ export function createRemoteHost(opts: RemoteHostOptions): RemoteHost {
       const r = ask({ kind: 'env', name });
       return r.ok && typeof r.value === 'string' ? r.value : undefined;
     },
+    envError(name) {
+      const r = ask({ kind: 'env', name });
+      return r.ok ? null : r.error;
+    },
     uname(): Uname {
       const r = ask({ kind: 'uname' });
       return r.ok ? (r.value as Uname) : { release: '', version: '', machine: '' };

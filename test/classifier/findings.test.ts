@@ -1,0 +1,101 @@
+// Findings (src/classifier/findings.ts) on captures of real runtimes (fixtures/captures/, see
+// ORIGIN.md there), this machine, and an empty root: what each raises, what the sandbox's own
+// kernel makes moot, what cannot be judged, and --expect max-severity over them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkExpectations, parseExpectation, type Expectation } from '../../src/classifier/expectations.js';
+import { FINDING_ROWS, type Finding, SEVERITIES } from '../../src/classifier/findings.js';
+import { classify, type Verdict } from '../../src/classifier/verdict.js';
+import { type Facts, gatherFacts } from '../../src/probes/index.js';
+import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import { seen } from '../support/seen.js';
+
+const CAPTURES = join(__dirname, '../../fixtures/captures');
+
+async function capture(rt: string): Promise<{ facts: Facts; verdict: Verdict }> {
+  const archive = parseArchive(readFileSync(join(CAPTURES, `${rt}.json`), 'utf8'));
+  if (typeof archive === 'string') throw new Error(archive);
+  const facts = await gatherFacts(createReplayHost(archive, `replay:${rt}`), { syscalls: true, helper: true });
+  return { facts, verdict: classify(facts) };
+}
+
+const byStatus = (fs: Finding[], status: Finding['status']) => fs.filter((f) => f.status === status).map((f) => f.id).sort();
+const expectation = (t: string) => (parseExpectation(t) as { expectation: Expectation }).expectation;
+const maxSeverity = (s: { facts: Facts; verdict: Verdict }, level: string) => checkExpectations([expectation(`max-severity=${level}`)], s.facts, s.verdict).results[0];
+
+describe('the finding rows', () => {
+  it('each has a stable kebab-case id, a severity, why it matters and what to change', () => {
+    const ids = FINDING_ROWS.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of FINDING_ROWS) {
+      expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(SEVERITIES).toContain(r.severity);
+      expect(r.why.length, r.id).toBeGreaterThan(20);
+      expect(r.remediation.length, r.id).toBeGreaterThan(10);
+      if (r.partOf) expect(ids).toContain(r.partOf);
+    }
+  });
+});
+
+describe('findings on real captures', () => {
+  it('runc as root (Docker defaults): runs-as-root, no_new_privs and the writable root, nothing moot', async () => {
+    const s = await capture('runc');
+    expect(byStatus(s.verdict.findings, 'raised')).toEqual(['privilege-escalation', 'runs-as-root', 'writable-root']);
+    expect(byStatus(s.verdict.findings, 'moot')).toEqual([]);
+    const root = s.verdict.findings.find((f) => f.id === 'runs-as-root')!;
+    expect(root).toMatchObject({ severity: 'medium', seen: 'effective uid 0', source: expect.stringMatching(/status/), remediation: expect.stringMatching(/runAsNonRoot: true/) });
+    // ranked: the worst first
+    expect(s.verdict.findings[0].id).toBe('runs-as-root');
+    expect(maxSeverity(s, 'medium').status).toBe('pass');
+    expect(maxSeverity(s, 'low')).toMatchObject({ status: 'fail', observed: 'medium: runs-as-root (medium), privilege-escalation (low), writable-root (low)' });
+  });
+
+  for (const rt of ['runsc', 'runsc-2024']) {
+    it(`${rt}: gVisor's sentry makes the host-level ones moot, and says so`, async () => {
+      const s = await capture(rt);
+      expect(s.verdict.sandbox.class).toBe('gvisor');
+      expect(byStatus(s.verdict.findings, 'moot')).toEqual(['no-seccomp', 'proc-sys-writable']);
+      for (const f of s.verdict.findings.filter((x) => x.status === 'moot')) expect(f.mootBecause).toMatch(/^gVisor's sentry is the kernel here: /);
+      // no_new_privs cannot be read in this capture, and does not matter under gVisor: not listed
+      expect(s.verdict.findings.map((f) => f.id)).not.toContain('privilege-escalation');
+      const r = maxSeverity(s, 'low');
+      expect(r.status).toBe('pass');
+      expect(r.reason).toContain('moot under the sandbox\'s own kernel: proc-sys-writable, no-seccomp');
+    });
+  }
+
+  it('Kata (qemu): every host-level finding is moot, with the guest kernel as the reason', async () => {
+    const s = await capture('qemu');
+    expect(byStatus(s.verdict.findings, 'raised')).toEqual([]);
+    expect(byStatus(s.verdict.findings, 'moot')).toEqual(expect.arrayContaining(['cap-sys-admin', 'host-block-device', 'no-seccomp', 'runs-as-root']));
+    for (const f of s.verdict.findings) expect(f.mootBecause).toMatch(/^the Kata VM's guest kernel is the kernel here/);
+    expect(maxSeverity(s, 'none').status).toBe('pass');
+  });
+
+  it('unshare as root: the host\'s disk in /dev and a writable /proc/sys are raised, high', async () => {
+    const s = await capture('unshare');
+    expect(byStatus(s.verdict.findings, 'raised')).toEqual(expect.arrayContaining(['host-block-device', 'proc-sys-writable', 'no-seccomp']));
+    expect(maxSeverity(s, 'medium')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/host-block-device \(high: in \/dev: \/dev\/\w+ \[stat of \/dev\]\)/) });
+  });
+});
+
+describe('no container, nothing readable', () => {
+  it('this machine: when the class is none, one finding says so, and the container rows are not asked', async () => {
+    const s = await seen('live');
+    if (s.verdict.sandbox.class !== 'none') return expect(s.verdict.findings.map((f) => f.id)).not.toContain('no-container');
+    expect(s.verdict.findings.map((f) => f.id)).toEqual(['no-container']);
+    expect(maxSeverity(s, 'high').status).toBe('pass');
+    expect(maxSeverity(s, 'medium').status).toBe('fail');
+  });
+
+  it('an empty root: every row that needs a fact is undetermined, and max-severity says which', async () => {
+    const s = await seen('empty');
+    expect(byStatus(s.verdict.findings, 'raised')).toEqual([]);
+    expect(byStatus(s.verdict.findings, 'undetermined')).toEqual(expect.arrayContaining(['no-seccomp', 'runs-as-root', 'writable-root']));
+    for (const f of s.verdict.findings) expect(f.seen).toMatch(/: /); // what could not be read, and why
+    const r = maxSeverity(s, 'low');
+    expect(r.status).toBe('undetermined');
+    expect(r.reason).toMatch(/^whether .*no-seccomp \(medium\).* hold could not be determined: /);
+  });
+});
