@@ -50,7 +50,7 @@ export async function podMain(argv: string[], version: string): Promise<number> 
   const facts = await gatherPod(host, { gather: { ...gather, onProgress: progress.update } });
   progress.done();
   if (recording) {
-    const text = JSON.stringify(recording.archive, null, 1) + '\n';
+    const text = JSON.stringify(recording.finish(), null, 1) + '\n';
     if (args.o === '-') {
       process.stdout.write(text);
       return EXIT.ok;

@@ -3,7 +3,9 @@
 //
 // What is never captured: the contents of anything under /var/run/secrets (the token is only
 // ever stat'ed anyway), and of /proc/1/environ anything but its container= entry.
-// Environment variables: only those the tool asks the Host for (a fixed, short list).
+// Environment variables: only those the tool asks the Host for (a fixed, short list); one that
+// could not be read (through --via) is kept as its error, not as "not set". An archive taken
+// through --via keeps how (`captured.collection`), so its replay reads as that run did.
 //
 // An archive is untrusted input (it may come from anyone, be cut short or edited): --replay reads
 // at most MAX_ARCHIVE_BYTES of it and checks it against schema/snapshot.schema.json, which is
@@ -12,7 +14,7 @@
 // is what a live system could also answer, and costs at most the one fact that reads it.
 import * as fs from 'node:fs';
 import snapshotSchema from '../../schema/snapshot.schema.json' with { type: 'json' };
-import type { HelperAnswer, Host, Read, StatInfo, Uname } from './host.js';
+import type { Collection, HelperAnswer, Host, Read, ReadError, StatInfo, Uname } from './host.js';
 import { MAX_READ_BYTES, readError } from './host.js';
 import { readCapped } from './live.js';
 import { formatViolations, type JsonSchema, schemaViolations } from './schema-check.js';
@@ -28,9 +30,12 @@ type Recorded<T> = { value: T } | { error: string };
 export interface SnapshotArchive {
   format: typeof ARCHIVE_FORMAT;
   version: typeof ARCHIVE_VERSION;
-  captured: { at: string; toolVersion: string };
+  /** `collection`: the archive was taken through --via (the channel, the helper) */
+  captured: { at: string; toolVersion: string; collection?: Collection };
   uname: Uname;
   env: Record<string, string | null>;
+  /** variables whose reading failed (an error code), which `env` then lists as null */
+  envErrors?: Record<string, string>;
   files: Record<string, Recorded<string>>;
   binaryFiles: Record<string, Recorded<string>>; // latin1 reads
   links: Record<string, Recorded<string>>;
@@ -51,7 +56,9 @@ export function redact(path: string, text: string): string | null {
 
 const keep = <T>(r: Read<T>): Recorded<T> => (r.ok ? { value: r.value } : { error: r.error.code });
 
-export function createRecordingHost(inner: Host, toolVersion: string): { host: Host; archive: SnapshotArchive } {
+/** `finish()` gives the archive once gathering is over: a --via collection's account (round
+ *  trips, the helper's removal of itself) is complete only then. */
+export function createRecordingHost(inner: Host, toolVersion: string): { host: Host; archive: SnapshotArchive; finish(): SnapshotArchive } {
   const archive: SnapshotArchive = {
     format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION,
     captured: { at: new Date().toISOString(), toolVersion },
@@ -72,8 +79,15 @@ export function createRecordingHost(inner: Host, toolVersion: string): { host: H
     readDir(path) { const r = inner.readDir(path); archive.dirs[path] = keep(r); return r; },
     readLink(path) { const r = inner.readLink(path); archive.links[path] = keep(r); return r; },
     stat(path) { const r = inner.stat(path); archive.stat[path] = keep(r); return r; },
-    env(name) { const v = inner.env(name); archive.env[name] = v ?? null; return v; },
+    env(name) {
+      const v = inner.env(name);
+      archive.env[name] = v ?? null;
+      const err = v === undefined ? inner.envError?.(name) : null;
+      if (err) (archive.envErrors ??= {})[name] = err.code;
+      return v;
+    },
     ...(inner.envError && { envError: (name: string) => inner.envError!(name) }),
+    ...(inner.collection && { collection: () => inner.collection!() }),
     uname: () => archive.uname,
     async runHelper(plan, opts) {
       const r = await inner.runHelper(plan, opts);
@@ -81,7 +95,12 @@ export function createRecordingHost(inner: Host, toolVersion: string): { host: H
       return r;
     },
   };
-  return { host, archive };
+  const finish = () => {
+    const collection = inner.collection?.();
+    if (collection) archive.captured.collection = collection;
+    return archive;
+  };
+  return { host, archive, finish };
 }
 
 /** Reads an archive file without ever holding more than MAX_ARCHIVE_BYTES + 1 bytes of it. */
@@ -146,6 +165,11 @@ export function createReplayHost(a: SnapshotArchive, label: string): Host {
     readLink: (p) => give(at(a.links, p), p),
     stat: (p) => give(at(a.stat, p), p),
     env: (name) => at(a.env, name) ?? undefined,
+    envError: (name) => {
+      const code = a.envErrors && at(a.envErrors, name);
+      return code ? (readError(code, `$${name}`) as { ok: false; error: ReadError }).error : null;
+    },
+    ...(a.captured.collection && { collection: () => a.captured.collection! }),
     uname: () => a.uname,
     async runHelper() {
       return a.helper ? give(a.helper, 'sbx-helper') : readError('NOT_RECORDED', 'sbx-helper', 'the snapshot holds no helper answers');

@@ -411,12 +411,13 @@ describe('kubectl sbx over real containers', () => {
     const ctrf = (await convertJUnitToCTRFReport(junit))!.results.tests;
     const suites = [...new Set(ctrf.map((t) => t.suite![0]))].sort();
     expect(suites).toEqual(['declared/claims-gvisor-0 (app)', 'declared/drop-all-0 (app)', 'declared/gvisor-0 (app)', 'declared/hardened-0 (app)',
-      'shop/batch-0 (worker)', 'shop/stuck-0 (app)', 'shop/web-0 (app)', 'shop/web-1 (app)', 'tools/distroless-0 (main)']);
+      'declared/userns-0 (app)', 'shop/batch-0 (worker)', 'shop/stuck-0 (app)', 'shop/web-0 (app)', 'shop/web-1 (app)', 'tools/distroless-0 (main)']);
     const of = (pod: string) => ctrf.filter((t) => t.suite![0].startsWith(`${pod} `));
     expect(of('shop/stuck-0').map((t) => [t.name, t.status])).toEqual([['collect the report', 'failed']]);
     expect(of('declared/claims-gvisor-0').find((t) => t.name === 'runtimeClassName')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^declared gvisor → handler runsc → gvisor, enforced runc-class/) });
     expect(of('shop/web-0').find((t) => t.name === 'max-severity=high')!.status).toBe('passed');
     expect(of('declared/hardened-0').every((t) => t.status === 'passed')).toBe(true);
+    expect(of('declared/userns-0').filter((t) => t.status === 'failed').map((t) => t.name)).toEqual(['hostUsers', 'appArmorProfile']);
   });
 
   itWithDocker('usage errors exit 2 before any kubectl call', async () => {
