@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
-import { buildImageRoots, type Engine, startDocker } from '../support/engines.js';
+import { buildImageRoots, type Engine, startDocker, startPodman } from '../support/engines.js';
 import { itWithEngine } from '../support/runtime-it.js';
 import { schemaErrors } from '../support/schema.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sbx-workload-test-'));
 let docker: Engine | string = 'not started';
+let podman: Engine | string = 'not started';
 const devNullBefore = statSync('/dev/null');
 
 function sbx(args: string[]) {
@@ -39,11 +40,12 @@ const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>, timeout?:
 describe('the workload versus the probe (#23)', () => {
   beforeAll(async () => {
     ensureSeaBuilt();
-    docker = await startDocker(buildImageRoots(work));
+    const roots = buildImageRoots(work);
+    [docker, podman] = await Promise.all([startDocker(roots), startPodman({ 'sbx-recon-sh': roots['sbx-recon-sh'] })]);
   }, 300_000);
 
   afterAll(async () => {
-    if (typeof docker !== 'string') await docker.stop();
+    await Promise.all([docker, podman].map((e) => (typeof e === 'string' ? null : e.stop())));
     rmSync(work, { recursive: true, force: true });
     const after = statSync('/dev/null');
     expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({ uid: devNullBefore.uid, gid: devNullBefore.gid, mode: devNullBefore.mode });
@@ -97,6 +99,26 @@ describe('the workload versus the probe (#23)', () => {
     // caps= judges the workload: nothing effective (the probe's 14 are not counted), the default bounding set
     expect(report.checks.expectations.results[0]).toMatchObject({ key: 'caps', status: 'fail', observed: expect.stringMatching(/^effective: none; bounding: .*chown/) });
     expect(report.verdict.privileged.privileged).toBe(false);
+  });
+
+  // Podman's privileged exec does start here (Podman grants what the host's bounding set holds):
+  // the probe gets every capability the workload lacks, in all three sets, and root; the
+  // container's filter and masked paths stay, so the privileged verdict (the workload's) is no.
+  itWithEngine(() => podman, 'podman exec --privileged -u 0 into a uid-20000 workload: every capability the probe holds and the workload lacks is listed, the verdicts stay the workload\'s', async (e) => {
+    const c = await e.start('sbx-wl-podman-priv', 'sbx-recon-sh', ['--user', '20000:20000']);
+    const { report, code } = viaJson([...e.cli, 'exec', '-i', '--privileged', '-u', '0', c].join(' '), ['--no-syscalls', '--expect', 'non-root=true', '--expect', 'privileged=false']);
+    expect(report.verdict.workload).toMatchObject({ subject: 'workload', pid: 1, sameProcess: false });
+    for (const set of ['effective', 'permitted']) {
+      expect(field(report, `capabilities.${set}`)).toMatchObject({ workload: '0 (a subset)', probe: expect.stringMatching(/^also chown .*sys_admin.*bpf/) });
+    }
+    const bounding = field(report, 'capabilities.bounding');
+    expect(bounding.probe).toMatch(/^also .*sys_admin/);
+    expect(bounding.probe).not.toMatch(/\bchown\b/); // the workload's bounding set has it too
+    expect(field(report, 'uid')).toMatchObject({ workload: '20000', probe: '0' });
+    expect(field(report, 'seccomp')).toBeUndefined(); // the exec keeps the container's filter
+    expect(report.verdict.privileged.privileged).toBe(false);
+    expect(report.checks.expectations.results.map((r: any) => r.status)).toEqual(['pass', 'pass']);
+    expect(code).toBe(0);
   });
 
   itWithDocker('the tool exec\'d inside the container (docker exec) judges the workload too, and in the entrypoint run it is the workload itself', async (e) => {
