@@ -16,7 +16,8 @@
 // configuration. That configuration is not readable through the API, so the handler is mapped
 // to a sandbox class by name (HANDLER_RULES), and `--handler-map NAME=CLASS[/DETAIL]` overrides.
 import { ociMasking } from './evidence.js';
-import { isIdentityMap } from '../probes/namespaces.js';
+import { appArmorLabelText } from '../probes/lsm.js';
+import { idMapLinesText, isIdentityMap } from '../probes/namespaces.js';
 import type { ContainerKind } from './pod-spec.js';
 import { chooseContainer } from './pod-spec.js';
 import { judgedFacts } from './workload.js';
@@ -499,7 +500,7 @@ function hostUsersRow(want: boolean, f: Facts, v: Verdict): ComparisonRow {
     const m = f.namespaces.uidMap;
     if (!m.known) return row('hostUsers', declared, 'unknown', 'undetermined', `${e.source}: ${e.known ? 'not decidable on this kernel' : e.reason}; ${m.source}: ${m.reason}`);
     const own = !isIdentityMap(m.value);
-    return row('hostUsers', declared, own ? 'own user namespace' : 'host user namespace', own === !want ? 'match' : 'mismatch', `${m.source}: ${m.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ')}`);
+    return row('hostUsers', declared, own ? 'own user namespace' : 'host user namespace', own === !want ? 'match' : 'mismatch', `${m.source}: ${idMapLinesText(m.value)}`);
   }
   const own = !e.value.isInitial;
   return row('hostUsers', declared, own ? `own user namespace (user:[${e.value.inode}])` : 'host user namespace (the initial one)', own === !want ? 'match' : 'mismatch', `${e.source}: ${own ? 'not ' : ''}the kernel's initial user namespace inode`);
@@ -520,7 +521,7 @@ function appArmorRow(d: DeclaredValue<DeclaredAppArmorProfile>, f: Facts, v: Ver
     return row('appArmorProfile', declared, 'unknown', 'undetermined', `${a.source}: ${a.reason}`);
   }
   const label = a.value;
-  const enforced = `${label.profile}${label.mode ? ` (${label.mode})` : ''}`;
+  const enforced = appArmorLabelText(label);
   if (p.type === 'Unconfined') return row('appArmorProfile', declared, enforced, label.profile === 'unconfined' ? 'match' : 'mismatch', `${a.source}`);
   if (label.profile === 'unconfined') return row('appArmorProfile', declared, enforced, 'mismatch', `${a.source}: no profile, although ${p.type} asks for one`);
   if (label.mode && label.mode !== 'enforce') return row('appArmorProfile', declared, enforced, 'mismatch', `${a.source}: the profile only ${label.mode}s`);

@@ -2,7 +2,7 @@
 // Each returns the observed value (a string to quote as evidence) or null.
 import type { Facts } from '../probes/index.js';
 import type { MountEntry } from '../probes/mounts.js';
-import type { NamespaceType } from '../probes/namespaces.js';
+import { idMapLinesText, type NamespaceType } from '../probes/namespaces.js';
 
 export const mountEntries = (f: Facts): MountEntry[] => (f.mounts.entries.known ? f.mounts.entries.value : []);
 export const cmdlineTokens = (f: Facts): string[] => (f.kernel.cmdline.known ? f.kernel.cmdline.value.tokens : []);
@@ -66,7 +66,7 @@ export function ociMasking(f: Facts): string | null {
 /** an id map that is not the identity map: a user namespace of our own */
 export function idMapText(f: Facts): string | null {
   if (!f.namespaces.uidMap.known) return null;
-  return f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ');
+  return idMapLinesText(f.namespaces.uidMap.value);
 }
 
 /** Files OCI runtimes mask by binding /dev/null over them (Docker's and containerd's defaults). */

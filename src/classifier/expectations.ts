@@ -7,7 +7,7 @@
 // expectation that is certainly wrong. 2 (usage) is the CLI's, for parseExpectation errors.
 import { judgedFacts } from './workload.js';
 import { ownUserNamespace } from './privileged.js';
-import { type CheckExitCode, exitCodeFor } from '../exit-codes.js';
+import { type CheckExitCode, type CheckStatus, exitCodeFor } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
@@ -18,7 +18,6 @@ import { SANDBOX_CLASSES } from './sandbox-signals.js';
 import { type Finding, SEVERITIES, type Severity, severityRank } from './findings.js';
 import type { Verdict } from './verdict.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'undetermined';
 
 export interface ExpectationResult {
   key: string;

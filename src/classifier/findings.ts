@@ -11,14 +11,14 @@ import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
 import type { NamespaceType } from '../probes/namespaces.js';
 import type { KubernetesVerdict } from './engine.js';
-import type { PrivilegedVerdict } from './privileged.js';
+import { ownUserNamespace, type PrivilegedVerdict } from './privileged.js';
 import type { SandboxVerdict } from './sandbox.js';
 
 /** Worst first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** How much worse `a` is than `b`: > 0 when `a` is worse. */
+/** Higher is worse: compare two severities by their ranks. */
 export const severityRank = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(s);
 
 export type FindingStatus = 'raised' | 'moot' | 'undetermined';
@@ -65,7 +65,7 @@ interface FindingRow {
   /** a risk to the host that a kernel of the sandbox's own keeps away: said as moot there */
   mootUnder?: { classes: readonly ('gvisor' | 'kata')[]; because: string };
   /** other reasons it does not reach the host (a user namespace of its own) */
-  mootWhen?: (f: Facts) => string | null;
+  mootWhen?: (f: Facts, v: FindingVerdict) => string | null;
   /** about a container's confinement: not asked where there is no container */
   containerOnly?: boolean;
   /** one of the criteria of another finding, raised with it (a privileged container has them all) */
@@ -111,11 +111,9 @@ function capsSeen(f: Facts, pick: (n: string) => boolean): Seen {
 }
 
 /** Capabilities held in a user namespace of the container's own do not reach the host. */
-function ownUserNamespace(f: Facts): string | null {
-  const u = f.namespaces.entries.user;
-  if (!u.known || u.value.isInitial !== false) return null;
-  const map = f.namespaces.uidMap.known ? ` (uid_map ${f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ')})` : '';
-  return `the process is in a user namespace of its own${map}: its capabilities and uid 0 are that namespace's, not the host's`;
+function inOwnUserNamespace(f: Facts, v: FindingVerdict): string | null {
+  const ns = ownUserNamespace(f, v.sandbox.class);
+  return ns && `the process is in ${ns}: its capabilities and uid 0 are that namespace's, not the host's`;
 }
 
 /** Moot under a sandbox with a kernel of its own, gVisor or Kata, `because`. */
@@ -195,7 +193,7 @@ export const FINDING_ROWS: readonly FindingRow[] = [
     applies: (f) => capsSeen(f, (n) => n === 'sys_admin'),
     why: RISKY_CAPABILITIES.sys_admin,
     remediation: 'securityContext.capabilities.drop: ["ALL"], and do not add SYS_ADMIN',
-    mootUnder: NOT_THE_HOSTS, mootWhen: ownUserNamespace,
+    mootUnder: NOT_THE_HOSTS, mootWhen: inOwnUserNamespace,
   },
   hostNamespaceRow('pid', 'host-pid-namespace', 'high', "the host's PID namespace",
     'every process of the host is visible, and with CAP_SYS_PTRACE or the same uid can be signalled or traced', 'spec.hostPID: false (docker run without --pid host)'),
@@ -209,14 +207,14 @@ export const FINDING_ROWS: readonly FindingRow[] = [
     applies: (f) => when(f.process.uid, 'the uid', (u) => u.effective === 0, 'effective uid 0'),
     why: 'uid 0 owns the container\'s files and is the host\'s uid 0 to any host file or kernel interface it reaches',
     remediation: 'securityContext.runAsNonRoot: true with runAsUser: 10000 (or spec.hostUsers: false, a user namespace of its own)',
-    mootUnder: NOT_THE_HOSTS, mootWhen: ownUserNamespace,
+    mootUnder: NOT_THE_HOSTS, mootWhen: inOwnUserNamespace,
   },
   {
     id: 'risky-capabilities', partOf: 'privileged-container', severity: 'medium', title: 'risky capabilities', containerOnly: true,
     applies: (f) => capsSeen(f, (n) => n !== 'sys_admin' && n in RISKY_CAPABILITIES),
     why: 'each is a known way to reach past the container (the capabilities table names what each allows)',
     remediation: 'securityContext.capabilities.drop: ["ALL"], then add only what it needs (e.g. NET_BIND_SERVICE)',
-    mootUnder: NOT_THE_HOSTS, mootWhen: ownUserNamespace,
+    mootUnder: NOT_THE_HOSTS, mootWhen: inOwnUserNamespace,
   },
   {
     id: 'no-seccomp', partOf: 'privileged-container', severity: 'medium', title: 'no seccomp filter', containerOnly: true,
@@ -266,7 +264,7 @@ export function assessFindings(f: Facts, v: FindingVerdict): Finding[] {
       out.push({ ...base, status: 'undetermined', seen: s.unknown });
       continue;
     }
-    const moot = sandbox ? `${OWN_KERNEL[sandbox]} is the kernel here: ${r.mootUnder!.because}` : r.mootWhen?.(f) ?? null;
+    const moot = sandbox ? `${OWN_KERNEL[sandbox]} is the kernel here: ${r.mootUnder!.because}` : r.mootWhen?.(f, v) ?? null;
     out.push({ ...base, status: moot ? 'moot' : 'raised', seen: s.seen, ...(moot && { mootBecause: moot }) });
   }
   const order: FindingStatus[] = ['raised', 'undetermined', 'moot'];

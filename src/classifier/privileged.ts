@@ -12,7 +12,7 @@
 // devices there belong to the sandbox's own kernel, not the host's.
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Facts } from '../probes/index.js';
-import { ociMasking } from './evidence.js';
+import { idMapText, ociMasking } from './evidence.js';
 
 export type PrivilegedCriterionId = 'capabilities' | 'seccomp' | 'no-masked-paths' | 'host-devices';
 
@@ -28,6 +28,11 @@ export interface PrivilegedVerdict {
   privileged: boolean | null;
   criteria: PrivilegedCriterion[];
   reason: string;
+  /** false where the question does not apply: no container, or a sandbox with a kernel of its
+   *  own (the reason says which) */
+  applies: boolean;
+  /** not privileged, yet two or more of the criteria hold: said as "no, but" */
+  partly: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export function ownUserNamespace(f: Facts, sandboxClass: string): string | null 
   if (sandboxClass === 'gvisor' || sandboxClass === 'kata') return null;
   const user = f.namespaces.entries.user;
   if (!user.known || user.value.isInitial !== false) return null;
-  const map = f.namespaces.uidMap.known ? f.namespaces.uidMap.value.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ') : null;
+  const map = idMapText(f);
   return `a user namespace of its own (${map ? `uid_map ${map}` : `user:[${user.value.inode}]`})`;
 }
 
@@ -90,20 +95,20 @@ export function classifyPrivileged(f: Facts, sandboxClass: string): PrivilegedVe
   const ns = ownUserNamespace(f, sandboxClass);
   const criteria = [capabilities(f, ns), seccomp(f), masking(f), hostDevices(f)];
   if (sandboxClass === 'gvisor' || sandboxClass === 'kata') {
-    return { privileged: false, criteria, reason: `not applicable: ${sandboxClass} runs its own kernel, so capabilities and devices are the sandbox's, not the host's` };
+    return { privileged: false, criteria, applies: false, partly: false, reason: `not applicable: ${sandboxClass} runs its own kernel, so capabilities and devices are the sandbox's, not the host's` };
   }
   if (sandboxClass === 'none') {
-    return { privileged: false, criteria, reason: 'not a container' };
+    return { privileged: false, criteria, applies: false, partly: false, reason: 'not a container' };
   }
   const failing = criteria.filter((c) => c.holds === false);
   const open = criteria.filter((c) => c.holds === null);
   const held = criteria.filter((c) => c.holds === true).map((c) => WORDS[c.id][0]);
-  if (failing.length === 0 && open.length === 0) return { privileged: true, criteria, reason: held.join(', ') };
+  if (failing.length === 0 && open.length === 0) return { privileged: true, criteria, applies: true, partly: false, reason: held.join(', ') };
   if (failing.length) {
     return {
-      privileged: false, criteria,
+      privileged: false, criteria, applies: true, partly: held.length >= 2,
       reason: `${failing.map((c) => `${c.id === 'capabilities' && ns ? "capabilities that are not the host's" : WORDS[c.id][1]} (${c.observed})`).join('; ')}${held.length ? `; it has ${held.join(', ')}` : ''}`,
     };
   }
-  return { privileged: null, criteria, reason: `could not judge: ${open.map((c) => c.observed).join('; ')}` };
+  return { privileged: null, criteria, applies: true, partly: false, reason: `could not judge: ${open.map((c) => c.observed).join('; ')}` };
 }

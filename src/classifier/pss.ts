@@ -15,6 +15,7 @@ import { ownUserNamespace } from './privileged.js';
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
+import { appArmorLabelText } from '../probes/lsm.js';
 import type { NamespaceType } from '../probes/namespaces.js';
 import { type CheckExitCode, checkStatus, codeOfStatus } from '../exit-codes.js';
 import type { Verdict } from './verdict.js';
@@ -171,7 +172,7 @@ export const PSS_RULES: readonly PssRule[] = [
     judge(f, v) {
       const aa = f.lsm.apparmor;
       if (aa.known) {
-        const label = `${aa.value.profile}${aa.value.mode ? ` (${aa.value.mode})` : ''}`;
+        const label = appArmorLabelText(aa.value);
         return aa.value.profile === 'unconfined'
           ? judged('fail', `${aa.source}: ${label}`, 'baseline forbids an unconfined AppArmor profile')
           : judged('pass', `${aa.source}: ${label}`, 'confined by an AppArmor profile');

@@ -178,6 +178,11 @@ function observedAction(r: SyscallResult): string | null {
   }
 }
 
+/** Refused by a seccomp filter or the sandbox's own syscall table (an errno, a kill, a trap, or
+ *  ENOSYS for a call the kernel has): what "blocked" counts, kept apart from a refusal for lack
+ *  of a capability or a sysctl (capability-denied) and from a call the kernel lacks. */
+export const refusedByFilterOrSandbox = (r: SyscallResult): boolean => observedAction(r)?.startsWith('block:') === true;
+
 const ERRNO_BY_NUMBER: Record<number, string> = { 1: 'EPERM', 13: 'EACCES', 22: 'EINVAL', 38: 'ENOSYS', 89: 'EDESTADDRREQ' };
 
 /**

@@ -4,7 +4,7 @@ import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
 import { classifyEngine, classifyKubernetes, type EngineVerdict, type KubernetesVerdict } from './engine.js';
 import { confidentialGuest, gvisorPlatform, kataHypervisor, namespaceTool, ociRuntime, type Refinement } from './refine.js';
 import { classifySandbox, type SandboxVerdict } from './sandbox.js';
-import { fingerprintSeccompProfile, type ProfileFingerprint } from './seccomp-profile.js';
+import { fingerprintSeccompProfile, type ProfileFingerprint, refusedByFilterOrSandbox } from './seccomp-profile.js';
 import { archFromMachine } from '../probes/syscalls/table.js';
 import { classifyVm, type VmVerdict } from './vm.js';
 import { classifyPrivileged, type PrivilegedVerdict } from './privileged.js';
@@ -87,7 +87,7 @@ function seccompProfile(f: Facts, judged: Facts, workload: WorkloadVerdict): Pro
   // the kernel (or gVisor's sentry) says no filter is installed: whatever the scan saw refused
   // was refused by something else — the sandbox's own syscall table, or a missing call
   if (mode.known && mode.value === 'disabled') {
-    const refused = scan.value.results.filter((r) => r.disposition === 'blocked-errno' || (r.disposition === 'not-implemented' && r.kernelHasCall === true)).length;
+    const refused = scan.value.results.filter(refusedByFilterOrSandbox).length;
     return {
       verdict: 'none', candidates: [], differences: [],
       reason: `Seccomp: 0 in ${mode.source.replace(/ Seccomp$/, '')}: no filter is installed${refused ? `; the ${refused} refusals seen come from the sandbox's own syscall implementation, not from seccomp` : ''}`,

@@ -6,9 +6,9 @@
 // as the probe — shows the workload's filter, and the facts as the subject holds them, for the
 // checks (--expect, --pss, --declared) and the privileged verdict.
 import type { Fact } from '../probes/fact.js';
-import { known, unknown } from '../probes/fact.js';
+import { known, knownValue, unknown } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
-import type { LsmLabels } from '../probes/lsm.js';
+import { appArmorLabelText } from '../probes/lsm.js';
 import { kernelInterfaceOf } from '../probes/kernel.js';
 import { NAMESPACE_TYPES } from '../probes/namespaces.js';
 import type { CapabilitySet, ProcessFacts, SeccompMode } from '../probes/process.js';
@@ -53,17 +53,15 @@ const NOT_A_WORKLOAD: Record<string, string> = {
   bwrap: "bubblewrap's own init, which waits for the sandboxed command: not the workload",
 };
 
-const known2 = <T>(f: Fact<T>): T | undefined => (f.known ? f.value : undefined);
-
 /** The probe's no_new_privs and seccomp mode: its status file, else what prctl answered (gVisor
  *  prints no NoNewPrivs line; its sentry answers the query) — as the place gave them, before the
  *  launcher's own filter and no_new_privs (src/helper/launcher.c) where it added them. */
-export function probeProcess(f: Facts): ProcessFacts {
+export function probeSideProcess(f: Facts): ProcessFacts {
   const p = f.process;
   const own = f.native.ownFlags;
   const nnp = p.noNewPrivs.known || !own.noNewPrivs.known ? p.noNewPrivs : own.noNewPrivs;
   const seccomp = p.seccomp.known || !own.seccomp.known ? p.seccomp : own.seccomp;
-  const l = f.launcher.known ? f.launcher.value : null;
+  const l = knownValue(f.launcher) ?? null;
   if (!l) return { ...p, noNewPrivs: nnp, seccomp };
   return {
     ...p,
@@ -77,7 +75,7 @@ export function probeProcess(f: Facts): ProcessFacts {
 
 /** What the launcher changed in the probe, said in the workload section and the JSON. */
 export function launcherNote(f: Facts): string | null {
-  const l = f.launcher.known ? f.launcher.value : null;
+  const l = knownValue(f.launcher) ?? null;
   return l ? `the launcher added a seccomp filter of its own (clone3 answers ENOSYS) and set no_new_privs, because clone3 answered errno ${l.clone3Errno} here and Node's threads need ENOSYS to fall back to clone; the probe's flags are reported as the place gave them, and clone3 was not probed` : null;
 }
 
@@ -91,7 +89,7 @@ const GVISOR_NNP = 'gVisor sets no_new_privs on every task whatever the spec say
 function workloadProcess(f: Facts, sameProcess: boolean): ProcessFacts {
   const w = f.workload.process;
   if (w.noNewPrivs.known) return w;
-  if (sameProcess) return { ...w, noNewPrivs: probeProcess(f).noNewPrivs };
+  if (sameProcess) return { ...w, noNewPrivs: probeSideProcess(f).noNewPrivs };
   if (isGvisorKernel(f)) {
     const seen = f.native.ownFlags.noNewPrivs;
     const also = seen.known && seen.value ? "; the probe's prctl(PR_GET_NO_NEW_PRIVS) answered 1 here" : '';
@@ -156,12 +154,10 @@ function differences(f: Facts, w: ProcessFacts, p: ProcessFacts): { diffs: Workl
   cmp('no_new_privs', w.noNewPrivs, p.noNewPrivs);
   cmp('seccomp', w.seccomp, p.seccomp);
   if (w.seccompFilters.known || p.seccompFilters.known) cmp('seccomp filters', w.seccompFilters, p.seccompFilters);
-  const lsm = (field: string, a: LsmLabels[keyof LsmLabels], b: LsmLabels[keyof LsmLabels]) => {
-    if (!a.known && !b.known) return; // no such LSM here: nothing to compare
-    cmp(field, a as Fact<unknown>, b as Fact<unknown>, (v) => (typeof v === 'string' ? v : `${(v as { profile: string; mode: string | null }).profile}${(v as { mode: string | null }).mode ? ` (${(v as { mode: string }).mode})` : ''}`));
-  };
-  lsm('apparmor', f.workload.lsm.apparmor, f.lsm.apparmor);
-  lsm('selinux', f.workload.lsm.selinux, f.lsm.selinux);
+  // an LSM neither side can read is not on this machine: nothing to compare
+  const { apparmor: wa, selinux: ws } = f.workload.lsm;
+  if (wa.known || f.lsm.apparmor.known) cmp('apparmor', wa, f.lsm.apparmor, appArmorLabelText);
+  if (ws.known || f.lsm.selinux.known) cmp('selinux', ws, f.lsm.selinux, String);
   cmp('cgroup', f.workload.cgroup, f.cgroups.lines, (ls) => ls.map((l) => `${l.id}:${l.controllers.join(',')}:${l.path}`).join(' '),
     (x, y) => JSON.stringify(x.map((l) => l.path)) === JSON.stringify(y.map((l) => l.path)));
   for (const t of NAMESPACE_TYPES) {
@@ -180,7 +176,7 @@ function scanReach(f: Facts, subject: Subject, same: boolean, w: ProcessFacts, p
   if (subject === 'probe') return { describesWorkload: null, reason: 'the verdicts describe the probe, as the scan does' };
   if (same) return { describesWorkload: true, reason: 'the probe is the workload' };
   if (elsewhere) return { describesWorkload: false, reason: `the scan ran ${elsewhere.where}, under that container's own filter, not the target's` };
-  const wm = known2(w.seccomp), pm = known2(p.seccomp);
+  const wm = knownValue(w.seccomp), pm = knownValue(p.seccomp);
   if (wm === undefined || pm === undefined) return { describesWorkload: null, reason: `the ${wm === undefined ? "workload's" : "probe's"} seccomp mode is unknown (${wm === undefined ? (w.seccomp as { reason: string }).reason : (p.seccomp as { reason: string }).reason})` };
   const gvisor = isGvisorKernel(f);
   if (wm !== pm) {
@@ -189,7 +185,7 @@ function scanReach(f: Facts, subject: Subject, same: boolean, w: ProcessFacts, p
       : 'the probe was exec\'d with another seccomp setting';
     return { describesWorkload: false, reason: `the workload's seccomp mode is ${wm} (${w.seccomp.source}), the probe's ${pm}: ${why}. A filter cannot be read from outside the process without CAP_SYS_ADMIN (ptrace PTRACE_SECCOMP_GET_FILTER), so the workload's blocked calls are not known` };
   }
-  const wc = known2(w.seccompFilters), pc = known2(p.seccompFilters);
+  const wc = knownValue(w.seccompFilters), pc = knownValue(p.seccompFilters);
   if (wm === 'filtering' && wc !== undefined && pc !== undefined && wc !== pc)
     return { describesWorkload: false, reason: `both filter, but the workload has ${wc} filter(s) and the probe ${pc}: the scan shows the probe's stack` };
   return {
@@ -201,10 +197,10 @@ function scanReach(f: Facts, subject: Subject, same: boolean, w: ProcessFacts, p
 /** Whose confinement is judged, and how the workload and the probe differ. */
 export function judgeWorkload(f: Facts, sandboxClass: string, elsewhere: ProbeElsewhere | null = null): WorkloadVerdict {
   const w = f.workload;
-  const probePid = known2(f.process.pid);
+  const probePid = knownValue(f.process.pid);
   const sameProcess = !elsewhere && probePid !== undefined && probePid === w.pid;
   const base = { pid: w.pid, sameProcess, differences: [] as WorkloadDifference[], uncompared: [] as { field: string; reason: string }[], probeElsewhere: elsewhere?.where ?? null, launcher: launcherNote(f) };
-  const p = probeProcess(f);
+  const p = probeSideProcess(f);
   const none = (subject: Subject, reason: string): WorkloadVerdict => ({
     ...base, subject, reason, scan: subject === 'none' ? { describesWorkload: false, reason } : { describesWorkload: null, reason: 'the verdicts describe the probe, as the scan does' },
   });
@@ -214,7 +210,7 @@ export function judgeWorkload(f: Facts, sandboxClass: string, elsewhere: ProbeEl
   if (sandboxClass === 'none' && !w.given && !elsewhere) return none('probe', 'no container: the tool\'s own process is judged');
   if (sameProcess) return { ...base, subject: 'workload', reason: `the probe is the workload: pid ${w.pid} is this process (the tool is the container's first process)`, scan: { describesWorkload: true, reason: 'the probe is the workload' } };
   if (!w.process.uid.known && !w.process.seccomp.known) return fallback(`the workload's status is unreadable (${w.process.seccomp.reason})`);
-  const comm = known2(w.comm);
+  const comm = knownValue(w.comm);
   if (!w.given && comm && NOT_A_WORKLOAD[comm]) return fallback(`pid ${w.pid} is ${comm}, ${NOT_A_WORKLOAD[comm]}`);
   const container = sameContainer(f);
   // a debug container's target is another container: its main process must not share the probe's
@@ -236,7 +232,7 @@ export function judgeWorkload(f: Facts, sandboxClass: string, elsewhere: ProbeEl
  */
 export function judgedFacts(f: Facts, v: { workload: WorkloadVerdict; sandbox: { class: string } }): Facts {
   const wv = v.workload;
-  if (wv.subject === 'probe') return { ...f, process: probeProcess(f) };
+  if (wv.subject === 'probe') return { ...f, process: probeSideProcess(f) };
   if (wv.subject === 'none') {
     const u = <T>(fact: Fact<T>): Fact<T> => unknown(wv.reason, fact.source);
     const p = f.process;
@@ -249,7 +245,7 @@ export function judgedFacts(f: Facts, v: { workload: WorkloadVerdict; sandbox: {
       mounts: { ...f.mounts, readOnlyRoot: u(f.mounts.readOnlyRoot) },
     };
   }
-  if (wv.sameProcess) return { ...f, process: probeProcess(f) };
+  if (wv.sameProcess) return { ...f, process: probeSideProcess(f) };
   // a link or label of another process may be unreadable (ptrace access: another uid): in the
   // same container the probe's stands in, said so in its source
   const or = <T>(w: Fact<T>, p: Fact<T>): Fact<T> =>

@@ -148,7 +148,9 @@ function remoteHost(via: string[], o: CollectOptions): RemoteHost {
 }
 
 function finish(pod: PodIdentity, out: PodOutcome): PodResult {
-  const rule = checkPodSecurity('baseline', out.facts, out.verdict).rules.find((r) => r.id === 'privileged');
+  // the fleet's "privileged" column: PSS baseline's rule, from the run's own --pss where it was asked
+  // (restricted holds every baseline rule)
+  const rule = (out.podSecurity ?? checkPodSecurity('baseline', out.facts, out.verdict)).rules.find((r) => r.id === 'privileged');
   return {
     pod, exitCode: out.exitCode, report: out.report, facts: out.facts, verdict: out.verdict,
     expected: out.expected, podSecurity: out.podSecurity, declared: out.declared,

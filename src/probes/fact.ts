@@ -8,6 +8,8 @@ export type Fact<T> =
 
 export const known = <T>(value: T, source: string): Fact<T> => ({ known: true, value, source });
 export const unknown = <T = never>(reason: string, source: string): Fact<T> => ({ known: false, reason, source });
+/** The value of a known fact, else undefined. */
+export const knownValue = <T>(f: Fact<T>): T | undefined => (f.known ? f.value : undefined);
 
 export function fromReadError<T = never>(error: ReadError): Fact<T> {
   return unknown(error.message, error.path);

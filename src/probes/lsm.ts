@@ -26,6 +26,10 @@ export function parseAppArmorLabel(text: string): AppArmorLabel | null {
   return m ? { profile: m[1], mode: m[2] ?? null } : null;
 }
 
+/** The label as the kernel writes it in attr/current ("docker-default (enforce)"): the inverse
+ *  of parseAppArmorLabel. */
+export const appArmorLabelText = (l: AppArmorLabel): string => `${l.profile}${l.mode ? ` (${l.mode})` : ''}`;
+
 export function probeLsm(host: Host): LsmFacts {
   const lsmList = host.readFile('/sys/kernel/security/lsm');
   const enabled: Fact<string[]> = lsmList.ok

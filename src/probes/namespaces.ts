@@ -68,6 +68,9 @@ export function parseIdMap(text: string): IdMapLine[] | ReturnType<typeof invali
   return out;
 }
 
+/** A map as the kernel writes it, one "inside outside count" line each, joined by "; ". */
+export const idMapLinesText = (m: IdMapLine[]): string => m.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; ');
+
 export const isIdentityMap = (m: IdMapLine[]) =>
   m.length === 1 && m[0].inside === 0 && m[0].outside === 0 && m[0].count === 4294967295;
 

@@ -20,11 +20,14 @@ export function pssJson(report: PssReport) {
   };
 }
 
+/** An --expect as the user wrote it: key=value, or key⊆{…} for a subset check. */
+export const expectationLabel = (r: { key: string; expected: string }): string => `${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}`;
+
 /** One stderr line per check that did not hold, for CI logs while stdout carries the JSON. */
 export function checkFailureLines(expected: ExpectationCheck | null, pss: PssReport | null): string {
   const lines: string[] = [];
   for (const r of expected?.results ?? []) {
-    if (r.status !== 'pass') lines.push(`sbx-detect: --expect ${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}: ${r.status}, observed ${r.observed} (${r.reason})`);
+    if (r.status !== 'pass') lines.push(`sbx-detect: --expect ${expectationLabel(r)}: ${r.status}, observed ${r.observed} (${r.reason})`);
   }
   for (const r of pss?.rules ?? []) {
     if (r.status === 'fail' || r.status === 'undetermined') lines.push(`sbx-detect: --pss ${pss!.level} ${r.id}: ${r.status} (${r.evidence}; ${r.reason})`);

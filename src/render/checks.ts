@@ -2,6 +2,7 @@
 // and stderr lines: checks-json.ts). Every value comes from the classifier's results.
 import type { ExpectationCheck } from '../classifier/expectations.js';
 import type { PssReport, PssStatus } from '../classifier/pss.js';
+import { expectationLabel } from './checks-json.js';
 import { grid } from './grid.js';
 import type { Style } from './style.js';
 
@@ -19,7 +20,7 @@ const EXIT_MEANING: Record<number, string> = { 0: 'all hold', 1: 'a check failed
 
 export function renderExpectationsTable(check: ExpectationCheck, s: Style): string {
   const rows = [[s.bold('status'), s.bold('expected'), s.bold('observed'), s.bold('why')]];
-  for (const r of check.results) rows.push([paint(r.status, s), `${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}`, r.observed, r.reason]);
+  for (const r of check.results) rows.push([paint(r.status, s), expectationLabel(r), r.observed, r.reason]);
   return `${s.bold('Expectations')} ${s.dim(`(exit ${check.exitCode}: ${EXIT_MEANING[check.exitCode]})`)}\n${grid(rows, [12, 24, 28, 40])}`;
 }
 

@@ -4,23 +4,26 @@
 // seccomp with its profile and the first blocked calls — then the findings, ranked, each with
 // what to change. `--full` prints every table (table.ts), `--explain` the evidence too. No `table`
 // package here: plain lines, wrapped at a fixed width.
-import type { Finding } from '../classifier/findings.js';
+import { type Finding, worstRaised } from '../classifier/findings.js';
+import { ownUserNamespace } from '../classifier/privileged.js';
+import { runsOwnKernelName } from '../classifier/pss.js';
+import { refusedByFilterOrSandbox } from '../classifier/seccomp-profile.js';
 import type { Verdict } from '../classifier/verdict.js';
 import { judgedFacts } from '../classifier/workload.js';
 import { CAPABILITY_NAMES, DEFAULT_CONTAINER_CAPABILITIES, RISKY_CAPABILITIES } from '../probes/capabilities.js';
-import type { Fact } from '../probes/fact.js';
+import { knownValue as val } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
 import { NAMESPACE_TYPES } from '../probes/namespaces.js';
 import type { SyscallResult } from '../probes/syscalls/dispositions.js';
-import type { Style } from './style.js';
+import { paintHeadline, type Style } from './style.js';
 
-export const SCREEN_WIDTH = 100;
+const SCREEN_WIDTH = 100;
 /** the most lines the report itself takes (checks asked for come after it) */
-export const SCREEN_LINES = 40;
+const SCREEN_LINES = 40;
 const LABEL = 14;
 
 /** `text` in lines of at most `width` characters, breaking at spaces where it can. */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > width) {
@@ -40,8 +43,6 @@ function field(label: string, value: string, s: Style, max = 2, paint: (x: strin
   return kept.map((l, i) => `  ${i === 0 ? s.bold(label.padEnd(LABEL)) : ' '.repeat(LABEL)}${paint(l)}`);
 }
 
-const val = <T>(f: Fact<T>): T | undefined => (f.known ? f.value : undefined);
-const OWN_KERNEL: Record<string, string> = { gvisor: 'gVisor', kata: 'Kata' };
 
 function isolation(f: Facts, v: Verdict): string {
   const cls = v.sandbox.class;
@@ -66,16 +67,14 @@ function privilegedLine(v: Verdict, s: Style): [string, (x: string) => string] {
   const p = v.privileged;
   if (p.privileged === true) return [`YES: ${p.reason}`, s.red];
   if (p.privileged === null) return [`unknown: ${p.reason}`, s.yellow];
-  if (/^not (a container|applicable)/.test(p.reason)) return [`no (${p.reason.replace(/^not applicable: /, '')})`, (x) => x];
-  const held = p.criteria.filter((c) => c.holds).length;
-  return held >= 2 ? [`no, but: ${p.reason}`, s.yellow] : ['no', (x) => x];
+  if (!p.applies) return [`no (${p.reason.replace(/^not applicable: /, '')})`, (x) => x];
+  return p.partly ? [`no, but: ${p.reason}`, s.yellow] : ['no', (x) => x];
 }
 
 function userLine(j: Facts, v: Verdict): string {
   const uid = val(j.process.uid), gid = val(j.process.gid), nnp = val(j.process.noNewPrivs);
   const who = uid === undefined ? `uid unknown (${(j.process.uid as { reason: string }).reason})` : `uid ${uid.effective}${uid.real !== uid.effective ? ` (real ${uid.real})` : ''}${gid ? `, gid ${gid.effective}` : ''}${uid.effective === 0 ? ' (root' : ' (not root'}`;
-  const ns = j.namespaces.entries.user;
-  const userns = uid === undefined ? '' : ns.known && ns.value.isInitial === false && !OWN_KERNEL[v.sandbox.class] ? ', in a user namespace of its own)' : ')';
+  const userns = uid === undefined ? '' : ownUserNamespace(j, v.sandbox.class) ? ', in a user namespace of its own)' : ')';
   return `${who}${userns}; no_new_privs ${nnp === undefined ? 'unknown' : nnp ? 'set' : 'not set'}`;
 }
 
@@ -97,8 +96,6 @@ function capsLine(j: Facts): string {
 /** Calls named first when blocked: the ones an escape or an exploit reaches for. */
 const NOTABLE = ['mount', 'unshare', 'setns', 'clone.ns', 'bpf', 'ptrace', 'keyctl', 'add_key', 'open_by_handle_at', 'perf_event_open', 'userfaultfd', 'io_uring_setup', 'kexec_load', 'init_module', 'finit_module', 'pivot_root', 'move_mount', 'fsopen', 'umount2', 'chroot', 'swapon', 'reboot'];
 
-const isBlocked = (r: SyscallResult) => r.disposition === 'blocked-errno' || r.disposition === 'killed' || r.disposition === 'trapped' || (r.disposition === 'not-implemented' && r.kernelHasCall === true);
-
 function firstNames(results: SyscallResult[], n = 6): string {
   const names = [...new Set(results.map((r) => r.name))];
   const ordered = [...NOTABLE.filter((x) => names.includes(x)), ...names.filter((x) => !NOTABLE.includes(x))];
@@ -110,16 +107,17 @@ function seccompLine(f: Facts, j: Facts, v: Verdict): string {
   const fp = v.seccompProfile;
   const scan = f.native.syscalls;
   if (!mode.known) return `unknown (${mode.reason})`;
-  if (OWN_KERNEL[v.sandbox.class] && mode.value === 'disabled') {
-    if (!scan.known) return `no filter (Seccomp: 0); ${OWN_KERNEL[v.sandbox.class]}'s own kernel is the boundary`;
+  const ownKernel = runsOwnKernelName(v);
+  if (ownKernel && mode.value === 'disabled') {
+    if (!scan.known) return `no filter (Seccomp: 0); ${ownKernel}'s own kernel is the boundary`;
     const notImpl = scan.value.results.filter((r) => r.disposition === 'not-implemented' || (r.disposition === 'blocked-errno' && r.answeredBy === 'sandbox'));
-    return `no filter (Seccomp: 0): ${OWN_KERNEL[v.sandbox.class]}'s own kernel is the boundary; it refuses or lacks ${notImpl.length} of ${scan.value.results.length} calls scanned: ${firstNames(notImpl)}`;
+    return `no filter (Seccomp: 0): ${ownKernel}'s own kernel is the boundary; it refuses or lacks ${notImpl.length} of ${scan.value.results.length} calls scanned: ${firstNames(notImpl)}`;
   }
   if (mode.value === 'disabled') return 'none: no filter (Seccomp: 0), every call reaches the host kernel';
   const prof = fp ? `${fp.verdict}${fp.release ? ` (release ${fp.release})` : ''}${fp.closest ? ` (closest ${fp.closest})` : ''}` : 'profile unknown (no syscall scan)';
   if (v.workload.scan.describesWorkload === false) return `${mode.value}; profile unknown: the probe's scan cannot show the workload's filter (${v.workload.scan.reason.split(':')[0]})`;
   if (!scan.known) return `${mode.value}, ${prof}`;
-  const blocked = scan.value.results.filter(isBlocked);
+  const blocked = scan.value.results.filter(refusedByFilterOrSandbox);
   return `${mode.value}, ${prof}: ${blocked.length} of ${scan.value.results.length} calls scanned blocked${blocked.length ? `: ${firstNames(blocked)}` : ''}`;
 }
 
@@ -155,7 +153,7 @@ function findingsSection(findings: Finding[], s: Style, budget: number): string[
   const raised = findings.filter((x) => x.status === 'raised');
   const open = findings.filter((x) => x.status === 'undetermined');
   const moot = findings.filter((x) => x.status === 'moot');
-  const head = raised.length ? `${raised.length} raised, worst ${raised[0].severity}` : 'none raised';
+  const head = raised.length ? `${raised.length} raised, worst ${worstRaised(findings)}` : 'none raised';
   const out = [`${s.bold('Findings:')} ${head}${moot.length ? `; ${moot.length} moot` : ''}${open.length ? `; ${open.length} could not be judged` : ''}`];
   // the tail lines each take one: what is folded, the undetermined, the moot
   const tail: string[] = [];
@@ -187,8 +185,7 @@ function findingsSection(findings: Finding[], s: Style, budget: number): string[
 export function renderFirstScreen(facts: Facts, v: Verdict, s: Style): string {
   const j = judgedFacts(facts, v);
   const sb = v.sandbox;
-  const head = v.privileged.privileged ? s.red(v.headline) : sb.class === 'unknown' || sb.class === 'container' ? s.yellow(v.headline) : s.green(v.headline);
-  const lines = [`${s.bold('Sandbox:')} ${s.bold(head)}  ${s.dim('confidence')} ${sb.confidenceLabel} (${sb.confidence.toFixed(2)})`];
+  const lines = [`${s.bold('Sandbox:')} ${s.bold(paintHeadline(v, s))}  ${s.dim('confidence')} ${sb.confidenceLabel} (${sb.confidence.toFixed(2)})`];
   lines.push(...field('isolation', isolation(j, v), s));
   if (v.platform) lines.push(...field('platform', `${v.platform.value}${v.platform.inferred ? ' (inferred)' : ''}: ${v.platform.evidence.join('; ')}`, s, 1));
   if (v.hypervisor) lines.push(...field('hypervisor', `${v.hypervisor.value}: ${v.hypervisor.evidence.join('; ')}`, s, 1));

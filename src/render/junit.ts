@@ -12,6 +12,7 @@ import type { ExpectationCheck } from '../classifier/expectations.js';
 import type { NodeExpectationResult } from '../classifier/node-readiness.js';
 import type { PssReport } from '../classifier/pss.js';
 import type { Builder } from 'junit-report-builder';
+import { expectationLabel } from './checks-json.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'undetermined' | 'skipped';
 
@@ -33,7 +34,7 @@ export interface JunitSuite {
 export function podCases(o: { expected: ExpectationCheck | null; podSecurity: PssReport | null; declared: DeclaredComparison | null }): JunitCase[] {
   const cases: JunitCase[] = [];
   for (const r of o.expected?.results ?? []) {
-    cases.push({ classname: 'sbx-detect.expect', name: `${r.key}${r.expected.startsWith('⊆') ? '' : '='}${r.expected}`, status: r.status, message: `observed ${r.observed}: ${r.reason}` });
+    cases.push({ classname: 'sbx-detect.expect', name: expectationLabel(r), status: r.status, message: `observed ${r.observed}: ${r.reason}` });
   }
   const pss = o.podSecurity;
   for (const r of pss?.rules ?? []) {
@@ -56,7 +57,7 @@ export function unreachedSuite(name: string, why: string): JunitSuite {
 }
 
 /** The JUnit XML of `suites`. */
-export async function junitXml(suites: readonly JunitSuite[], timestamp: Date = new Date()): Promise<string> {
+async function junitXml(suites: readonly JunitSuite[], timestamp: Date = new Date()): Promise<string> {
   const mod = await import('junit-report-builder');
   // CommonJS (module.exports = a builder): the default export, or the module itself where an
   // ESM loader gave it as it is

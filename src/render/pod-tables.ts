@@ -20,7 +20,7 @@ export interface PodTablesOptions {
  *  alone needs none of it (test/render/json-path.test.ts). */
 export async function renderPodTables(out: Pick<PodOutcome, 'facts' | 'verdict' | 'expected' | 'podSecurity' | 'declared'>, o: PodTablesOptions): Promise<string> {
   const style = makeStyle(wantColour(o.tty, o.env));
-  const report = o.full || o.explain
+  const report = o.full // --explain implies --full (cli-args.ts, kubectl/args.ts)
     ? (await import('./table.js')).renderTable(out.facts, out.verdict, style, { explain: o.explain })
     : renderFirstScreen(out.facts, out.verdict, style);
   const parts = [...(o.heading ? [o.heading(style)] : []), report];

@@ -16,4 +16,11 @@ export function makeStyle(colour: boolean): Style {
     : { bold: plain, red: plain, yellow: plain, green: plain, dim: plain };
 }
 
+/** The verdict's headline, in the colour of its answer: red when privileged, yellow when the
+ *  runtime could not be told, green otherwise. */
+export function paintHeadline(v: { headline: string; privileged: { privileged: boolean | null }; sandbox: { class: string } }, s: Style): string {
+  if (v.privileged.privileged) return s.red(v.headline);
+  return v.sandbox.class === 'unknown' || v.sandbox.class === 'container' ? s.yellow(v.headline) : s.green(v.headline);
+}
+
 export const wantColour = (isTty: boolean, env: NodeJS.ProcessEnv) => isTty && !('NO_COLOR' in env && env.NO_COLOR !== '');

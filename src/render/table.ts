@@ -6,8 +6,9 @@ import type { Verdict } from '../classifier/verdict.js';
 import { CAPABILITY_NAMES, RISKY_CAPABILITIES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
 import type { Facts } from '../probes/index.js';
-import { NAMESPACE_TYPES } from '../probes/namespaces.js';
-import type { Style } from './style.js';
+import { appArmorLabelText } from '../probes/lsm.js';
+import { idMapLinesText, NAMESPACE_TYPES } from '../probes/namespaces.js';
+import { paintHeadline, type Style } from './style.js';
 import { renderSyscallSection } from './syscalls-table.js';
 
 type Row = [string, string];
@@ -35,8 +36,8 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   const pv = v.privileged;
   if (pv.privileged === true) rows.push([s.red('PRIVILEGED'), s.red(`${pv.reason}: ${pv.criteria.map((c) => c.observed).join('; ')}`)]);
   else if (pv.privileged === null) rows.push(['privileged', s.yellow(`unknown: ${pv.reason}`)]);
-  else if (pv.criteria.filter((c) => c.holds).length >= 2 && !/^not (a container|applicable)/.test(pv.reason)) rows.push(['privileged', s.yellow(`no, but: ${pv.reason}`)]);
-  else rows.push(['privileged', `no${/^not /.test(pv.reason) ? ` (${pv.reason})` : ''}`]);
+  else if (pv.partly) rows.push(['privileged', s.yellow(`no, but: ${pv.reason}`)]);
+  else rows.push(['privileged', `no${pv.applies ? '' : ` (${pv.reason})`}`]);
   // 'container' has no signal rows of its own: what spoke for and against the others is its evidence
   const ev = [...sb.evidence].filter((e) => e.indicates === sb.class || explain || (sb.class === 'container' && e.weight !== 0)).sort((a, b) => b.weight - a.weight);
   for (const e of explain ? ev : ev.slice(0, 6)) rows.push([`${e.weight > 0 ? '+' : ''}${e.weight} ${e.indicates}`, `${e.observed}  ${s.dim(`[${e.source}]`)}`]);
@@ -48,8 +49,7 @@ function verdictSection(v: Verdict, s: Style, explain: boolean): string {
   rows.push(['engine', v.engine.engine === 'unknown' ? 'unknown' : `${v.engine.engine} (${v.engine.confidenceLabel}: ${v.engine.evidence.filter((e) => e.indicates === v.engine.engine).map((e) => e.signal).join(', ')})${v.engine.containerId ? `, ${v.engine.idKind} ${v.engine.containerId.slice(0, 12)}` : ''}`]);
   for (const c of sb.candidates.slice(0, explain ? undefined : 3)) rows.push([`not ${c.class}`, s.dim(c.lostBecause)]);
   for (const fault of sb.faults) rows.push(['classifier fault', s.red(fault)]);
-  const head = pv.privileged ? s.red(v.headline) : sb.class === 'unknown' || sb.class === 'container' ? s.yellow(v.headline) : s.green(v.headline);
-  return `${s.bold('Sandbox:')} ${s.bold(head)}\n` + section('', rows, s).replace(/^\n/, '');
+  return `${s.bold('Sandbox:')} ${s.bold(paintHeadline(v, s))}\n` + section('', rows, s).replace(/^\n/, '');
 }
 
 function capabilityText(names: string[], s: Style, inOwnUserns: boolean): string {
@@ -92,11 +92,11 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
     ['prctl (own flags)', `no_new_privs ${show(facts.native.ownFlags.noNewPrivs, yesNo)}; seccomp ${show(facts.native.ownFlags.seccomp)}`],
   ], s));
 
+  const ns = ownUserNamespace(facts, v.sandbox.class);
   const capRows: Row[] = (['effective', 'permitted', 'inheritable', 'bounding', 'ambient'] as const).map((set) => [
-    set, show(p.capabilities[set], (c) => capabilityText(c.names, s, ownUserNamespace(facts, v.sandbox.class) !== null)),
+    set, show(p.capabilities[set], (c) => capabilityText(c.names, s, ns !== null)),
   ]);
   const risky = p.capabilities.effective.known ? p.capabilities.effective.value.names.filter((n) => RISKY_CAPABILITIES[n]) : [];
-  const ns = ownUserNamespace(facts, v.sandbox.class);
   // in a user namespace of its own the kernel checks the initial namespace's capabilities for
   // the host's resources: what each would reach on the host, it does not reach from here
   if (ns) capRows.push(['scope', `${ns}: they act only on what it owns; the kernel's checks for the host's resources (modules, raw I/O, the clock, kexec, …) refuse them${risky.length ? `, so ${risky.join(' ')} reach nothing of the host's` : ''}`]);
@@ -106,13 +106,13 @@ export function renderTable(facts: Facts, v: Verdict, s: Style, opts: { explain:
   const n = facts.namespaces;
   const nsRows: Row[] = NAMESPACE_TYPES.map((t) => [t, show(n.entries[t], (e) => `${e.inode}  ${e.isInitial === true ? s.yellow('initial (host)') : e.isInitial === false ? 'own' : 'undecidable on this kernel'}`)]);
   nsRows.push(['shared with host', v.hostNamespaces.judged ? `${v.hostNamespaces.shared.join(' ') || 'none'} (${v.hostNamespaces.reason})` : v.hostNamespaces.reason]);
-  nsRows.push(['uid_map', show(n.uidMap, (m) => m.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; '))]);
-  nsRows.push(['gid_map', show(n.gidMap, (m) => m.map((l) => `${l.inside} ${l.outside} ${l.count}`).join('; '))]);
+  nsRows.push(['uid_map', show(n.uidMap, idMapLinesText)]);
+  nsRows.push(['gid_map', show(n.gidMap, idMapLinesText)]);
   out.push(section('Namespaces', nsRows, s));
 
   const l = facts.lsm;
   out.push(section('LSM', [
-    ['AppArmor', show(l.apparmor, (a) => `${a.profile}${a.mode ? ` (${a.mode})` : ''}`)],
+    ['AppArmor', show(l.apparmor, appArmorLabelText)],
     ['SELinux', show(l.selinux)],
     ['enabled LSMs', show(l.enabled, (e) => e.join(', '))],
   ], s));

@@ -167,14 +167,19 @@ function kernelHas(row: SyscallRow, facts: PlanFacts): boolean | 'unknown' {
   return true;
 }
 
+/** A row's result before it is read: what was called and what was expected. */
+const resultBase = (row: SyscallRow, nr: number): SyscallResult =>
+  ({ name: row.name, call: row.call ?? row.name, nr, disposition: 'ambiguous', expected: describeExpectation(row.expect) });
+
+/** A call that returned, as a result shows it: the errno's name when it failed, else the value. */
+function returned(base: SyscallResult, o: Extract<Outcome, { kind: 'ret' }>): { r: SyscallResult; failed: boolean; errno?: string } {
+  if (o.ret !== -1 || o.errno === 0) return { r: { ...base, observed: `ret ${o.ret}`, ret: o.ret }, failed: false };
+  const errno = errnoName(o.errno);
+  return { r: { ...base, observed: errno, errno }, failed: true, errno };
+}
+
 function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, defaultErrno: number | null): SyscallResult {
-  const base: SyscallResult = {
-    name: row.name,
-    call: row.call ?? row.name,
-    nr,
-    disposition: 'ambiguous',
-    expected: describeExpectation(row.expect),
-  };
+  const base = resultBase(row, nr);
   switch (o.kind) {
     case 'timeout':
       return { ...base, disposition: 'timeout', observed: 'timeout', reason: 'the probe child ran past its timeout and was killed' };
@@ -194,9 +199,7 @@ function classify(row: SyscallRow, nr: number, o: Outcome, facts: PlanFacts, def
       return { ...sigBase, disposition: 'ambiguous', reason: `the child died of ${sig}: not a seccomp action (only SIGSYS is)` };
     }
     case 'ret': {
-      const failed = o.ret === -1 && o.errno !== 0;
-      const errno = failed ? errnoName(o.errno) : undefined;
-      const r: SyscallResult = failed ? { ...base, observed: errno, errno } : { ...base, observed: `ret ${o.ret}`, ret: o.ret };
+      const { r, failed, errno } = returned(base, o);
       if (row.expect && matches(row.expect, o)) return { ...r, disposition: 'allowed' };
       if (!failed) return { ...r, disposition: 'ambiguous', reason: `succeeded where ${r.expected} was expected` };
       if (errno === 'ENOSYS') {
@@ -326,10 +329,7 @@ function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFact
   const passedThrough = reachedHostKernel(row, nr, o, preds);
   if (passedThrough) return passedThrough;
   if (o.kind !== 'ret') return classify(row, nr, o, facts, defaultErrno);
-  const base: SyscallResult = { name: row.name, call: row.call ?? row.name, nr, disposition: 'ambiguous', expected: describeExpectation(row.expect) };
-  const failed = o.ret === -1 && o.errno !== 0;
-  const errno = failed ? errnoName(o.errno) : undefined;
-  const r: SyscallResult = failed ? { ...base, observed: errno, errno } : { ...base, observed: `ret ${o.ret}`, ret: o.ret };
+  const { r, failed, errno } = returned(resultBase(row, nr), o);
   const match = preds.find((p) => outcomeMatches(p, o));
   if (match) {
     let means = match.means;
@@ -372,12 +372,13 @@ function classifyGvisor(row: SyscallRow, nr: number, o: Outcome, facts: PlanFact
  */
 function reachedHostKernel(row: SyscallRow, nr: number, o: Outcome, preds: GvisorOutcome[]): SyscallResult | null {
   if (!row.seccompPassthrough || !row.expect || !matches(row.expect, o) || preds.some((p) => outcomeMatches(p, o))) return null;
-  const observed = o.kind === 'ret' ? (o.ret === -1 && o.errno !== 0 ? errnoName(o.errno) : `ret ${o.ret}`) : o.kind === 'signal' ? signalName(o.signal) : '?';
+  const base = resultBase(row, nr);
+  const sig = o.kind === 'signal' ? signalName(o.signal) : null;
+  const r = o.kind === 'ret' ? returned(base, o).r : { ...base, observed: sig ?? '?', ...(sig && { signal: sig }) };
+  const observed = r.observed;
   const sandbox = describeOutcomes(preds);
   return {
-    name: row.name, call: row.call ?? row.name, nr, disposition: 'host-kernel', answeredBy: 'host-kernel',
-    expected: describeExpectation(row.expect), observed,
-    ...(o.kind === 'ret' && o.ret === -1 ? { errno: observed } : o.kind === 'signal' ? { signal: observed } : {}),
+    ...r, disposition: 'host-kernel', answeredBy: 'host-kernel',
     source: preds[0]?.source,
     reason: `reached the host kernel: ${observed} is Linux's own answer to ${row.name} called outside its trampoline, where gVisor answers ${sandbox}. The host kernel runs ${row.name} before any seccomp filter sees it, and gVisor's systrap platform intercepts syscalls with a seccomp filter, so this call is not intercepted: it runs in the host kernel, outside the sandbox`,
   };
