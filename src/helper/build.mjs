@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The helper's C files: main and the wire (common.c), the probes run in children (probe-pool.c),
- *  the --remote file server (file-server.c). Each includes common.h from this directory. */
+ *  the --remote file server (file-server.c), the launcher of the Node tool (launcher.c). Each
+ *  includes common.h from this directory. */
 export const HELPER_SOURCES = ['common.c', 'probe-pool.c', 'file-server.c', 'launcher.c'].map((f) => path.join(HERE, f));
 
 const COMMON_FLAGS = ['-static', '-Os', '-s', '-Wall', '-Wextra', '-fno-strict-aliasing'];

@@ -1,5 +1,5 @@
 /*
- * sbx-helper: a dumb executor for sbx-detect, in three files compiled into one static binary
+ * sbx-helper: a dumb executor for sbx-detect, in four files compiled into one static binary
  * (src/helper/build.mjs), one per role, with common.h between them:
  *   common.c       this file: main(), the wire (the arguments, then stdin, one request per line),
  *                  each line sent to its role, JSON output and escaping, number and id parsing;
@@ -7,7 +7,9 @@
  *                  sandbox may not like (sys, sysv, sysb, sysq, cpuid, mmap, timing, syslog, kvm),
  *                  each in a child that holds no descriptor an allowed call could act on;
  *   file-server.c  the --remote file server (--via): read-only host questions (read, list, link,
- *                  stat, env, uname, sync) with its secret and environ policy, and --unlink.
+ *                  stat, env, uname, sync) with its secret and environ policy, and --unlink;
+ *   launcher.c     run under the name sbx-detect: starts the Node tool beside it, after making
+ *                  sure Node can make a thread there.
  *
  * Reads a plan on stdin, one request per line, and prints one JSON object per line on
  * stdout. It knows nothing about syscalls beyond what the plan says: the table, the
@@ -37,11 +39,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
+
+#define MAX_LINE 4096
+#define MAX_TOKENS 16
 
 /* ---------- output ---------- */
 
@@ -188,6 +194,12 @@ static void handle_line(char *line) {
   else if (strcmp(tok[0], "pool") == 0) do_pool(tok, ntok, copy);
   else out_error(copy, "unknown request");
   fflush(stdout);
+}
+
+void no_core_dumps(void) {
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 /* set by close_inherited, read by close_all_but in every child (probe-pool.c) */

@@ -1,7 +1,7 @@
 /*
- * common.h: what the three files of sbx-helper share, and nothing else. common.c (main, the
- * wire, JSON output, parsing), probe-pool.c (the probes, run in children) and file-server.c
- * (the --remote host questions) are compiled together into one static binary
+ * common.h: what the four files of sbx-helper share, and nothing else. common.c (main, the
+ * wire, JSON output, parsing), probe-pool.c (the probes, run in children), file-server.c (the
+ * --remote host questions) and launcher.c (the Node tool's start) are compiled together into one static binary
  * (src/helper/build.mjs); each opening comment says what its file must never do.
  *
  * This header must NEVER define anything that takes storage or code in every file that includes
@@ -20,8 +20,6 @@
 /* close_range is numbered 436 on every architecture (the unified table). */
 #define NR_CLOSE_RANGE 436
 
-#define MAX_LINE 4096
-#define MAX_TOKENS 16
 
 /* ---------- raw system calls ----------
  *
@@ -70,6 +68,9 @@ void out_json_bytes(FILE *o, const unsigned char *s, size_t n);
 void out_error(const char *line, const char *why);
 int parse_u64(const char *t, uint64_t *v);
 int valid_id(const char *t);
+/* this process and the children it makes leave no core file, nor a dump through a core_pattern
+ * pipe (which ignores RLIMIT_CORE): before any call a filter may kill */
+void no_core_dumps(void);
 /* the helper's own first close_range failed (close_inherited): the children go straight to
  * their close() loop */
 extern int close_range_missing;

@@ -32,9 +32,6 @@
 #define EXIT_CANNOT_START 6
 #define NR_CLONE3 435
 
-#define PR_SET_NO_NEW_PRIVS_ 38
-#define PR_GET_NO_NEW_PRIVS_ 39
-#define PR_SET_SECCOMP_ 22
 #define SECCOMP_MODE_FILTER_ 2
 #define SECCOMP_RET_ALLOW_ 0x7fff0000U
 #define SECCOMP_RET_ERRNO_ 0x00050000U
@@ -63,6 +60,7 @@ static int ask_clone3(void) {
   pid_t pid = fork();
   if (pid < 0) return 0; /* cannot tell: start the tool as it is */
   if (pid == 0) {
+    no_core_dumps(); /* a filter that kills clone3 must not leave a core file where the user is */
     long r = raw_syscall(NR_CLONE3, 0, 0, 0, 0, 0, 0);
     _exit(RAW_FAILED(r) ? (int)(-r & 0xff) : 0);
   }
@@ -90,9 +88,9 @@ static int add_clone3_filter(int *nnp_before) {
     { BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW_ },
   };
   struct bpf_prog_ fprog = { sizeof prog / sizeof prog[0], prog };
-  *nnp_before = prctl(PR_GET_NO_NEW_PRIVS_, 0, 0, 0, 0);
-  if (*nnp_before != 1 && prctl(PR_SET_NO_NEW_PRIVS_, 1, 0, 0, 0) != 0) return -1;
-  return prctl(PR_SET_SECCOMP_, SECCOMP_MODE_FILTER_, &fprog, 0, 0);
+  *nnp_before = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  if (*nnp_before != 1 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+  return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER_, &fprog, 0, 0);
 #else
   (void)nnp_before;
   errno = ENOSYS;
@@ -121,7 +119,14 @@ int launcher_main(int argc, char **argv) {
     }
     node[n] = 0;
     char *slash = strrchr(node, '/');
-    strcpy(slash ? slash + 1 : node, "sbx-detect");
+    const char *base = slash ? slash + 1 : node;
+    /* a copy of the helper named sbx-detect (cp -L of the link) would exec itself forever */
+    if (strcmp(base, "sbx-detect") == 0) {
+      say("sbx-detect: this is the launcher (the helper under the name sbx-detect), not a link to it: "
+          "the tool sbx-detect must be the Node executable beside the helper, the launcher a link to the helper (set SBX_DETECT_NODE to name the tool)\n");
+      return EXIT_CANNOT_START;
+    }
+    strcpy(node + (base - node), "sbx-detect");
   }
   int e = ask_clone3();
   if (!threads_possible(e)) {

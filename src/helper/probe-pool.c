@@ -14,7 +14,7 @@
  * - let a child hold a descriptor an allowed call could act on: a child closes every one but its
  *   result pipe (a pool child keeps none at all), fd 0-2 included, closed and never pointed at
  *   /dev/null;
- * - let a child dump core (RLIMIT_CORE 0, not dumpable) or outlive its deadline (SIGKILLed and
+ * - let a child dump core (no_core_dumps: RLIMIT_CORE 0, not dumpable) or outlive its deadline (SIGKILLed and
  *   reaped; one stuck in the kernel is left unreaped, and its stack is never used again);
  * - let a child that shares the helper's memory write anything of the helper's but its own board
  *   slot (and a syslog child its buffer): not errno, not a lock, not a stdio buffer — from its
@@ -43,8 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -126,6 +124,9 @@ static void frag_send(int fd, struct frag *f) {
 struct board_slot {
   volatile int ready;
   int answered; /* how many answers are complete; stored with release, read with acquire */
+  /* a run child's own word that its last counted answer ends it (stored before that answer is
+   * counted): the helper then gives the next probe to a fresh child, not the child's death */
+  int stops;
   size_t used;  /* the child's own: where its next answer goes */
   /* the answers one after the other, each NUL-terminated: packed, so a child and the helper
    * touch a page or two (each first touch is a page fault, costly under gVisor) */
@@ -153,9 +154,16 @@ static void answer(struct child_self *self, struct frag *f) {
   b->used += f->len + 1;
   __atomic_store_n(&b->answered, b->answered + 1, __ATOMIC_RELEASE);
 }
-/* set in a batch child (see child_batch): a trap answers the current probe and the loop goes on */
-static sigjmp_buf batch_env;
-static volatile sig_atomic_t batch_active = 0;
+/* A run of batched probes that one child works through, one call after the other (child_run):
+ * where it is, and its way back to its loop after a trap (the trapped probe answered). A child
+ * sharing the helper's memory finds its run in its slot (run_of_stack); a forked one in
+ * forked_run, set in its own copy of memory when it starts. */
+struct run {
+  int next, end; /* the next probe of the queue, one past the last */
+  volatile int active; /* set by the child once its way back is set; cleared for every new child */
+  sigjmp_buf env;
+};
+static struct run *forked_run = NULL;
 /* written by a probe child once its setup is done: a child that dies without it died in its
  * setup (a filter that kills prctl or sigaction), and its death says nothing about the probe */
 #define READY_MARK '+'
@@ -163,8 +171,7 @@ static volatile sig_atomic_t batch_active = 0;
 static struct child_self *self_of_stack(const void *sp);
 struct shared_stack;
 static struct shared_stack *slot_of_stack(const void *sp);
-/* in a checked batch child (child_checked), back to its loop after a trap; returns otherwise */
-static void resume_checked_run(const void *sp);
+static struct run *run_of_stack(const void *sp);
 
 /* the SIGSYS handler's way back (raw_syscall is in common.h) */
 #if defined(__x86_64__)
@@ -217,10 +224,10 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
     _exit(128 + SIGSYS);
   }
   answer(self, &f);
-  /* in a batch child the answer is written: go on with the next probe (no state changed:
-   * a trapped call never ran) */
-  if (slot_of_stack(&f)) resume_checked_run(&f); /* returns only outside a checked run */
-  else if (batch_active) siglongjmp(batch_env, 1);
+  /* in a run child the answer is written: go on with the next probe (no state changed: a
+   * trapped call never ran) */
+  struct run *run = run_of_stack(&f);
+  if (run && run->active) siglongjmp(run->env, 1);
   _exit(0);
 }
 
@@ -248,9 +255,7 @@ static void close_all_but(int keep_fd, int highest_fd) {
  * that answers a trapped call. These are the helper's own calls, like close_range at its start:
  * a filter that kills one kills the helper, and the report says so. */
 void prepare_for_children(void) {
-  struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  no_core_dumps();
   struct raw_sigaction sa = {.handler = on_sigsys, .flags = SA_SIGINFO, .mask = 0};
 #ifdef RAW_SA_RESTORER
   sa.flags |= RAW_SA_RESTORER;
@@ -363,9 +368,8 @@ static ssize_t read_by(int fd, char *buf, size_t size, long long deadline) {
 
 struct shared_stack {
   struct child_self self;
-  /* a checked batch child's own run and way back from a trap (the forked ones use globals) */
-  int run_next, run_end, in_run;
-  sigjmp_buf run_env;
+  /* the run of the slot's child (a forked child works on its own copy) */
+  struct run run;
   int lost; /* its child was never reaped: the stack may still be in use */
   struct clone_start {
     child_fn fn;
@@ -396,9 +400,9 @@ static struct child_self *self_of_stack(const void *sp) {
   return s ? &s->self : &forked_self;
 }
 
-static void resume_checked_run(const void *sp) {
+static struct run *run_of_stack(const void *sp) {
   struct shared_stack *s = slot_of_stack(sp);
-  if (s && s->in_run) siglongjmp(s->run_env, 1);
+  return s ? &s->run : forked_run;
 }
 
 static int clone_entry(void *p) {
@@ -545,8 +549,8 @@ struct sys_request {
   int success_goes_on;
 };
 
-/* A checked probe's answer lets its batch child go on: a failure with one of its good errnos
- * (the call was refused before doing anything). Helper and child apply the same rule. */
+/* A checked probe's answer lets its run child go on: a failure with one of its good errnos (the
+ * call was refused before doing anything), or a success where that changes nothing. */
 static int checked_goes_on(const struct sys_request *r, long ret, int e) {
   if (ret >= 0) return r->success_goes_on;
   if (ret != -1) return 0;
@@ -555,27 +559,17 @@ static int checked_goes_on(const struct sys_request *r, long ret, int e) {
   return 0;
 }
 
-/* Runs one probe and gives its answer; returns 1 when the call succeeded (and so may have
- * changed the calling process); *goes_on says whether a checked probe's answer lets its batch
- * child go on (checked_goes_on). */
-static int sys_probe_checked(struct child_self *self, struct sys_request *r, int *goes_on);
-static int sys_probe(struct child_self *self, struct sys_request *r) {
-  int ignored;
-  return sys_probe_checked(self, r, &ignored);
-}
-
-static int sys_probe_checked(struct child_self *self, struct sys_request *r, int *goes_on) {
-  *goes_on = 0;
-  struct frag f = {.len = 0};
+/* Makes one probe's call, its answer in *f (not yet given); 1 when the call was made, with its
+ * result in *ret (-1 on failure) and *e, 0 when it was not (a failed getpid for a `pid`). */
+static int sys_call(struct child_self *self, struct sys_request *r, struct frag *f, long *ret_out, int *e_out) {
   long pid = 0;
   for (int i = 0; i < 6; i++)
     if (r->arg_is_pid[i]) {
       pid = raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
       if (pid <= 0) {
         /* never let a failed getpid turn "pid" into -1 (every process) */
-        frag_str(&f, "\"pid_errno\":");
-        frag_i64(&f, RAW_FAILED(pid) ? -pid : 0);
-        answer(self, &f);
+        frag_str(f, "\"pid_errno\":");
+        frag_i64(f, RAW_FAILED(pid) ? -pid : 0);
         return 0;
       }
       break;
@@ -589,16 +583,21 @@ static int sys_probe_checked(struct child_self *self, struct sys_request *r, int
   /* a sandbox that let a clone-like call through made a second process here, where the call
    * returned 0: only the original child answers (the other would garble the pipe) */
   if (ret == 0 && raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) != self->pid) _exit(0);
-  frag_str(&f, "\"ret\":");
-  frag_i64(&f, ret);
-  frag_str(&f, ",\"errno\":");
-  frag_i64(&f, e);
-  answer(self, &f);
-  *goes_on = checked_goes_on(r, ret, e);
-  return ret >= 0;
+  frag_str(f, "\"ret\":");
+  frag_i64(f, ret);
+  frag_str(f, ",\"errno\":");
+  frag_i64(f, e);
+  *ret_out = ret, *e_out = e;
+  return 1;
 }
 
-static void child_sys(void *arg, struct child_self *self) { sys_probe(self, arg); }
+static void child_sys(void *arg, struct child_self *self) {
+  struct frag f = {.len = 0};
+  long ret;
+  int e;
+  sys_call(self, arg, &f, &ret, &e);
+  answer(self, &f);
+}
 
 /* "sys ID NR A0..A5" (and sysv, sysb, sysq) into r; NULL, or what is wrong with it */
 static const char *parse_sys(char **tok, int ntok, struct sys_request *r, int checked) {
@@ -693,32 +692,27 @@ struct work {
 static struct work works[MAX_QUEUE];
 static int works_n = 0;
 
-static volatile int batch_next = 0, batch_end = 0;
-
-/* A batch child: the probes [batch_next, batch_end) of the queue, in order. */
-static void child_batch(void *arg, struct child_self *self) {
-  (void)arg;
-  batch_active = 1;
-  /* after a trap the handler comes back here, the trapped probe answered */
-  sigsetjmp(batch_env, 1);
-  while (batch_next < batch_end) {
-    int k = batch_next++; /* advanced first: a trap resumes at the next probe */
-    if (sys_probe(self, &queue[k].arg.sys) && queue[k].kind != P_QUERY) _exit(0);
-  }
-  _exit(0);
-}
-
-/* A checked batch child, sharing the helper's memory: the probes [run_next, run_end) of its
- * slot, in order, going on only after a good errno. */
-static void child_checked(void *arg, struct child_self *self) {
-  struct shared_stack *s = arg;
-  s->in_run = 1;
-  sigsetjmp(s->run_env, 1); /* after a trap the handler comes back here, the trapped probe answered */
-  while (s->run_next < s->run_end) {
-    int k = s->run_next++; /* advanced first: a trap resumes at the next probe */
-    int goes_on;
-    sys_probe_checked(self, &queue[k].arg.sys, &goes_on);
-    if (!goes_on) _exit(0);
+/* A run child: the probes [next, end) of its run, in order, each answer given before the next
+ * call. It stops — and a fresh child takes the next probe — after a forked batch probe (sysb)
+ * whose call succeeded (it may have changed the child; a sysq call only reads), or a checked
+ * probe (sysc) whose answer is not one of its good errnos (checked_goes_on); it says so in its
+ * board slot before the answer is counted, so the helper never has to read the answer again. */
+static void child_run(void *arg, struct child_self *self) {
+  struct run *run = arg;
+  if (!slot_of_stack(&run)) forked_run = run; /* a forked child: its own copy, found by the handler */
+  run->active = 1;
+  sigsetjmp(run->env, 1); /* after a trap the handler comes back here, the trapped probe answered */
+  while (run->next < run->end) {
+    int k = run->next++; /* advanced first: a trap resumes at the next probe */
+    struct probe *p = &queue[k];
+    struct frag f = {.len = 0};
+    long ret = -1;
+    int e = 0;
+    int called = sys_call(self, &p->arg.sys, &f, &ret, &e);
+    int stops = p->kind == P_CHECKED ? !called || !checked_goes_on(&p->arg.sys, ret, e) : called && ret >= 0 && p->kind != P_QUERY;
+    if (stops) self->board->stops = 1;
+    answer(self, &f);
+    if (stops) _exit(0);
   }
   _exit(0);
 }
@@ -728,7 +722,6 @@ struct slot {
   pid_t pid;
   int taken;     /* answers taken from the board so far */
   size_t offset; /* where the next one starts */
-  int succeeded;
   long long deadline;
 };
 static struct slot slots[POOL_SLOTS];
@@ -785,12 +778,18 @@ static int start_work(int i, struct work *w) {
   } else {
     board[i].ready = 0;
     board[i].used = 0;
+    board[i].stops = 0;
     __atomic_store_n(&board[i].answered, 0, __ATOMIC_RELEASE);
     int batch = is_batched(p->kind), checked = p->kind == P_CHECKED;
-    if (batch && !checked) batch_next = w->next, batch_end = w->end; /* read by the forked child */
-    if (checked) stacks[i].run_next = w->next, stacks[i].run_end = w->end, stacks[i].in_run = 0;
-    child_fn fn = checked ? child_checked : batch ? child_batch : p->fn;
-    void *arg = checked ? (void *)&stacks[i] : &p->arg;
+    /* a new child, whatever it runs: no way back into a run an earlier child of the slot left
+     * (a trapped call in a later sysv child must end that child, not jump into a dead frame).
+     * A lost slot's stack and run may still be its stuck child's: the new child, forked, gets
+     * its run from a copy of its own */
+    static struct run forked_only_run;
+    struct run *run = stacks[i].lost ? &forked_only_run : &stacks[i].run;
+    *run = (struct run){.next = w->next, .end = w->end, .active = 0};
+    child_fn fn = batch ? child_run : p->fn;
+    void *arg = batch ? (void *)run : &p->arg;
     /* no descriptor of the helper's is the child's to keep: it closes all, up to the highest
      * the helper holds (its stdin and stdout; see run_pool) */
     pid_t pid = start_child(fn, arg, (struct child_self){-1, &board[i], 0}, pool_highest_fd, p->kind == P_SHARED || checked, i);
@@ -822,14 +821,6 @@ static void take_answers(int i) {
     snprintf(tail, sizeof tail, ",%s", line);
     if (queue[k].fn == child_syslog) set_syslog_answer(k, tail);
     else set_answer(k, tail);
-    /* a call that succeeded ends a batch child (child_batch), and any answer but a good errno a
-     * checked one (child_checked): the next probe is not its to answer */
-    const char *ret = strstr(line, "\"ret\":");
-    if (queue[k].kind == P_BATCH && ret && strtoll(ret + 6, NULL, 10) >= 0) s->succeeded = 1;
-    if (queue[k].kind == P_CHECKED && ret) {
-      const char *en = strstr(line, "\"errno\":");
-      if (!checked_goes_on(&queue[k].arg.sys, strtol(ret + 6, NULL, 10), en ? (int)strtol(en + 8, NULL, 10) : 0)) s->succeeded = 1;
-    }
     s->deadline = now_ms() + timeout_ms;
   }
 }
@@ -850,8 +841,9 @@ static void end_slot(int i, const int *status) {
     /* a syslog child stuck before its answer may still write into its buffer: left to it */
     if (w->next < w->end && queue[w->next].fn == child_syslog) queue[w->next].arg.syslog.buf = NULL;
   }
-  if (w->next < w->end && !s->succeeded) {
-    /* the child ended (or was ended) before answering its current probe: that is its answer */
+  /* a run child that stopped after its last answer (child_run) leaves the next probe to a fresh
+   * child; any other ended (or was ended) before answering its current probe: that is its answer */
+  if (w->next < w->end && !board[i].stops) {
     o.ready = board[i].ready;
     set_outcome(w->next++, &o);
   }

@@ -136,6 +136,52 @@ describe('sbx-helper', () => {
     expect(run('sysc x 3 -1 0 0 0 0 0 nine\n').lines[0]).toMatchObject({ req: 'error' });
   });
 
+  it('keeps a run child and the helper of one mind about where the run stopped: a trap in a forked run (CLONE_VM refused) goes on, a failed getpid ends a checked child, and the next probe gets its own answer', () => {
+    // CLONE_VM refused (as qemu-user and some filters do): the checked run is forked, and its trap
+    // must resume the run, not end the child and cost the next probe its answer
+    const noCloneVm = filterLauncher('trap-no-clone-vm', [
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),',
+      'BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3),',
+      'BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),',
+      'BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x100 /* CLONE_VM */, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),',
+    ]);
+    const forked = run(['timeout_ms 300', 'sysc trap 110 0 0 0 0 0 0 9', 'sysc after 3 -1 0 0 0 0 0 9', 'sysb btrap 110 0 0 0 0 0 0', 'sysb bafter 3 -1 0 0 0 0 0', 'stats s', ''].join('\n'), helper, [noCloneVm]);
+    const f = Object.fromEntries(forked.lines.map((l) => [l.id, l]));
+    expect(f.trap).toMatchObject({ signal: 31, trapped: true });
+    expect(f.after).toMatchObject({ ret: -1, errno: 9 });
+    expect(f.btrap).toMatchObject({ signal: 31, trapped: true });
+    expect(f.bafter).toMatchObject({ ret: -1, errno: 9 });
+    expect(f.s).toMatchObject({ shared: 0, forked: 2 }); // one child for each run: the traps went on
+    // getpid refused: a `pid` probe makes no call and says so; a checked child stops there (nothing
+    // it was told to expect), a batch child goes on (nothing changed); the next probe is answered
+    const noGetpid = filterLauncher('getpid-eperm', ['BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpid, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),']);
+    const refused = run(['timeout_ms 300', 'sysc k1 62 pid 0 0 0 0 0 1,3,38', 'sysc k2 3 -1 0 0 0 0 0 9', 'sysb j1 62 pid 0 0 0 0 0', 'sysb j2 3 -1 0 0 0 0 0', ''].join('\n'), helper, [noGetpid]);
+    const g = Object.fromEntries(refused.lines.map((l) => [l.id, l]));
+    expect(g.k1).toMatchObject({ pid_errno: 1 });
+    expect(g.k2).toMatchObject({ ret: -1, errno: 9 });
+    expect(g.j1).toMatchObject({ pid_errno: 1 });
+    expect(g.j2).toMatchObject({ ret: -1, errno: 9 });
+  });
+
+  it('as the launcher (named sbx-detect): a filter that kills clone3 gets one line and exit 6, and no core file even where cores are on; a copy named sbx-detect will not exec itself', () => {
+    const dir = fs.mkdtempSync(path.join(outDir, 'launcher-'));
+    const link = path.join(dir, 'sbx-detect');
+    fs.symlinkSync(helper, link);
+    const killClone3 = filterLauncher('kill-clone3', ['BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 435, 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),']);
+    // core_pattern is "core" here: a dump would land in the working directory
+    const killed = spawnSync('sh', ['-c', 'ulimit -c unlimited; exec "$0" "$1"', killClone3, link], { cwd: dir, encoding: 'utf8', timeout: 20000 });
+    expect(killed.status).toBe(6);
+    expect(killed.stderr).toMatch(/^sbx-detect: Node\.js cannot start here: a seccomp filter kills a process that calls clone3 \(signal 31\).*--via/);
+    expect(fs.readdirSync(dir)).toEqual(['sbx-detect']);
+    // a copy (cp -L of the link) is itself the file named sbx-detect beside nothing: it says so
+    fs.rmSync(link);
+    fs.copyFileSync(helper, link);
+    fs.chmodSync(link, 0o755);
+    const copy = spawnSync(link, [], { cwd: dir, encoding: 'utf8', timeout: 5000, env: { PATH: process.env.PATH } });
+    expect(copy.status).toBe(6);
+    expect(copy.stderr).toMatch(/this is the launcher .*not a link to it/);
+  });
+
   it('runs several children at once and still answers in request order: fresh, batched, hanging, dying, malformed lines mixed', () => {
     const lines = ['timeout_ms 300', 'cpuid 0'];
     for (let i = 0; i < 6; i++) {
