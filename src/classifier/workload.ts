@@ -63,13 +63,15 @@ export function probeSideProcess(f: Facts): ProcessFacts {
   const seccomp = p.seccomp.known || !own.seccomp.known ? p.seccomp : own.seccomp;
   const l = knownValue(f.launcher) ?? null;
   if (!l) return { ...p, noNewPrivs: nnp, seccomp };
+  // the launcher's filter taken away: none left means the place gave no filter at all
+  const before = p.seccompFilters.known ? p.seccompFilters.value - 1 : null;
   return {
     ...p,
-    seccomp,
+    seccomp: before === 0 ? known('disabled', `${p.seccompFilters.source}: the only filter is the launcher's own`) : seccomp,
     noNewPrivs: l.noNewPrivsBefore === null
       ? unknown('the launcher set no_new_privs to add its own filter, and could not read it before', f.launcher.source)
       : known(l.noNewPrivsBefore, `${f.launcher.source}: as it was before the launcher set it`),
-    seccompFilters: p.seccompFilters.known ? known(p.seccompFilters.value - 1, `${p.seccompFilters.source}, less the launcher's own`) : p.seccompFilters,
+    seccompFilters: before !== null ? known(before, `${p.seccompFilters.source}, less the launcher's own`) : p.seccompFilters,
   };
 }
 

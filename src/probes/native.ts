@@ -2,12 +2,12 @@
 // the cost of a syscall, and the syscall scan. One helper run answers all of them; each
 // answer is parsed here into a typed fact, and a missing or broken answer becomes unknown.
 import type { HelperAnswer, Host } from '../readers/host.js';
-import type { SeccompMode } from './process.js';
+import { SECCOMP_MODES, type SeccompMode } from './process.js';
 import { brief, type Fact, known, unknown } from './fact.js';
 import type { FileFacts } from './file-facts.js';
 import type { SyscallPlan } from './syscalls/plan.js';
 import { buildSyscallScan, type SyscallFacts, interpretSyscallScan, skippedSyscallScan } from './syscalls/scan.js';
-import { archFromMachine } from './syscalls/table.js';
+import { archFromMachine, rowByName } from './syscalls/table.js';
 
 export interface NativeOptions {
   /** false: skip the syscall scan (--no-syscalls) */
@@ -58,8 +58,6 @@ export interface NativeFacts {
 /** gVisor platform boundaries, signals.md §2.2: systrap caps user space at 0x7F0000000000,
  *  ptrace puts its stub just below TASK_SIZE, KVM allows mappings down to 4096. */
 export const MMAP_PROBE_ADDRESSES = ['0x7f0000000000', '0x7fffffffe000', '0x1000'] as const;
-const GETPID = { x86_64: 39, aarch64: 172 } as const;
-const PRCTL = { x86_64: 157, aarch64: 167 } as const;
 /** prctl queries: they read the caller's own state and change nothing (linux/prctl.h) */
 const PR_GET_SECCOMP = 21;
 const PR_GET_NO_NEW_PRIVS = 39;
@@ -126,24 +124,23 @@ export function parseMmap(lines: Record<string, unknown>[]): Fact<Record<string,
   return known(out, 'helper mmap(MAP_FIXED_NOREPLACE)');
 }
 
-const SECCOMP_BY_PRCTL: Record<number, SeccompMode> = { 0: 'disabled', 1: 'strict', 2: 'filtering' };
-
-export function parseOwnFlags(lines: Record<string, unknown>[]): OwnFlags {
-  const one = <T>(id: string, what: string, read: (ret: number) => T | undefined): Fact<T> => {
-    const source = `helper prctl(${what}) (the probe's own)`;
-    const l = lines.find((x) => x.req === 'sys' && x.id === id);
-    const why = lineFailure(l, `prctl(${what})`);
-    if (why) return unknown(why, source);
-    const ret = num(l!.ret), errno = num(l!.errno);
-    if (ret === -1 && errno) return unknown(`prctl(${what}) failed with errno ${errno}`, source);
-    const v = ret === null ? undefined : read(ret);
-    return v === undefined ? unknown(`prctl(${what}) answered ${text(l!.ret)}`, source) : known(v, source);
-  };
-  return {
-    noNewPrivs: one(OWN_NNP, 'PR_GET_NO_NEW_PRIVS', (r) => (r === 0 ? false : r === 1 ? true : undefined)),
-    seccomp: one(OWN_SECCOMP, 'PR_GET_SECCOMP', (r) => SECCOMP_BY_PRCTL[r]),
-  };
+/** One of the probe's own prctl queries (nativeHead): what it answered, read by `read`. */
+function parsePrctlQuery<T>(lines: Record<string, unknown>[], id: string, what: string, read: (ret: number) => T | undefined): Fact<T> {
+  const source = prctlSource(what);
+  const l = lines.find((x) => x.req === 'sys' && x.id === id);
+  const why = lineFailure(l, `prctl(${what})`);
+  if (why) return unknown(why, source);
+  const ret = num(l!.ret), errno = num(l!.errno);
+  if (ret === -1 && errno) return unknown(`prctl(${what}) failed with errno ${errno}`, source);
+  const v = ret === null ? undefined : read(ret);
+  return v === undefined ? unknown(`prctl(${what}) answered ${text(l!.ret)}`, source) : known(v, source);
 }
+const prctlSource = (what: string) => `helper prctl(${what}) (the probe's own)`;
+
+const parseOwnNnp = (lines: Record<string, unknown>[]) =>
+  parsePrctlQuery(lines, OWN_NNP, 'PR_GET_NO_NEW_PRIVS', (r) => (r === 0 ? false : r === 1 ? true : undefined));
+const parseOwnSeccomp = (lines: Record<string, unknown>[]) =>
+  parsePrctlQuery(lines, OWN_SECCOMP, 'PR_GET_SECCOMP', (r) => SECCOMP_MODES.get(String(r)));
 
 export function parseTiming(lines: Record<string, unknown>[]): Fact<number> {
   const l = lines.find((x) => x.req === 'timing');
@@ -160,11 +157,12 @@ export function nativeHead(arch: string): string[] {
   if (arch === 'x86_64') head.push('cpuid 0', 'cpuid 1', 'cpuid 0x40000000');
   head.push(`syslog ${SYSLOG_BYTES}`);
   for (const a of MMAP_PROBE_ADDRESSES) head.push(`mmap ${a}`);
-  const getpid = GETPID[archFromMachine(arch) ?? 'none' as keyof typeof GETPID];
-  if (getpid !== undefined) head.push(`timing ${getpid} 128`);
-  const prctl = PRCTL[archFromMachine(arch) ?? 'none' as keyof typeof PRCTL];
+  const a = archFromMachine(arch);
+  const getpid = a ? rowByName('getpid')?.nr[a] : null;
+  if (getpid != null) head.push(`timing ${getpid} 128`);
+  const prctl = a ? rowByName('prctl')?.nr[a] : null;
   // fresh children sharing the helper's memory (two queries, no address space to make)
-  if (prctl !== undefined) head.push(`sysv ${OWN_NNP} ${prctl} ${PR_GET_NO_NEW_PRIVS} 0 0 0 0 0`, `sysv ${OWN_SECCOMP} ${prctl} ${PR_GET_SECCOMP} 0 0 0 0 0`);
+  if (prctl != null) head.push(`sysv ${OWN_NNP} ${prctl} ${PR_GET_NO_NEW_PRIVS} 0 0 0 0 0`, `sysv ${OWN_SECCOMP} ${prctl} ${PR_GET_SECCOMP} 0 0 0 0 0`);
   return head;
 }
 
@@ -215,7 +213,7 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
     syslog: unknown(why, 'helper syslog(2)'),
     mmap: unknown(why, 'helper mmap'),
     syscallNs: unknown(why, 'helper timing'),
-    ownFlags: { noNewPrivs: unknown(why, 'helper prctl(PR_GET_NO_NEW_PRIVS)'), seccomp: unknown(why, 'helper prctl(PR_GET_SECCOMP)') },
+    ownFlags: { noNewPrivs: unknown(why, prctlSource('PR_GET_NO_NEW_PRIVS')), seccomp: unknown(why, prctlSource('PR_GET_SECCOMP')) },
     syscalls: skippedSyscallScan(opts.syscalls ? why : 'skipped (--no-syscalls)'),
   });
   if (!opts.helper) return { finish: async () => off('the native helper was not run (--no-helper)'), cancel: () => {} };
@@ -254,7 +252,10 @@ export function startNative(host: Host, opts: NativeOptions): NativeRun {
         syslog: withNote(guarded(() => parseSyslog(lines), 'helper syslog(2)'), helperNote),
         mmap: withNote(guarded(() => parseMmap(lines), 'helper mmap'), helperNote),
         syscallNs: withNote(guarded(() => parseTiming(lines), 'helper timing'), helperNote),
-        ownFlags: guardedFlags(lines, helperNote),
+        ownFlags: {
+          noNewPrivs: withNote(guarded(() => parseOwnNnp(lines), prctlSource('PR_GET_NO_NEW_PRIVS')), helperNote),
+          seccomp: withNote(guarded(() => parseOwnSeccomp(lines), prctlSource('PR_GET_SECCOMP')), helperNote),
+        },
         syscalls: scan ? interpretSyscallScan(scan, answer)
           : skippedSyscallScan(opts.syscalls ? `no syscall table for architecture ${arch}` : 'skipped (--no-syscalls)'),
       };
@@ -281,16 +282,6 @@ function guarded<T>(parse: () => Fact<T>, source: string): Fact<T> {
     return parse();
   } catch (err) {
     return unknown(`unparseable helper answer (${(err as Error)?.message ?? 'error'})`, source);
-  }
-}
-
-function guardedFlags(lines: Record<string, unknown>[], note: string | null): OwnFlags {
-  try {
-    const f = parseOwnFlags(lines);
-    return { noNewPrivs: withNote(f.noNewPrivs, note), seccomp: withNote(f.seccomp, note) };
-  } catch (err) {
-    const why = `unparseable helper answer (${(err as Error)?.message ?? 'error'})`;
-    return { noNewPrivs: unknown(why, 'helper prctl(PR_GET_NO_NEW_PRIVS)'), seccomp: unknown(why, 'helper prctl(PR_GET_SECCOMP)') };
   }
 }
 

@@ -45,7 +45,8 @@ export function parseStatusLines(text: string): Map<string, string> {
 }
 
 /** a Map, not an object literal: a line like "Seccomp: toString" must not find a prototype member */
-const SECCOMP_MODES = new Map<string, SeccompMode>([['0', 'disabled'], ['1', 'strict'], ['2', 'filtering']]);
+/** /proc/PID/status Seccomp, and prctl(PR_GET_SECCOMP)'s answer, by number */
+export const SECCOMP_MODES = new Map<string, SeccompMode>([['0', 'disabled'], ['1', 'strict'], ['2', 'filtering']]);
 
 const SEEN_ON_MODERN_LINUX = ['NoNewPrivs', 'Seccomp', 'Seccomp_filters', 'NSpid', 'CapAmb', 'Umask'];
 
