@@ -231,5 +231,17 @@ export async function parseWithYargs<A = CliArgs>(argv: string[], version: strin
 
 export async function parseCli<A = CliArgs>(argv: string[], version: string, cmd: CommandLine<A> = POD_COMMAND as unknown as CommandLine<A>): Promise<ParsedCli<A>> {
   const fast = parseFast(argv, cmd);
-  return fast ? { kind: 'args', args: fast } : parseWithYargs(argv, version, cmd);
+  const parsed: ParsedCli<A> = fast ? { kind: 'args', args: fast } : await parseWithYargs(argv, version, cmd);
+  const problem = parsed.kind === 'args' ? sharedProblem(parsed.args as Partial<SharedArgs>, argv) : null;
+  return problem ? { kind: 'usage', message: problem } : parsed;
+}
+
+interface SharedArgs { via?: string; helperPath?: string; timeout: number }
+
+/** What no command takes, whatever the parser let through: a helper path without --via, a
+ *  timeout that is not a positive number of seconds. */
+function sharedProblem(a: Partial<SharedArgs>, argv: string[]): string | null {
+  if (a.helperPath && !a.via) return '--helper-path applies to --via only';
+  if (!(typeof a.timeout === 'number' && a.timeout > 0)) return `--timeout needs a positive number of seconds, not "${argv[argv.indexOf('--timeout') + 1] ?? ''}"`;
+  return null;
 }

@@ -20,7 +20,6 @@ export async function podMain(argv: string[], version: string): Promise<number> 
   if (cli.kind === 'usage') return usage(cli.message);
   if (cli.kind === 'done') return EXIT.ok; // help or version, printed
   const args = cli.args;
-  if (!(args.timeout > 0)) return usage(`--timeout needs a positive number of seconds, not "${argv[argv.indexOf('--timeout') + 1] ?? ''}"`);
   if (!(Number.isSafeInteger(args.workloadPid) && args.workloadPid > 0)) return usage('--workload-pid needs a process id (a positive whole number)');
 
   const snapshot = args.command === 'snapshot';
@@ -29,7 +28,6 @@ export async function podMain(argv: string[], version: string): Promise<number> 
   if (!expectations.ok) return usage(expectations.error);
   const pss = args.pss as PssLevel | undefined;
   if (snapshot && (expectations.list.length || pss)) return usage('snapshot records inputs only: --expect and --pss apply to a report');
-  if (args.helperPath && !args.via) return usage('--helper-path applies to --via only');
   if (snapshot && args.declared) return usage('snapshot records inputs only: --declared applies to a report');
   if (snapshot && args.junit) return usage('snapshot records inputs only: --junit applies to a report\'s checks');
   const gather = {

@@ -19,8 +19,6 @@ export async function nodeMain(argv: string[], version: string): Promise<number>
   if (cli.kind === 'usage') return usage(cli.message);
   if (cli.kind === 'done') return EXIT.ok; // help or version, printed
   const a = cli.args;
-  if (a.helperPath && !a.via) return usage('--helper-path applies to --via only');
-  if (!(a.timeout > 0)) return usage('--timeout needs a positive number of seconds');
   const expectations: NodeExpectation[] = [];
   for (const text of a.expect) {
     const p = parseNodeExpectation(text);
