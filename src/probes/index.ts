@@ -31,19 +31,21 @@ export interface GatherOptions extends NativeOptions {
 
 export function gatherFileFacts(host: Host, workload: WorkloadChoice = DEFAULT_WORKLOAD): FileFacts {
   const mounts = probeMounts(host);
+  const cgroups = probeCgroups(host, mounts.entries);
+  const markers = probeMarkers(host);
   return {
     kernel: probeKernel(host),
     process: probeProcess(host),
     namespaces: probeNamespaces(host),
     lsm: probeLsm(host),
     mounts,
-    cgroups: probeCgroups(host, mounts.entries),
+    cgroups,
     kubernetes: probeKubernetes(host, mounts.entries),
     platform: probePlatform(host),
-    markers: probeMarkers(host),
+    markers,
     maps: probeMaps(host),
     sysctls: probeSysctls(host),
-    workload: probeWorkload(host, workload),
+    workload: probeWorkload(host, workload, { comm: markers.pid1Comm, cgroup: cgroups.pid1Lines }),
     launcher: probeLauncher(host),
   };
 }

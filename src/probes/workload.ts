@@ -46,15 +46,20 @@ function rootMountOf(host: Host, proc: string): Fact<RootMount> {
   return m ? known({ mountId: m.id, device: m.device, root: m.root, fsType: m.fsType, readOnly: isReadOnly(m) }, path) : unknown(`${path}: no root mount`, path);
 }
 
-export function probeWorkload(host: Host, choice: WorkloadChoice = DEFAULT_WORKLOAD): WorkloadFacts {
+/** PID 1's comm and cgroup as other probes read them (markers, cgroups): the workload's own when
+ *  it is PID 1, so those files are not read twice. */
+export interface Pid1Reads { comm: Fact<string>; cgroup: Fact<CgroupLine[]> }
+
+export function probeWorkload(host: Host, choice: WorkloadChoice = DEFAULT_WORKLOAD, pid1?: Pid1Reads): WorkloadFacts {
   const proc = `/proc/${choice.pid}`;
+  const read = choice.pid === 1 ? pid1 : undefined;
   return {
     ...choice,
-    comm: parseRead(host.readFile(`${proc}/comm`), `${proc}/comm`, (t) => t.trim() || invalid('empty')),
+    comm: read?.comm ?? parseRead(host.readFile(`${proc}/comm`), `${proc}/comm`, (t) => t.trim() || invalid('empty')),
     process: probeProcess(host, proc),
     lsm: probeLsmLabels(host, proc),
     namespaces: probeNamespaceLinks(host, proc),
-    cgroup: parseRead(host.readFile(`${proc}/cgroup`), `${proc}/cgroup`, parseCgroupFile),
+    cgroup: read?.cgroup ?? parseRead(host.readFile(`${proc}/cgroup`), `${proc}/cgroup`, parseCgroupFile),
     rootMount: rootMountOf(host, proc),
   };
 }
