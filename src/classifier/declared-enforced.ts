@@ -15,21 +15,19 @@
 // runtimeClassName names a RuntimeClass, whose `handler` names a runtime in the node's CRI
 // configuration. That configuration is not readable through the API, so the handler is mapped
 // to a sandbox class by name (HANDLER_RULES), and `--handler-map NAME=CLASS[/DETAIL]` overrides.
-import { ociMasking } from './evidence.js';
-import { appArmorLabelText } from '../probes/lsm.js';
-import { idMapLinesText, isIdentityMap } from '../probes/namespaces.js';
-import type { ContainerKind } from './pod-spec.js';
-import { chooseContainer } from './pod-spec.js';
-import { judgedFacts } from './workload.js';
 import { type CheckExitCode, codeOfStatus } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Facts } from '../probes/index.js';
-import { INIT_NAMESPACE_INODES } from '../probes/namespaces.js';
+import { appArmorLabelText } from '../probes/lsm.js';
+import { idMapLinesText, INIT_NAMESPACE_INODES, isIdentityMap } from '../probes/namespaces.js';
 import type { SeccompMode } from '../probes/process.js';
 import { kernelAtLeast, parseKernelVersion } from '../probes/syscalls/table.js';
+import { ociMasking } from './evidence.js';
+import { chooseContainer, type ContainerKind } from './pod-spec.js';
 import { runsOwnKernelName } from './pss.js';
 import { SANDBOX_CLASSES, type SandboxClass } from './sandbox-signals.js';
 import type { Verdict } from './verdict.js';
+import { judgedFacts } from './workload.js';
 
 export type FieldOrigin = 'container' | 'pod';
 export type SeccompProfileType = 'RuntimeDefault' | 'Localhost' | 'Unconfined';

@@ -5,8 +5,6 @@
 // fails but at least one could not be decided because a fact it needs is unknown. A definite
 // failure wins over an undetermined one: the build is broken either way, and 1 names the
 // expectation that is certainly wrong. 2 (usage) is the CLI's, for parseExpectation errors.
-import { judgedFacts } from './workload.js';
-import { ownUserNamespace } from './privileged.js';
 import { type CheckExitCode, type CheckStatus, exitCodeFor } from '../exit-codes.js';
 import { CAPABILITY_NAMES } from '../probes/capabilities.js';
 import type { Fact } from '../probes/fact.js';
@@ -14,9 +12,11 @@ import type { Facts } from '../probes/index.js';
 import { NAMESPACE_TYPES, type NamespaceType } from '../probes/namespaces.js';
 import type { Disposition, SyscallResult } from '../probes/syscalls/dispositions.js';
 import { profileName, SYSCALL_TABLE } from '../probes/syscalls/table.js';
+import { type Finding, SEVERITIES, type Severity, severityRank, worstRaised } from './findings.js';
+import { ownUserNamespace } from './privileged.js';
 import { SANDBOX_CLASSES } from './sandbox-signals.js';
-import { type Finding, SEVERITIES, type Severity, severityRank } from './findings.js';
 import type { Verdict } from './verdict.js';
+import { judgedFacts } from './workload.js';
 
 
 export interface ExpectationResult {
@@ -362,7 +362,7 @@ function checkMaxSeverity(expected: string, _f: Facts, v: Verdict): Outcome {
   const above = (x: Finding) => severityRank(x.severity) > limit;
   const list = (xs: Finding[]) => xs.map((x) => `${x.id} (${x.severity})`).join(', ');
   const raised = v.findings.filter((x) => x.status === 'raised');
-  const observed = raised.length ? `${raised[0].severity}: ${list(raised)}` : 'none raised';
+  const observed = raised.length ? `${worstRaised(raised)}: ${list(raised)}` : 'none raised';
   const worse = raised.filter(above);
   const moot = v.findings.filter((x) => x.status === 'moot');
   const mootNote = moot.length ? `; moot under the sandbox's own kernel: ${moot.map((x) => x.id).join(', ')}` : '';
