@@ -4,9 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classifier/verdict.js';
-import { gatherFacts } from '../../src/probes/index.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import { seen } from '../support/seen.js';
 
 const DIR = join(__dirname, '../../fixtures/captures');
 
@@ -25,10 +23,7 @@ describe('captures from real runtimes replay to the live verdict', () => {
 
   for (const [rt, entry] of Object.entries(index)) {
     it(`${rt} (${entry.case}): ${entry.live.headline}`, async () => {
-      const archive = parseArchive(readFileSync(join(DIR, `${rt}.json`), 'utf8'));
-      if (typeof archive === 'string') throw new Error(`${rt}.json: ${archive}`);
-      const facts = await gatherFacts(createReplayHost(archive, `replay:${rt}`), { syscalls: true, helper: true });
-      const v = classify(facts);
+      const v = (await seen(`capture:${rt}`, { syscalls: true })).verdict;
       expect({
         class: v.sandbox.class, platform: v.platform?.value ?? null, hypervisor: v.hypervisor?.value ?? null,
         tool: v.tool?.value ?? null, headline: v.headline, seccompProfile: v.seccompProfile?.verdict ?? null,

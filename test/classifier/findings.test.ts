@@ -1,24 +1,15 @@
 // Findings (src/classifier/findings.ts) on captures of real runtimes (fixtures/captures/, see
 // ORIGIN.md there), this machine, and an empty root: what each raises, what the sandbox's own
 // kernel makes moot, what cannot be judged, and --expect max-severity over them.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkExpectations, parseExpectation, type Expectation } from '../../src/classifier/expectations.js';
 import { FINDING_ROWS, type Finding, SEVERITIES } from '../../src/classifier/findings.js';
-import { classify, type Verdict } from '../../src/classifier/verdict.js';
-import { type Facts, gatherFacts } from '../../src/probes/index.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import type { Verdict } from '../../src/classifier/verdict.js';
+import type { Facts } from '../../src/probes/index.js';
 import { seen } from '../support/seen.js';
 
-const CAPTURES = join(__dirname, '../../fixtures/captures');
-
-async function capture(rt: string): Promise<{ facts: Facts; verdict: Verdict }> {
-  const archive = parseArchive(readFileSync(join(CAPTURES, `${rt}.json`), 'utf8'));
-  if (typeof archive === 'string') throw new Error(archive);
-  const facts = await gatherFacts(createReplayHost(archive, `replay:${rt}`), { syscalls: true, helper: true });
-  return { facts, verdict: classify(facts) };
-}
+/** A real runtime's capture, replayed with its syscall scan (the findings read it). */
+const capture = (rt: string) => seen(`capture:${rt}`, { syscalls: true });
 
 const byStatus = (fs: Finding[], status: Finding['status']) => fs.filter((f) => f.status === status).map((f) => f.id).sort();
 const expectation = (t: string) => (parseExpectation(t) as { expectation: Expectation }).expectation;

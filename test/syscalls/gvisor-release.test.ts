@@ -6,21 +6,15 @@
 // newer or older than all of them, would be read. With no seccomp filter in force, no answer may
 // then read as a filter's or as ambiguous: it degrades to gVisor's own "not implemented" or
 // "refused", or to an implemented call, with the reason.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherFileFacts } from '../../src/probes/index.js';
 import { buildSyscallScan } from '../../src/probes/syscalls/scan.js';
 import { type SyscallScan, syscallDispositions } from '../../src/probes/syscalls/dispositions.js';
 import { GVISOR_TABLES, type GvisorRelease } from '../../src/probes/syscalls/gvisor-table.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
-
-const DIR = join(__dirname, '../../fixtures/captures');
+import { captureHost } from '../support/seen.js';
 
 async function readCapture(file: string, releases: GvisorRelease[]): Promise<SyscallScan> {
-  const archive = parseArchive(readFileSync(join(DIR, file), 'utf8'));
-  if (typeof archive === 'string') throw new Error(`${file}: ${archive}`);
-  const host = createReplayHost(archive, `replay:${file}`);
+  const host = captureHost(file.replace(/\.json$/, ''));
   const plan = buildSyscallScan('x86_64', gatherFileFacts(host));
   if (!plan) throw new Error('no plan');
   const answer = await host.runHelper([], { timeoutMs: 1000 });
