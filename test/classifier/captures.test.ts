@@ -1,7 +1,7 @@
 // Captures from real runtimes (fixtures/captures/, made by `npm run matrix -- --capture`, see
 // ORIGIN.md there): each archive, replayed offline, must give the verdict the live run gave on
 // the machine it was captured on (recorded in INDEX.json at capture time).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seen } from '../support/seen.js';
@@ -19,6 +19,15 @@ describe('captures from real runtimes replay to the live verdict', () => {
     expect(existsSync(join(DIR, 'ORIGIN.md'))).toBe(true);
     expect(Object.keys(index).sort()).toEqual([...REAL_RUNTIMES].sort());
     for (const rt of REAL_RUNTIMES) expect(existsSync(join(DIR, `${rt}.json`)), `${rt}.json`).toBe(true);
+  });
+
+  it('every archive in the directory is in INDEX.json and named in ORIGIN.md; nothing else is', () => {
+    const archives = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'INDEX.json').map((f) => f.slice(0, -'.json'.length)).sort();
+    expect(archives).toEqual(Object.keys(index).sort());
+    const origin = readFileSync(join(DIR, 'ORIGIN.md'), 'utf8');
+    for (const rt of archives) expect(origin, `${rt}.json in ORIGIN.md`).toContain(`\`${rt}.json\``);
+    // and ORIGIN.md's table names the matrix case INDEX.json records for each
+    for (const [rt, entry] of Object.entries(index)) expect(origin, rt).toContain(`| \`${rt}.json\` | \`${entry.case}\` |`);
   });
 
   for (const [rt, entry] of Object.entries(index)) {

@@ -69,7 +69,8 @@ describe('gVisor release inference on captures of both real releases (#21)', () 
   it('uprobe and uretprobe reached the host kernel under systrap (its seccomp interception lets them past), never under ptrace', async () => {
     const now = await readCapture('runsc-2024.json', ALL);
     const old = await readCapture('runsc.json', ALL);
-    // this capture's host ran Linux 6.18 (ORIGIN.md), where both calls pass seccomp
+    // the capture's host kernel was not recorded (ORIGIN.md); these are the answers of one that runs
+    // both calls before seccomp (uretprobe from 6.11, uprobe from 6.18), as recorded in the archive
     expect(names(now, (r) => r.disposition === 'host-kernel')).toEqual(['uprobe', 'uretprobe']);
     const uprobe = now.results.find((r) => r.name === 'uprobe')!;
     expect(uprobe).toMatchObject({ errno: 'ENXIO', answeredBy: 'host-kernel' });
