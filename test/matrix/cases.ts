@@ -4,6 +4,7 @@
 // both read this file.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { seccompPassthroughCalls } from '../runtimes/runsc.js';
 import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoundingCaps, resolveCaps, type CaseDecl, type RuntimeName, type UsernsDecl } from '../runtimes/index.js';
 import { ociNamespaces } from '../runtimes/oci.js';
 import { DIND_OUTER_FLAGS, DOCKER_USERNS_REMAP, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
@@ -74,18 +75,6 @@ export interface Expectations {
   /** no seccomp filter on a Linux kernel: no syscall may read as blocked (refused by a filter,
    *  killed or trapped); a capability check's refusal is the kernel's */
   nothingBlocked?: true;
-}
-
-/**
- * Calls the host kernel runs before any seccomp filter (Linux arch/x86 uprobes: uretprobe from
- * 6.11, uprobe from 6.18), on this machine's kernel: under gVisor's systrap, which intercepts
- * with a seccomp filter, they reach the host kernel (lab notes: runsc 20240729 answers uprobe
- * ENXIO, the host's answer). Under ptrace gVisor answers them itself.
- */
-export function seccompPassthroughCalls(): string[] {
-  const m = /^(\d+)\.(\d+)/.exec(readFileSync('/proc/sys/kernel/osrelease', 'utf8'));
-  const v = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
-  return [...(v >= 6018 ? ['uprobe'] : []), ...(v >= 6011 ? ['uretprobe'] : [])].sort();
 }
 
 interface CaseBase {
