@@ -21,10 +21,10 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { join } from 'node:path';
 import { criConnect, parseCriLog, type CriConnection } from './cri-client.mjs';
 import { DEFAULT_PATH, DEFAULT_PROJECT_DIR, run } from './common.js';
+import { RUNSC_2024 } from './runsc.js';
 import type { RunResult } from './types.js';
 
 export const CONTAINERD17 = '/opt/containerd17/usr/bin';
-export const RUNSC_2024 = '/opt/runsc-2024/runsc';
 export const PAUSE_IMAGE = 'localhost/pause:static';
 // not __dirname: the matrix script bundles this file elsewhere (scripts/bundle-test-entry.mjs)
 const HERE = join(DEFAULT_PROJECT_DIR, 'test/runtimes');
