@@ -299,7 +299,7 @@ function engineCase(
   const cmd = engine === 'podman' ? 'podman run' : engine === 'podman-crun' ? 'podman --runtime crun run'
     : engine === 'dind' ? 'docker run (inner daemon)' : engine === 'docker-userns' ? 'docker run (dockerd --userns-remap=default)' : 'docker run';
   return {
-    kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: ex, note: extra.note,
+    kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: { workload: workloadOf(mode), ...ex }, note: extra.note,
     decl: { name: id, engine, runArgs, mode, ...(extra.podmanSubids && { podmanSubids: extra.podmanSubids }) }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
   };
 }
@@ -327,6 +327,12 @@ const PODMAN_AUTO_RANGE = { hostId: 262144, size: 655360 };
 const PODMAN_AUTO = { hostId: PODMAN_AUTO_RANGE.hostId, size: 65536 };
 /** the tool is the container's first process */
 const FIRST_PROCESS = { subject: 'workload' as const, sameProcess: true };
+/** What verdict.workload must say when a case declares nothing else: the judged subject is the
+ *  workload either way; run as the container's command the tool is it, collecting through an
+ *  engine's exec (--via) the probe is a process beside it. */
+export function workloadOf(mode: 'inside' | 'sea' | 'via'): NonNullable<Expectations['workload']> {
+  return mode === 'via' ? { subject: 'workload', sameProcess: false } : FIRST_PROCESS;
+}
 
 export function engineCases(): EngineCase[] {
   const dockerDefault = names(DOCKER_DEFAULT_CAPS);
@@ -360,6 +366,9 @@ export function engineCases(): EngineCase[] {
     engineCase('docker-pid-host', 'docker', ['--pid', 'host', '--user', '0'], {
       uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsEffective: dockerDefault, capsBounding: dockerDefault,
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false, sharedNamespaces: [...DOCKER_SHARED_NS, 'pid'].sort(),
+      // in the host's pid namespace PID 1 is the host's init, not the container's first process:
+      // there is no workload to read beside the tool, so the tool's own process is judged
+      workload: { subject: 'probe', sameProcess: false },
     }, { note: "root with the host's pid namespace, Docker's defaults otherwise" }),
     engineCase('docker-runsc', 'docker', ['--runtime', 'runsc'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,

@@ -8,7 +8,7 @@ import { CONTAINERD_DEFAULT_CAPS, type CriLab, type CriPodSpec, criStaticCheck, 
 import type { RunResult } from '../runtimes/types.js';
 import { buildImageRoots } from '../support/engines.js';
 import { run } from '../runtimes/common.js';
-import type { Artifact, Expectations } from './cases.js';
+import { type Artifact, type Expectations, workloadOf } from './cases.js';
 
 export type CriHandler = 'runc' | 'runsc';
 
@@ -45,7 +45,7 @@ const SEED_CONTAINER = {
 };
 
 function criCase(id: string, handler: CriHandler, mode: 'sea' | 'via', pod: Omit<CriCase['pod'], 'handler'>, expect: Expectations, note: string): CriCase {
-  return { kind: 'cri', id, runtime: `cri-${handler}`, artifacts: [mode], expect, note, pod: { ...pod, handler } };
+  return { kind: 'cri', id, runtime: `cri-${handler}`, artifacts: [mode], expect: { workload: workloadOf(mode), ...expect }, note, pod: { ...pod, handler } };
 }
 
 export function criCases(): CriCase[] {
