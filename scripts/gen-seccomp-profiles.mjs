@@ -24,6 +24,11 @@ const ARCHES = new Set(['amd64', 'x32', 'x86', 'arm64', 'arm']);
 const ARCH_OF = { SCMP_ARCH_X86_64: 'amd64', SCMP_ARCH_X32: 'x32', SCMP_ARCH_X86: 'x86', SCMP_ARCH_AARCH64: 'arm64', SCMP_ARCH_ARM: 'arm' };
 const OPS = { SCMP_CMP_EQ: 'EQ', SCMP_CMP_NE: 'NE', SCMP_CMP_LT: 'LT', SCMP_CMP_LE: 'LE', SCMP_CMP_GT: 'GT', SCMP_CMP_GE: 'GE', SCMP_CMP_MASKED_EQ: 'MASKED_EQ' };
 
+function jsonOp(op) {
+  if (!(op in OPS)) throw new Error(`an argument op this generator does not know: ${op}`);
+  return OPS[op];
+}
+
 /** Docker's and containers-common's JSON format. */
 function fromJson(text) {
   const p = JSON.parse(text);
@@ -39,14 +44,46 @@ function fromJson(text) {
     rules.push(clean({
       names, action, errno: action === 'errno' ? s.errnoRet ?? defaultErrno : undefined,
       includesCaps: s.includes?.caps, excludesCaps: s.excludes?.caps, arches, excludesArches: s.excludes?.arches,
-      minKernel: s.includes?.minKernel, args: s.args?.map((a) => ({ index: a.index, value: a.value, op: OPS[a.op] })),
+      minKernel: s.includes?.minKernel, args: s.args?.map((a) => ({ index: a.index, value: a.value, op: jsonOp(a.op) })),
     }));
   }
   return { defaultErrno, rules };
 }
 
-const CLONE_NS_MASK = 0x20000 | 0x4000000 | 0x8000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x2000000; // CLONE_NEWNS|UTS|IPC|USER|PID|NET|CGROUP
-const GO_VALUES = { 'unix.AF_VSOCK': 40 };
+// What the Go source may name, with its value (Linux include/uapi). Anything else stops the
+// generator: a guessed value would make a profile the engine does not apply.
+const GO_VALUES = {
+  'unix.AF_VSOCK': 40,
+  'unix.CLONE_NEWNS': 0x20000, 'unix.CLONE_NEWCGROUP': 0x2000000, 'unix.CLONE_NEWUTS': 0x4000000, 'unix.CLONE_NEWIPC': 0x8000000,
+  'unix.CLONE_NEWUSER': 0x10000000, 'unix.CLONE_NEWPID': 0x20000000, 'unix.CLONE_NEWNET': 0x40000000,
+};
+const ERRNOS = { EPERM: 1, ENOSYS: 38 };
+const GO_OPS = { OpEqualTo: 'EQ', OpNotEqual: 'NE', OpMaskedEqual: 'MASKED_EQ', OpLessThan: 'LT', OpGreaterThan: 'GT' };
+
+/** An argument's Value: a number, a known constant, or known constants or'ed together. */
+function goValue(v) {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(v)) return Number(v);
+  const terms = v.split('|').map((t) => t.trim());
+  const unknown = terms.filter((t) => !(t in GO_VALUES));
+  if (unknown.length) throw new Error(`an argument value this generator does not know: ${unknown.join(', ')} (in "${v}")`);
+  return terms.reduce((m, t) => m | GO_VALUES[t], 0);
+}
+
+/** The errno of `ErrnoRet: &name`, from its declaration `name := uint(unix.EXXX)`. */
+function goErrno(text, name) {
+  const m = new RegExp(`\\b${name}\\s*:=\\s*uint\\(unix\\.(E[A-Z]+)\\)`).exec(text);
+  if (!m) throw new Error(`ErrnoRet: &${name}, whose declaration this generator cannot find`);
+  if (!(m[1] in ERRNOS)) throw new Error(`ErrnoRet: &${name} is unix.${m[1]}, an errno this generator does not know`);
+  return ERRNOS[m[1]];
+}
+
+/** The kernel release of the one kernelversion.GreaterEqualThan block, as "major.minor". */
+function goMinKernel(body, at) {
+  if (body.indexOf('kernelversion.GreaterEqualThan', at + 1) !== -1) throw new Error('more than one kernelversion.GreaterEqualThan block');
+  const m = /^kernelversion\.GreaterEqualThan\(\s*kernelversion\.KernelVersion\{Kernel:\s*(\d+),\s*Major:\s*(\d+)\}\)/.exec(body.slice(at));
+  if (!m) throw new Error('a kernelversion.GreaterEqualThan block whose version this generator cannot read');
+  return `${m[1]}.${m[2]}`;
+}
 
 /** containerd's seccomp_default.go, by its structure. */
 function fromGo(text) {
@@ -57,6 +94,7 @@ function fromGo(text) {
   const at = (marker, from = 0) => body.indexOf(marker, from);
   const posS = at('s := &specs.LinuxSeccomp{'), posKernel = at('kernelversion.GreaterEqualThan'), posArch = at('switch runtime.GOARCH', posS);
   const posAdminVar = at('admin := false'), posCaps = at('range sp.Process.Capabilities.Bounding'), posNotAdmin = at('if !admin');
+  const minKernel = posKernel === -1 ? null : goMinKernel(body, posKernel);
   for (const m of body.matchAll(re)) {
     const i = m.index;
     const names = [...m[1].matchAll(/"([\w]+)"/g)].map((x) => x[1]).filter(known);
@@ -64,18 +102,21 @@ function fromGo(text) {
     const lastCase = (from) => [...body.slice(from, i).matchAll(/case ("[^:]*"):/g)].pop();
     const section = i < posS ? 'base' : i < posArch ? 'kernel' : i < posAdminVar ? 'arch' : i > posCaps && i < posNotAdmin ? 'caps' : i > posNotAdmin ? 'not-admin' : 'other';
     const rule = { names, action: m[2] === 'ActAllow' ? 'allow' : 'errno' };
-    if (m[4]) rule.errno = m[4] === 'nosys' ? 38 : 1;
+    if (m[4]) rule.errno = goErrno(text, m[4]);
     if (m[6]) {
       rule.args = [...m[6].matchAll(/\{([^}]*)\}/g)].map((a) => {
         const field = (k) => new RegExp(`${k}:\\s*([^,\\n]+)`).exec(a[1])?.[1]?.trim();
         const v = field('Value');
-        const value = v.includes('CLONE_NEW') ? CLONE_NS_MASK : v in GO_VALUES ? GO_VALUES[v] : Number(v);
-        const op = { OpEqualTo: 'EQ', OpNotEqual: 'NE', OpMaskedEqual: 'MASKED_EQ', OpLessThan: 'LT', OpGreaterThan: 'GT' }[field('Op').replace('specs.', '')];
-        return { index: Number(field('Index')), value, op };
+        const op = GO_OPS[field('Op').replace('specs.', '')];
+        if (!op) throw new Error(`an argument op this generator does not know: ${field('Op')}`);
+        return { index: Number(field('Index')), value: goValue(v), op };
       });
     }
     if (section === 'other') throw new Error(`a rule outside the known blocks: ${names.join(',')}`);
-    if (section === 'kernel') rule.minKernel = '4.8';
+    if (section === 'kernel') {
+      if (!minKernel) throw new Error(`a rule between the base list and the arch blocks, with no kernel version check: ${names.join(',')}`);
+      rule.minKernel = minKernel;
+    }
     if (section === 'arch') {
       const arches = lastCase(posArch)[1].split(',').map((x) => JSON.parse(x.trim())).filter((a) => ARCHES.has(a));
       if (!arches.length) continue;

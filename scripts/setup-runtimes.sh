@@ -55,8 +55,9 @@ if [ ! -x /opt/runsc-2024/runsc ] || [ ! -x /opt/containerd17/usr/bin/containerd
   mkdir -p "$TRIXIE_APT/lists/partial" "$TRIXIE_APT/cache/archives/partial" "$TRIXIE_APT/debs"
   echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main' > "$TRIXIE_APT/sources.list"
   trixie_apt update -qq
-  # shellcheck disable=SC2086
   chown _apt "$TRIXIE_APT/debs" 2>/dev/null || true # apt downloads as _apt where it can
+  # $TRIXIE_PACKAGES is a list of words, split on purpose
+  # shellcheck disable=SC2086
   (cd "$TRIXIE_APT/debs" && rm -f ./*.deb && trixie_apt download -qq $TRIXIE_PACKAGES)
   unpack_trixie runsc /opt/runsc-2024/pkg && install -D /opt/runsc-2024/pkg/usr/bin/runsc /opt/runsc-2024/runsc
   unpack_trixie containerd /opt/containerd17

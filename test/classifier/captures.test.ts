@@ -1,12 +1,10 @@
 // Captures from real runtimes (fixtures/captures/, made by `npm run matrix -- --capture`, see
 // ORIGIN.md there): each archive, replayed offline, must give the verdict the live run gave on
 // the machine it was captured on (recorded in INDEX.json at capture time).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classifier/verdict.js';
-import { gatherFacts } from '../../src/probes/index.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
+import { seen } from '../support/seen.js';
 
 const DIR = join(__dirname, '../../fixtures/captures');
 
@@ -23,12 +21,18 @@ describe('captures from real runtimes replay to the live verdict', () => {
     for (const rt of REAL_RUNTIMES) expect(existsSync(join(DIR, `${rt}.json`)), `${rt}.json`).toBe(true);
   });
 
+  it('every archive in the directory is in INDEX.json and named in ORIGIN.md; nothing else is', () => {
+    const archives = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'INDEX.json').map((f) => f.slice(0, -'.json'.length)).sort();
+    expect(archives).toEqual(Object.keys(index).sort());
+    const origin = readFileSync(join(DIR, 'ORIGIN.md'), 'utf8');
+    for (const rt of archives) expect(origin, `${rt}.json in ORIGIN.md`).toContain(`\`${rt}.json\``);
+    // and ORIGIN.md's table names the matrix case INDEX.json records for each
+    for (const [rt, entry] of Object.entries(index)) expect(origin, rt).toContain(`| \`${rt}.json\` | \`${entry.case}\` |`);
+  });
+
   for (const [rt, entry] of Object.entries(index)) {
     it(`${rt} (${entry.case}): ${entry.live.headline}`, async () => {
-      const archive = parseArchive(readFileSync(join(DIR, `${rt}.json`), 'utf8'));
-      if (typeof archive === 'string') throw new Error(`${rt}.json: ${archive}`);
-      const facts = await gatherFacts(createReplayHost(archive, `replay:${rt}`), { syscalls: true, helper: true });
-      const v = classify(facts);
+      const v = (await seen(`capture:${rt}`, { syscalls: true })).verdict;
       expect({
         class: v.sandbox.class, platform: v.platform?.value ?? null, hypervisor: v.hypervisor?.value ?? null,
         tool: v.tool?.value ?? null, headline: v.headline, seccompProfile: v.seccompProfile?.verdict ?? null,

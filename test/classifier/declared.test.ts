@@ -10,22 +10,14 @@ import {
   classForHandler, compareDeclared, type DeclaredComparison, declarationFromPod, type DeclaredSpec, type HandlerOverride, parseHandlerMap, runtimeClassHandlers,
 } from '../../src/classifier/declared-enforced.js';
 import { classify, type Verdict } from '../../src/classifier/verdict.js';
-import { type Facts, gatherFacts } from '../../src/probes/index.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
-import { readCapped } from '../../src/readers/live.js';
+import type { Facts } from '../../src/probes/index.js';
 import { parseYamlDocuments } from '../ship/yaml-subset.js';
+import { seen } from '../support/seen.js';
 
 const ROOT = join(__dirname, '../..');
 type Obj = Record<string, any>;
 
-async function captured(name: string): Promise<{ facts: Facts; verdict: Verdict }> {
-  const read = readCapped(join(ROOT, 'fixtures/captures', `${name}.json`));
-  if (!read.ok) throw new Error(read.error.message);
-  const a = parseArchive(read.value);
-  if (typeof a === 'string') throw new Error(a);
-  const facts = await gatherFacts(createReplayHost(a, name), { syscalls: true, helper: true });
-  return { facts, verdict: classify(facts) };
-}
+const captured = (name: string): Promise<{ facts: Facts; verdict: Verdict }> => seen(`capture:${name}`, { syscalls: true });
 
 const HANDLERS = runtimeClassHandlers({
   items: parseYamlDocuments(readFileSync(join(ROOT, 'deploy/runtimeclasses.yaml'), 'utf8')).filter((d) => (d as Obj).kind === 'RuntimeClass'),

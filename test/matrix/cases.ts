@@ -4,6 +4,7 @@
 // both read this file.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { seccompPassthroughCalls } from '../runtimes/runsc.js';
 import { baseCase, CAP_NAMES, DEFAULT_PROJECT_DIR, DOCKER_DEFAULT_CAPS, hostBoundingCaps, resolveCaps, type CaseDecl, type RuntimeName, type UsernsDecl } from '../runtimes/index.js';
 import { ociNamespaces } from '../runtimes/oci.js';
 import { DIND_OUTER_FLAGS, DOCKER_USERNS_REMAP, podmanDefaultCaps, type EngineDecl, type EngineName } from '../runtimes/engine.js';
@@ -74,18 +75,6 @@ export interface Expectations {
   /** no seccomp filter on a Linux kernel: no syscall may read as blocked (refused by a filter,
    *  killed or trapped); a capability check's refusal is the kernel's */
   nothingBlocked?: true;
-}
-
-/**
- * Calls the host kernel runs before any seccomp filter (Linux arch/x86 uprobes: uretprobe from
- * 6.11, uprobe from 6.18), on this machine's kernel: under gVisor's systrap, which intercepts
- * with a seccomp filter, they reach the host kernel (lab notes: runsc 20240729 answers uprobe
- * ENXIO, the host's answer). Under ptrace gVisor answers them itself.
- */
-export function seccompPassthroughCalls(): string[] {
-  const m = /^(\d+)\.(\d+)/.exec(readFileSync('/proc/sys/kernel/osrelease', 'utf8'));
-  const v = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
-  return [...(v >= 6018 ? ['uprobe'] : []), ...(v >= 6011 ? ['uretprobe'] : [])].sort();
 }
 
 interface CaseBase {
@@ -310,7 +299,7 @@ function engineCase(
   const cmd = engine === 'podman' ? 'podman run' : engine === 'podman-crun' ? 'podman --runtime crun run'
     : engine === 'dind' ? 'docker run (inner daemon)' : engine === 'docker-userns' ? 'docker run (dockerd --userns-remap=default)' : 'docker run';
   return {
-    kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: ex, note: extra.note,
+    kind: 'engine', id, runtime: engine, artifacts: [mode === 'via' ? 'via' : 'sea'], expect: { workload: workloadOf(mode), ...ex }, note: extra.note,
     decl: { name: id, engine, runArgs, mode, ...(extra.podmanSubids && { podmanSubids: extra.podmanSubids }) }, flags: `${cmd} ${runArgs.join(' ')}`.trim(),
   };
 }
@@ -338,6 +327,12 @@ const PODMAN_AUTO_RANGE = { hostId: 262144, size: 655360 };
 const PODMAN_AUTO = { hostId: PODMAN_AUTO_RANGE.hostId, size: 65536 };
 /** the tool is the container's first process */
 const FIRST_PROCESS = { subject: 'workload' as const, sameProcess: true };
+/** What verdict.workload must say when a case declares nothing else: the judged subject is the
+ *  workload either way; run as the container's command the tool is it, collecting through an
+ *  engine's exec (--via) the probe is a process beside it. */
+export function workloadOf(mode: 'inside' | 'sea' | 'via'): NonNullable<Expectations['workload']> {
+  return mode === 'via' ? { subject: 'workload', sameProcess: false } : FIRST_PROCESS;
+}
 
 export function engineCases(): EngineCase[] {
   const dockerDefault = names(DOCKER_DEFAULT_CAPS);
@@ -371,6 +366,9 @@ export function engineCases(): EngineCase[] {
     engineCase('docker-pid-host', 'docker', ['--pid', 'host', '--user', '0'], {
       uid: 0, gid: 0, nonRoot: false, class: 'runc-class', ociRuntime: 'runc', engine: 'docker', capsEffective: dockerDefault, capsBounding: dockerDefault,
       seccomp: 'filtering', seccompProfile: 'docker-default', noNewPrivs: false, readOnlyRoot: false, privileged: false, sharedNamespaces: [...DOCKER_SHARED_NS, 'pid'].sort(),
+      // in the host's pid namespace PID 1 is the host's init, not the container's first process:
+      // there is no workload to read beside the tool, so the tool's own process is judged
+      workload: { subject: 'probe', sameProcess: false },
     }, { note: "root with the host's pid namespace, Docker's defaults otherwise" }),
     engineCase('docker-runsc', 'docker', ['--runtime', 'runsc'], {
       ...imageUser, class: 'gvisor', platform: 'ptrace', engine: 'docker', capsBounding: runscDefault,

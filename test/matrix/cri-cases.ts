@@ -8,7 +8,7 @@ import { CONTAINERD_DEFAULT_CAPS, type CriLab, type CriPodSpec, criStaticCheck, 
 import type { RunResult } from '../runtimes/types.js';
 import { buildImageRoots } from '../support/engines.js';
 import { run } from '../runtimes/common.js';
-import type { Artifact, Expectations } from './cases.js';
+import { type Artifact, type Expectations, workloadOf } from './cases.js';
 
 export type CriHandler = 'runc' | 'runsc';
 
@@ -45,7 +45,7 @@ const SEED_CONTAINER = {
 };
 
 function criCase(id: string, handler: CriHandler, mode: 'sea' | 'via', pod: Omit<CriCase['pod'], 'handler'>, expect: Expectations, note: string): CriCase {
-  return { kind: 'cri', id, runtime: `cri-${handler}`, artifacts: [mode], expect, note, pod: { ...pod, handler } };
+  return { kind: 'cri', id, runtime: `cri-${handler}`, artifacts: [mode], expect: { workload: workloadOf(mode), ...expect }, note, pod: { ...pod, handler } };
 }
 
 export function criCases(): CriCase[] {
@@ -55,19 +55,22 @@ export function criCases(): CriCase[] {
   const imageUser = { uid: 20000, gid: 20000, capsEffective: [] as string[], nonRoot: true, engine: 'containerd' as const, kubernetes: true };
   const plain = { container: {} };
   const seed = { automountServiceAccountToken: false, container: SEED_CONTAINER };
+  // the plain pod (no securityContext) under each handler: as the container's command or collected through --via
+  const plainRunc: Expectations = {
+    ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: DEFAULT_CAPS,
+    seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
+  };
+  const plainRunsc: Expectations = {
+    ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
+    seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
+  };
   return [
-    criCase('cri-runc-default', 'runc', 'sea', plain, {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
-    }, 'a pod without a securityContext: the image\'s uid 20000, containerd\'s default capabilities, Unconfined (a kubelet\'s default without --seccomp-default)'),
-    criCase('cri-runsc-default', 'runsc', 'sea', plain, {
-      ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
-    }, 'the same pod under the runsc handler (runsc 20240729 through the runc v2 shim: systrap, its default platform since release-20230621.0)'),
-    criCase('cri-runsc-bare', 'runsc', 'sea', { kubelet: false, container: {} }, {
-      ...imageUser, engine: 'unknown', kubernetes: false, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
-    }, 'CRI calls alone, without what a kubelet adds (no Service env, token, termination log or kubelet /etc/hosts): inside gVisor the kubepods cgroup path and the CRI sandbox directory are hidden (gVisor\'s own cgroupfs, mount sources "none"), so neither Kubernetes nor containerd can be told'),
+    criCase('cri-runc-default', 'runc', 'sea', plain, plainRunc,
+      'a pod without a securityContext: the image\'s uid 20000, containerd\'s default capabilities, Unconfined (a kubelet\'s default without --seccomp-default)'),
+    criCase('cri-runsc-default', 'runsc', 'sea', plain, plainRunsc,
+      'the same pod under the runsc handler (runsc 20240729 through the runc v2 shim: systrap, its default platform since release-20230621.0)'),
+    criCase('cri-runsc-bare', 'runsc', 'sea', { kubelet: false, container: {} }, { ...plainRunsc, engine: 'unknown', kubernetes: false },
+      'CRI calls alone, without what a kubelet adds (no Service env, token, termination log or kubelet /etc/hosts): inside gVisor the kubepods cgroup path and the CRI sandbox directory are hidden (gVisor\'s own cgroupfs, mount sources "none"), so neither Kubernetes nor containerd can be told'),
     criCase('cri-runc-recon', 'runc', 'sea', seed, {
       ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: [],
       seccomp: 'filtering', seccompProfile: 'containerd-default', noNewPrivs: true, readOnlyRoot: true, privileged: false,
@@ -76,14 +79,8 @@ export function criCases(): CriCase[] {
       ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: [],
       seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: true, privileged: false,
     }, "the seed's recon pod under runsc, as deploy/ declares it (runtimeClassName gvisor): gVisor applies no seccomp without --oci-seccomp"),
-    criCase('cri-runc-via', 'runc', 'via', plain, {
-      ...imageUser, class: 'runc-class', ociRuntime: 'runc', capsBounding: DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: false, readOnlyRoot: false, privileged: false,
-    }, 'the bundle here collects through ctr task exec (with stdin) into a runc pod'),
-    criCase('cri-runsc-via', 'runsc', 'via', plain, {
-      ...imageUser, class: 'gvisor', platform: 'systrap', capsBounding: RUNSC_DEFAULT_CAPS,
-      seccomp: 'disabled', seccompProfile: 'none', noNewPrivs: true /* gVisor: always set (cases.ts GVISOR_NNP) */, readOnlyRoot: false, privileged: false,
-    }, 'the bundle here collects through ctr task exec into a gVisor pod'),
+    criCase('cri-runc-via', 'runc', 'via', plain, plainRunc, 'the bundle here collects through ctr task exec (with stdin) into a runc pod'),
+    criCase('cri-runsc-via', 'runsc', 'via', plain, plainRunsc, 'the bundle here collects through ctr task exec into a gVisor pod'),
   ];
 }
 
@@ -149,6 +146,3 @@ export async function runCriCase(c: CriCase, what: Artifact | 'snapshot', args: 
     await l.lab.removePod(pod);
   }
 }
-
-/** The declaration as the table prints it. */
-export const criFlags = (c: CriCase) => `handler ${c.pod.handler}; ${JSON.stringify(c.pod.container)}${c.pod.automountServiceAccountToken === false ? '; no token' : ''}`;

@@ -90,7 +90,7 @@ export interface MatrixOptions {
 }
 
 /** One line for an error: its message, never its stack (a row of the table, a line on stderr). */
-export const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 400);
+const oneLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 400);
 
 /** A case's run that threw becomes a row saying why, like a runtime that cannot start: the
  *  other cases still run, and the table says what failed where. */

@@ -1,21 +1,11 @@
 // The helper starts before the file probes (probes/index.ts gatherFacts): it gets the lines
 // that need no file fact first, and the syscall plan — built from the file facts — later on
 // the same run. Checked on a recorded capture (runc) with a host that notes the order of events.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gatherFacts } from '../../src/probes/index.js';
 import { nativeHead, nativePlan } from '../../src/probes/native.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
 import type { Host } from '../../src/readers/host.js';
-import { readCapped } from '../../src/readers/live.js';
-
-function capture(name: string): Host {
-  const read = readCapped(join(__dirname, '../../fixtures/captures', `${name}.json`));
-  if (!read.ok) throw new Error(read.error.message);
-  const a = parseArchive(read.value);
-  if (typeof a === 'string') throw new Error(a);
-  return createReplayHost(a, name);
-}
+import { captureHost as capture } from '../support/seen.js';
 
 describe('the native helper starts beside the file probes', () => {
   it('runHelper comes first with the head; the rest of the plan follows once the files are read, and the whole is the plan', async () => {

@@ -16,19 +16,11 @@ import { probeNamespaces } from '../../src/probes/namespaces.js';
 import { probePlatform } from '../../src/probes/platform.js';
 import { probeProcess } from '../../src/probes/process.js';
 import { probeSysctls } from '../../src/probes/sysctls.js';
-import { createReplayHost, parseArchive } from '../../src/readers/archive.js';
-import { readCapped } from '../../src/readers/live.js';
 import { createSnapshotHost } from '../../src/readers/snapshot.js';
+import { captureHost as capture } from '../support/seen.js';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 const snapshot = (name: string) => createSnapshotHost(join(FIXTURES, 'snapshots', name));
-function capture(name: string) {
-  const read = readCapped(join(FIXTURES, 'captures', `${name}.json`));
-  if (!read.ok) throw new Error(read.error.message);
-  const a = parseArchive(read.value);
-  if (typeof a === 'string') throw new Error(a);
-  return createReplayHost(a, name);
-}
 const value = <T>(f: Fact<T>): T => {
   if (!f.known) throw new Error(`unknown: ${f.reason}`);
   return f.value;

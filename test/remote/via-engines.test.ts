@@ -3,34 +3,22 @@
 // busybox image without glibc, an image without a shell), and its report is held against the
 // one the tool gives when run inside the same container.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
+import { describe, expect } from 'vitest';
+import { BUNDLE } from '../support/built.js';
 import { comparable } from '../support/comparable.js';
-import { buildImageRoots, type Engine, startDocker, startPodman } from '../support/engines.js';
-import { itWithEngine } from '../support/runtime-it.js';
-import { schemaErrors } from '../support/schema.js';
+import { sbx, useEngines, viaJson } from '../support/engine-suite.js';
+import type { Engine } from '../support/engines.js';
+import { itWith } from '../support/runtime-it.js';
 
-const work = mkdtempSync(join(tmpdir(), 'sbx-via-test-'));
-let docker: Engine | string = 'not started';
-let podman: Engine | string = 'not started';
-const devNullBefore = statSync('/dev/null');
+const engines = useEngines('sbx-via-test-');
+const work = engines.work;
 
-/** The bundle on this machine, as a user runs it. */
-function sbx(args: string[]) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
-}
-
+/** --via into `container`: the report, which must come with exit 0. */
 function viaReport(e: Engine, container: string, extra: string[] = []) {
-  const r = sbx(['--via', e.via(container), '--json', ...extra]);
-  expect(r.stderr).not.toMatch(/internal error/);
-  expect(r.code, r.stderr).toBe(0);
-  const report = JSON.parse(r.stdout);
-  expect(schemaErrors(report)).toEqual([]);
+  const { code, report, stderr } = viaJson(e.via(container), extra);
+  expect(code, stderr).toBe(0);
   return report;
 }
 
@@ -40,25 +28,12 @@ async function expectNothingLeft(e: Engine, container: string) {
   expect(r.stdout).not.toMatch(/sbx-via/);
 }
 
-const itWith = itWithEngine;
+const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>) => itWith(engines.docker, 'Docker', title, fn);
 
 describe('--via over real engines', () => {
-  beforeAll(async () => {
-    ensureSeaBuilt();
-    const roots = buildImageRoots(work);
-    [docker, podman] = await Promise.all([startDocker(roots), startPodman({ 'sbx-recon-sh': roots['sbx-recon-sh'] })]);
-  }, 300_000);
-
-  afterAll(async () => {
-    await Promise.all([typeof docker === 'string' ? null : docker.stop(), typeof podman === 'string' ? null : podman.stop()]);
-    rmSync(work, { recursive: true, force: true });
-    const after = statSync('/dev/null');
-    // runsc without -i once chowned the host's /dev/null: say so loudly if it happened again
-    expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({ uid: devNullBefore.uid, gid: devNullBefore.gid, mode: devNullBefore.mode });
-  }, 120_000);
 
   for (const runtime of ['runc', 'runsc'] as const) {
-    itWith(() => docker, `Docker + ${runtime}, uid 20000: --via gives the report the tool gives inside the container, in at most 4 round trips and 200 KiB sent, and leaves nothing behind`, async (e) => {
+    itWithDocker(`Docker + ${runtime}, uid 20000: --via gives the report the tool gives inside the container, in at most 4 round trips and 200 KiB sent, and leaves nothing behind`, async (e) => {
       const c = await e.start(`sbx-eq-${runtime}`, 'sbx-recon-sh', ['--runtime', runtime, '--user', '20000:20000']);
       const via = viaReport(e, c);
       const inside = await e.exec(c, ['/usr/local/bin/sbx-detect', '--json']);
@@ -75,7 +50,7 @@ describe('--via over real engines', () => {
     });
   }
 
-  itWith(() => docker, 'Docker + gVisor enforcing the profile (runsc --oci-seccomp): the full report through --via', async (e) => {
+  itWithDocker('Docker + gVisor enforcing the profile (runsc --oci-seccomp): the full report through --via', async (e) => {
     const c = await e.start('sbx-oci-seccomp', 'sbx-recon-sh', ['--runtime', 'runsc-seccomp', '--user', '20000:20000']);
     const via = viaReport(e, c);
     expect(via.verdict.sandbox.class).toBe('gvisor');
@@ -95,7 +70,7 @@ describe('--via over real engines', () => {
     await expectNothingLeft(e, c);
   });
 
-  itWith(() => docker, 'Docker, a busybox image without glibc: the tool cannot run inside, --via gives the whole report', async (e) => {
+  itWithDocker('Docker, a busybox image without glibc: the tool cannot run inside, --via gives the whole report', async (e) => {
     const c = await e.start('sbx-busybox-only', 'sbx-busybox', ['--user', '20000:20000']);
     const cp = spawnSync(e.cli[0], [...e.cli.slice(1), 'cp', join(BUNDLE, '../sbx-detect'), `${c}:/tmp/sbx-detect`]);
     expect(cp.status, String(cp.stderr)).toBe(0);
@@ -111,7 +86,7 @@ describe('--via over real engines', () => {
     await expectNothingLeft(e, c);
   });
 
-  itWith(() => docker, 'Docker, an image without a shell: --helper-path uses the helper already inside (no upload); without it, exit 5 says what to do', async (e) => {
+  itWithDocker('Docker, an image without a shell: --helper-path uses the helper already inside (no upload); without it, exit 5 says what to do', async (e) => {
     // no sleep either: the helper itself waits on the open stdin (-i) as the container's process
     const c = await e.start('sbx-noshell', 'sbx-recon', [], ['/usr/local/bin/sbx-helper']);
     const via = viaReport(e, c, ['--helper-path', '/usr/local/bin/sbx-helper']);
@@ -128,7 +103,7 @@ describe('--via over real engines', () => {
     expect(noShell.stderr).toMatch(/no POSIX shell.*--helper-path/);
   });
 
-  itWith(() => docker, 'Docker, read-only root with noexec /tmp, /dev/shm and /run: exit 5 naming every place; an exec-capable /run is used and left clean', async (e) => {
+  itWithDocker('Docker, read-only root with noexec /tmp, /dev/shm and /run: exit 5 naming every place; an exec-capable /run is used and left clean', async (e) => {
     const noexec = await e.start('sbx-noexec', 'sbx-busybox', ['--read-only', '--tmpfs', '/tmp:rw,noexec', '--tmpfs', '/run:rw,noexec']);
     const r = sbx(['--via', e.via(noexec), '--json']);
     expect(r.code).toBe(5);
@@ -141,7 +116,7 @@ describe('--via over real engines', () => {
     await expectNothingLeft(e, runExec);
   });
 
-  itWith(() => docker, 'snapshot --via records remotely; --replay of it gives the report the snapshot run printed', async (e) => {
+  itWithDocker('snapshot --via records remotely; --replay of it gives the report the snapshot run printed', async (e) => {
     const c = await e.start('sbx-snap', 'sbx-recon-sh', ['--runtime', 'runsc', '--user', '20000:20000']);
     const file = join(work, 'remote.snapshot.json');
     const snap = sbx(['snapshot', '--via', e.via(c), '-o', file, '--json']);
@@ -154,7 +129,7 @@ describe('--via over real engines', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).uname.release).toBe('4.4.0'); // gVisor's own
   });
 
-  itWith(() => podman, 'Podman + runc: --via gives the report the tool gives inside the container', async (e) => {
+  itWith(engines.podman, 'Podman', 'Podman + runc: --via gives the report the tool gives inside the container', async (e) => {
     const c = await e.start('sbx-eq-podman', 'sbx-recon-sh', ['--user', '20000:20000']);
     const via = viaReport(e, c);
     const inside = await e.exec(c, ['/usr/local/bin/sbx-detect', '--json']);

@@ -4,52 +4,19 @@
 // sleep), the probe the helper --via sends or the tool exec'd inside; what each must come out as
 // follows from the docker flags alone.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { BUNDLE, ensureSeaBuilt } from '../support/built.js';
-import { buildImageRoots, type Engine, startDocker, startPodman } from '../support/engines.js';
-import { itWithEngine } from '../support/runtime-it.js';
-import { schemaErrors } from '../support/schema.js';
+import { describe, expect } from 'vitest';
+import { useEngines, viaJson } from '../support/engine-suite.js';
+import type { Engine } from '../support/engines.js';
+import { itWith } from '../support/runtime-it.js';
 
-const work = mkdtempSync(join(tmpdir(), 'sbx-workload-test-'));
-let docker: Engine | string = 'not started';
-let podman: Engine | string = 'not started';
-const devNullBefore = statSync('/dev/null');
-
-function sbx(args: string[]) {
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const engines = useEngines('sbx-workload-test-');
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function viaJson(via: string, extra: string[] = []): { code: number | null; report: any; stderr: string } {
-  const r = sbx(['--via', via, '--json', ...extra]);
-  expect(r.stderr).not.toMatch(/internal error/);
-  expect(r.stdout, r.stderr).not.toBe('');
-  const report = JSON.parse(r.stdout);
-  expect(schemaErrors(report)).toEqual([]);
-  return { code: r.code, report, stderr: r.stderr };
-}
-
 const field = (report: any, name: string) => report.verdict.workload.differences.find((d: any) => d.field === name);
 
-const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>, timeout?: number) => itWithEngine(() => docker, title, fn, timeout);
+const itWithDocker = (title: string, fn: (e: Engine) => Promise<void>) => itWith(engines.docker, 'Docker', title, fn);
 
 describe('the workload versus the probe (#23)', () => {
-  beforeAll(async () => {
-    ensureSeaBuilt();
-    const roots = buildImageRoots(work);
-    [docker, podman] = await Promise.all([startDocker(roots), startPodman({ 'sbx-recon-sh': roots['sbx-recon-sh'] })]);
-  }, 300_000);
-
-  afterAll(async () => {
-    await Promise.all([docker, podman].map((e) => (typeof e === 'string' ? null : e.stop())));
-    rmSync(work, { recursive: true, force: true });
-    const after = statSync('/dev/null');
-    expect({ uid: after.uid, gid: after.gid, mode: after.mode }).toEqual({ uid: devNullBefore.uid, gid: devNullBefore.gid, mode: devNullBefore.mode });
-  }, 120_000);
 
   for (const [runtime, release] of [['runsc-seccomp', '20221219'], ['runsc-systrap-seccomp', '20240729']] as const) {
     itWithDocker(`gVisor ${release} --oci-seccomp through --via: the workload filters, the scan ran unfiltered and says why; seccomp=filtering holds for the workload`, async (e) => {
@@ -104,7 +71,7 @@ describe('the workload versus the probe (#23)', () => {
   // Podman's privileged exec does start here (Podman grants what the host's bounding set holds):
   // the probe gets every capability the workload lacks, in all three sets, and root; the
   // container's filter and masked paths stay, so the privileged verdict (the workload's) is no.
-  itWithEngine(() => podman, 'podman exec --privileged -u 0 into a uid-20000 workload: every capability the probe holds and the workload lacks is listed, the verdicts stay the workload\'s', async (e) => {
+  itWith(engines.podman, 'Podman', 'podman exec --privileged -u 0 into a uid-20000 workload: every capability the probe holds and the workload lacks is listed, the verdicts stay the workload\'s', async (e) => {
     const c = await e.start('sbx-wl-podman-priv', 'sbx-recon-sh', ['--user', '20000:20000']);
     const { report, code } = viaJson([...e.cli, 'exec', '-i', '--privileged', '-u', '0', c].join(' '), ['--no-syscalls', '--expect', 'non-root=true', '--expect', 'privileged=false']);
     expect(report.verdict.workload).toMatchObject({ subject: 'workload', pid: 1, sameProcess: false });

@@ -1,6 +1,4 @@
 // Types of test/runtimes/cri-client.mjs (for the TypeScript harness that imports it).
-export declare const CRI_PROTO_SRC: string;
-export declare const CRI_API_PROTO: string;
 export interface CriConnection {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(method: string, request?: object, timeoutMs?: number): Promise<any>;

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 
 /** Where setup-runtimes.sh unpacks the CRI API's protos (a Go source tree). */
-export const CRI_PROTO_SRC = '/opt/cri-proto/usr/share/gocode/src';
-export const CRI_API_PROTO = 'k8s.io/cri-api/pkg/apis/runtime/v1/api.proto';
+const CRI_PROTO_SRC = '/opt/cri-proto/usr/share/gocode/src';
+const CRI_API_PROTO = 'k8s.io/cri-api/pkg/apis/runtime/v1/api.proto';
 
 let services = null;
 function load() {

@@ -2,28 +2,23 @@
 // (busybox's cat, id), not with sbx-detect: a pod is what a kubelet would make, under runc and
 // under runsc; the runsc wrapper's two open gaps of the lab recipe (the app's output in the CRI
 // log, the exit code) are closed; everything goes away with stop(), and /dev/null stays root's.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { guardHostDevNull } from '../support/engine-suite.js';
 import { buildImageRoots } from '../support/engines.js';
-import { CI } from '../support/runtime-it.js';
+import { itWith } from '../support/runtime-it.js';
 import { run } from './common.js';
-import { type CriLab, criStaticCheck, RUNSC_2024, importPause, KUBERNETES_SERVICE_ENV, leftovers, SERVICE_ACCOUNT_PATH, startCri } from './cri.js';
+import { type CriLab, criStaticCheck, importPause, KUBERNETES_SERVICE_ENV, leftovers, SERVICE_ACCOUNT_PATH, startCri } from './cri.js';
+import { RUNSC_2024 } from './runsc.js';
 
 const BUSYBOX = 'localhost/sbx-busybox:test';
 const why = criStaticCheck();
 let lab: CriLab | string = why ?? 'not started';
 let images = '';
-const devNull = statSync('/dev/null');
+const devNullUnchanged = guardHostDevNull();
 
-const itLab = (title: string, fn: (l: CriLab) => Promise<void>, timeout = 180_000) => it(title, async (ctx) => {
-  if (typeof lab === 'string') {
-    if (CI) throw new Error(`CRI pods cannot start here: ${lab}`);
-    ctx.skip(`CRI pods cannot start here: ${lab}`);
-    return;
-  }
-  await fn(lab);
-}, timeout);
+const itLab = (title: string, fn: (l: CriLab) => Promise<void>, timeout = 180_000) => itWith(() => lab, 'CRI pods', title, fn, timeout);
 
 const status = (text: string, key: string) => new RegExp(`^${key}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
 
@@ -43,8 +38,7 @@ describe('CRI pods through containerd 1.7 (the harness)', () => {
       expect(leftovers(lab), 'left behind by stop()').toEqual([]);
     }
     if (images) rmSync(images, { recursive: true, force: true });
-    const after = statSync('/dev/null');
-    expect({ uid: after.uid, gid: after.gid, mode: after.mode }, "the host's /dev/null changed").toEqual({ uid: devNull.uid, gid: devNull.gid, mode: devNull.mode });
+    devNullUnchanged();
   }, 120_000);
 
   for (const handler of ['runc', 'runsc']) {

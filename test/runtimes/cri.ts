@@ -21,11 +21,11 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { join } from 'node:path';
 import { criConnect, parseCriLog, type CriConnection } from './cri-client.mjs';
 import { DEFAULT_PATH, DEFAULT_PROJECT_DIR, run } from './common.js';
+import { RUNSC_2024 } from './runsc.js';
 import type { RunResult } from './types.js';
 
-export const CONTAINERD17 = '/opt/containerd17/usr/bin';
-export const RUNSC_2024 = '/opt/runsc-2024/runsc';
-export const PAUSE_IMAGE = 'localhost/pause:static';
+const CONTAINERD17 = '/opt/containerd17/usr/bin';
+const PAUSE_IMAGE = 'localhost/pause:static';
 // not __dirname: the matrix script bundles this file elsewhere (scripts/bundle-test-entry.mjs)
 const HERE = join(DEFAULT_PROJECT_DIR, 'test/runtimes');
 
@@ -47,9 +47,9 @@ export const KUBERNETES_SERVICE_ENV: Record<string, string> = {
 /** What a kubelet masks and makes read-only in every unprivileged container with the Default
  *  procMount: it always sends these lists, and containerd applies the lists it is given
  *  (kubernetes pkg/securitycontext/util.go defaultMaskedPaths, defaultReadonlyPaths, 1.31–1.33). */
-export const KUBELET_MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+const KUBELET_MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
-export const KUBELET_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+const KUBELET_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 export const SERVICE_ACCOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface CriContainerSpec {
@@ -202,7 +202,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 /** An OCI image layout tarball of `root` as one layer, named `name` (ctr images import reads
  *  the io.containerd.image.name annotation). */
-export function ociImageTar(work: string, name: string, root: string, config: ImageConfig): string {
+function ociImageTar(work: string, name: string, root: string, config: ImageConfig): string {
   const dir = mkdtempSync(join(work, 'img-'));
   const blobs = join(dir, 'blobs/sha256');
   mkdirSync(blobs, { recursive: true });

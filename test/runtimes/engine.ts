@@ -83,7 +83,7 @@ process.once('exit', () => {
 /** containers.conf, which Podman reads its default capabilities from (Debian's
  *  golang-github-containers-common). SBX_CONTAINERS_CONF points it elsewhere: the matrix test
  *  names a missing file with it, to see the row a machine without Podman gets. */
-export const containersConf = () => process.env.SBX_CONTAINERS_CONF || '/usr/share/containers/containers.conf';
+const containersConf = () => process.env.SBX_CONTAINERS_CONF || '/usr/share/containers/containers.conf';
 
 /** Every file an engine needs, with the Debian package that installs it. */
 function engineFiles(engine: EngineName): [string, string][] {
@@ -222,7 +222,7 @@ export async function runInEngine(decl: EngineDecl, argv: string[], opts: { seaP
  * where /sys/fs/cgroup/unified is unmounted, as the OCI harness does for crun (crun.ts): the
  * host's mount table is not touched, and Podman sees cgroup v1 as before.
  */
-export function withCrun(podmanCli: string[]): string[] {
+function withCrun(podmanCli: string[]): string[] {
   const cli = [...podmanCli];
   const i = cli.indexOf('--runtime');
   if (i >= 0) cli[i + 1] = 'crun';
@@ -236,7 +236,7 @@ export function withCrun(podmanCli: string[]): string[] {
  * range (the user --userns=auto allocates from, containers-storage.conf(5)) is bound over both in
  * a private mount namespace the whole `podman run` goes in; it vanishes with it.
  */
-export function withSubids(cli: string[], file: string): string[] {
+function withSubids(cli: string[], file: string): string[] {
   return inPrivateMountNs(cli, [`mount --bind '${file}' /etc/subuid`, `mount --bind '${file}' /etc/subgid`]);
 }
 

@@ -5,10 +5,23 @@
 //   on systrap, the default platform since mid-2023, or the platform runscFlags name.
 // --network=none: the default sandbox network needs iptables. The bundle's seccomp section is
 // only applied with --oci-seccomp (give it in runscFlags).
+import { readFileSync } from 'node:fs';
 import { runOci } from './oci-run.js';
 import type { CaseDecl, RunResult } from './types.js';
 
 export const RUNSC_2024 = '/opt/runsc-2024/runsc';
+
+/**
+ * Calls the host kernel runs before any seccomp filter (Linux arch/x86 uprobes: uretprobe from
+ * 6.11, uprobe from 6.18), on this machine's kernel: under gVisor's systrap, which intercepts
+ * with a seccomp filter, they reach the host kernel (lab notes: runsc 20240729 answers uprobe
+ * ENXIO, the host's answer). Under ptrace gVisor answers them itself.
+ */
+export function seccompPassthroughCalls(): string[] {
+  const m = /^(\d+)\.(\d+)/.exec(readFileSync('/proc/sys/kernel/osrelease', 'utf8'));
+  const v = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
+  return [...(v >= 6018 ? ['uprobe'] : []), ...(v >= 6011 ? ['uretprobe'] : [])].sort();
+}
 
 function runWith(decl: CaseDecl, binary: string, defaultPlatform: 'ptrace' | 'systrap', tag: string): Promise<RunResult> {
   const flags = decl.runscFlags ?? [];

@@ -75,7 +75,7 @@ export async function waitFor(check: () => Promise<boolean>, ms: number): Promis
 
 /** Docker's `--userns-remap=default` user: dockerd looks it up, and its subordinate ids, by name
  *  (moby daemon/daemon_unix.go parseRemappedRoot, pkg/idtools lookupSubUIDRanges). */
-export const DOCKREMAP = 'dockremap';
+const DOCKREMAP = 'dockremap';
 
 export interface UsernsRemap {
   /** the first host id of the range: container root is this uid (and gid) outside */

@@ -13,16 +13,23 @@ export async function itInRuntime(rt: RuntimeName, title: string, fn: () => Prom
   else it.skip(`${title} — SKIPPED: ${rt} cannot start here: ${a.reason}`, () => {});
 }
 
-/** `it` for a test that needs an engine started in beforeAll: `engine()` is the Engine, or why it
- *  could not start; then, as above, a failure in CI and a named skip elsewhere. */
-export function itWithEngine(engine: () => Engine | string, title: string, fn: (e: Engine) => Promise<void>, timeout = 240_000): void {
+/** `it` for a test that needs something started in beforeAll (an engine, the CRI lab): `get()` is
+ *  that thing, or why it could not start — then, as above, a failure in CI naming `what`, and a
+ *  skip with the reason elsewhere. */
+export function itWith<T>(get: () => T | string, what: string, title: string, fn: (t: T) => Promise<void>, timeout = 240_000): void {
   it(title, async (ctx) => {
-    const e = engine();
-    if (typeof e === 'string') {
-      if (CI) throw new Error(`the engine cannot start here: ${e}`);
-      ctx.skip(`the engine cannot start here: ${e}`);
+    const t = get();
+    if (typeof t === 'string') {
+      const why = `${what} cannot start here: ${t}`;
+      if (CI) throw new Error(why);
+      ctx.skip(why);
       return;
     }
-    await fn(e);
+    await fn(t);
   }, timeout);
+}
+
+/** itWith for an engine. */
+export function itWithEngine(engine: () => Engine | string, title: string, fn: (e: Engine) => Promise<void>, timeout = 240_000): void {
+  itWith(engine, 'the engine', title, fn, timeout);
 }

@@ -4,21 +4,19 @@
 // runsc accepts, and under --oci-seccomp. What each call must come out as is written down here
 // from gVisor's source at release-20221219.0 (the runsc installed here), cited line by line —
 // never read from src/probes/syscalls/gvisor-table.ts, the table under test.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { baseCase, runInRuntime, runtimeAvailability, type CaseDecl, type OciSeccomp } from '../runtimes/index.js';
+import { beforeAll, describe, expect } from 'vitest';
+import { baseCase, runInRuntime, type CaseDecl, type OciSeccomp } from '../runtimes/index.js';
 import { EPERM } from '../runtimes/docker-seccomp.js';
+import { seccompPassthroughCalls } from '../runtimes/runsc.js';
+import { itInRuntime } from '../support/runtime-it.js';
 import { schemaErrors } from '../support/schema.js';
 import { BUNDLE } from '../support/built.js';
 import type { SyscallResult, SyscallScan } from '../../src/probes/syscalls/dispositions.js';
 import { byName, countsLine, ensureBundle, explain, parseReport, scanOf } from './real-support.js';
 
-const CI = process.env.CI === 'true' || process.env.CI === '1';
-const AVAIL = await runtimeAvailability('runsc');
-function itRunsc(title: string, fn: () => Promise<void>, timeout = 240_000): void {
-  if (AVAIL.ok) it(title, fn, timeout);
-  else if (CI) it(title, () => { throw new Error(`runsc cannot start on this machine: ${AVAIL.reason}`); });
-  else it.skip(`${title} — SKIPPED: runsc cannot start here: ${AVAIL.reason}`, () => {});
-}
+// a real runsc run per test: runsc 20221219 (ptrace) and 20240729 (systrap) take a while
+const itRunsc = (title: string, fn: () => Promise<void>) => itInRuntime('runsc', title, fn, 240_000);
+const itRunsc2024 = (title: string, fn: () => Promise<void>) => itInRuntime('runsc-2024', title, fn, 240_000);
 
 beforeAll(() => ensureBundle());
 
@@ -104,8 +102,8 @@ async function scanIn(decl: CaseDecl): Promise<{ scan: SyscallScan; r: Map<strin
 
 const names = (scan: SyscallScan, pred: (x: SyscallResult) => boolean) => scan.results.filter(pred).map((x) => x.name).sort();
 
-describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)', () => {
-  itRunsc("the seed's setting — uid 20000, no capabilities, no seccomp: nothing gVisor merely lacks, nothing refused for a capability, is blocked", async () => {
+describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)', async () => {
+  await itRunsc("the seed's setting — uid 20000, no capabilities, no seccomp: nothing gVisor merely lacks, nothing refused for a capability, is blocked", async () => {
     const decl = baseCase('runsc', [], { name: 'i17-gvisor-nocaps' });
     const { scan, r } = await scanIn(decl);
     expect(scan.gvisor).toMatchObject({ release: 'release-20221219.0', seccomp: 'disabled' });
@@ -143,7 +141,7 @@ describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)'
     expect(flat).not.toMatch(/blocked EPERM|ENOSYS \(filtered\)/);
   });
 
-  itRunsc('root with every capability runsc accepts: the CapError stubs answer ENOSYS, the capability-first calls reach their argument checks', async () => {
+  await itRunsc('root with every capability runsc accepts: the CapError stubs answer ENOSYS, the capability-first calls reach their argument checks', async () => {
     const { scan, r } = await scanIn(baseCase('runsc', [], { name: 'i17-gvisor-root', uid: 0, gid: 0, caps: ROOT_CAPS, noNewPrivileges: false }));
     expect(scan.gvisor?.release).toBe('release-20221219.0');
     for (const [name, cap, line] of CAP_ERROR) {
@@ -171,7 +169,7 @@ describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)'
     defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'],
     syscalls: [{ names: ['kexec_load', 'open_by_handle_at', 'add_key', 'request_key', 'keyctl', 'bpf', 'userfaultfd'], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }],
   };
-  itRunsc('--oci-seccomp: a refusal that is not gVisor\'s own answer is the filter\'s; one that is, is said to be gVisor\'s as far as the canaries tell', async () => {
+  await itRunsc('--oci-seccomp: a refusal that is not gVisor\'s own answer is the filter\'s; one that is, is said to be gVisor\'s as far as the canaries tell', async () => {
     const { scan, r } = await scanIn(baseCase('runsc', [], { name: 'i17-gvisor-oci', seccomp: { oci: GENTLE }, runscFlags: ['--oci-seccomp'] }));
     expect(scan.gvisor).toMatchObject({ release: 'release-20221219.0', seccomp: 'filtering' });
     // gVisor answers EACCES (linux64.go:303-305), EOPNOTSUPP (:359), ENOSYS (:378 userfaultfd): the EPERM is the filter's
@@ -191,16 +189,10 @@ describe('gVisor (runsc 20221219, ptrace): its own table, not Linux order (#17)'
 // linux64.go there no longer stubs keyctl, setns, process_vm_readv/writev and clone3; io_uring
 // answers ENOSYS unless runsc runs with --iouring (sys_iouring.go:28-29, 84-85); uprobe (336) and
 // uretprobe (335) are not in its table (it jumps from 334 to 424) — but systrap intercepts with
-// a seccomp filter, and this machine's 6.18 kernel runs both before seccomp: they reach the host.
-const AVAIL_2024 = await runtimeAvailability('runsc-2024');
-function itRunsc2024(title: string, fn: () => Promise<void>, timeout = 240_000): void {
-  if (AVAIL_2024.ok) it(title, fn, timeout);
-  else if (CI) it(title, () => { throw new Error(`runsc 20240729 cannot start on this machine: ${AVAIL_2024.reason}`); });
-  else it.skip(`${title} — SKIPPED: runsc 20240729 cannot start here: ${AVAIL_2024.reason}`, () => {});
-}
-
-describe('gVisor 20240729 (systrap and ptrace): every release reads right (#21)', () => {
-  itRunsc2024("the seed's pod on systrap — uid 20000, no capabilities, no seccomp: 0 read as a filter's, 0 ambiguous; uprobe reached the host kernel", async () => {
+// a seccomp filter, and a host kernel that runs them before seccomp (uretprobe from 6.11, uprobe
+// from 6.18: seccompPassthroughCalls) lets them reach the host.
+describe('gVisor 20240729 (systrap and ptrace): every release reads right (#21)', async () => {
+  await itRunsc2024("the seed's pod on systrap — uid 20000, no capabilities, no seccomp: 0 read as a filter's, 0 ambiguous; what this host's kernel runs before seccomp reached it", async () => {
     const decl = baseCase('runsc-2024', [], { name: 'i21-systrap-nocaps' });
     const { scan, r } = await scanIn(decl);
     expect(scan.gvisor).toMatchObject({ release: 'release-20240729.0', match: 'exact', seccomp: 'disabled' });
@@ -209,20 +201,23 @@ describe('gVisor 20240729 (systrap and ptrace): every release reads right (#21)'
     for (const name of ['setns', 'clone3', 'process_vm_readv', 'process_vm_writev']) expect(r.get(name)?.disposition, name).toBe('allowed');
     expect(r.get('keyctl')).toMatchObject({ disposition: 'not-implemented', errno: 'ENOSYS' }); // sys_key.go:41-43
     for (const name of ['io_uring_setup', 'io_uring_enter']) expect(r.get(name), name).toMatchObject({ disposition: 'not-implemented', errno: 'ENOSYS' });
-    expect(r.get('uprobe')).toMatchObject({ disposition: 'host-kernel', errno: 'ENXIO', answeredBy: 'host-kernel' });
-    expect(r.get('uretprobe')).toMatchObject({ disposition: 'host-kernel', signal: 'SIGILL' });
+    // exactly the calls this host's kernel runs before seccomp, each with the host's answer
+    const passthrough = seccompPassthroughCalls();
+    expect(names(scan, (x) => x.disposition === 'host-kernel')).toEqual(passthrough);
+    const HOST_ANSWER: Record<string, object> = { uprobe: { errno: 'ENXIO' }, uretprobe: { signal: 'SIGILL' } };
+    for (const name of passthrough) expect(r.get(name), name).toMatchObject({ disposition: 'host-kernel', answeredBy: 'host-kernel', ...HOST_ANSWER[name] });
     // refused to everyone: linux64.go:203, 209, 211, 303, 304 and sys_time.go:159-160 (keyctl is no longer among them)
     expect(names(scan, (x) => x.disposition === 'blocked-errno')).toEqual(['_sysctl', 'add_key', 'clock_settime', 'modify_ldt', 'request_key', 'sched_rr_get_interval']);
 
     const text = await run(decl, ['--full']);
     expect(text).toMatch(/gVisor sandbox \(platform systrap\)/);
     const section = text.slice(text.indexOf('Syscalls')).replace(/[│\s]+/g, ' ');
-    expect(section).toContain('reached the host kernel');
-    expect(section).toContain('uprobe=ENXIO');
+    expect(section.includes('reached the host kernel'), 'the section says what reached the host kernel').toBe(passthrough.length > 0);
+    expect(section.includes('uprobe=ENXIO'), 'uprobe=ENXIO in the section').toBe(passthrough.includes('uprobe'));
     expect(section).not.toMatch(/ambiguous (?!\d)|blocked by the seccomp filter/);
   });
 
-  itRunsc2024('the 2024 release on its ptrace platform: nothing reaches the host kernel, and the release still reads exactly', async () => {
+  await itRunsc2024('the 2024 release on its ptrace platform: nothing reaches the host kernel, and the release still reads exactly', async () => {
     const { scan, r } = await scanIn(baseCase('runsc-2024', [], { name: 'i21-2024-ptrace', runscFlags: ['--platform=ptrace'] }));
     expect(scan.gvisor).toMatchObject({ release: 'release-20240729.0', match: 'exact' });
     expect(names(scan, (x) => x.disposition === 'host-kernel')).toEqual([]);

@@ -373,7 +373,11 @@ describe('runc in a user namespace of its own', () => {
     expect(r.get('fanotify_init')).toMatchObject({ disposition: 'capability-denied', errno: 'EPERM', gate: 'CAP_SYS_ADMIN', reason: expect.stringMatching(/only in a user namespace of its own/) });
     expect(r.get('syslog')).toMatchObject({ disposition: 'capability-denied', errno: 'EPERM', reason: expect.stringMatching(/only in a user namespace of its own/) });
     // mlock with RLIMIT_MEMLOCK 0: capable(CAP_IPC_LOCK) refuses; never a filter's EPERM
-    expect(r.get('mlock')).toMatchObject({ errno: 'EPERM', gate: 'CAP_IPC_LOCK' });
+    expect(r.get('mlock')).toMatchObject({ errno: 'EPERM', gate: 'CAP_IPC_LOCK', reason: expect.stringMatching(/only in a user namespace of its own/) });
+    // not pinned to capability-denied: run here (6.18, runc) it reads 'ambiguous', because the
+    // check is conditional (only when RLIMIT_MEMLOCK is 0) and the tool does not read the
+    // process's rlimit, so it cannot tell that the condition held (src/probes/syscalls/
+    // dispositions.ts: a conditional capFirst gate held only in a child user namespace)
     expect(['capability-denied', 'ambiguous']).toContain(r.get('mlock')?.disposition);
     // holding the capability (in the namespace), the calls that would act with it are not made
     for (const name of ['sethostname', 'setdomainname', 'reboot', 'swapoff', 'init_module', 'kexec_load'])
