@@ -25,6 +25,9 @@ export interface CpuidFacts {
   hypervisorVendor: string | null; // leaf 0x40000000: KVMKVMKVM, TCGTCGTCGTCG, "" (zeros)
 }
 export type MmapOutcome = number | 'ok' | 'moved';
+/** Each probed address's outcome. An interface, not a bare Record: the schema then names it
+ *  (a Record's generated name carries its source offsets, and moved with every edit above it). */
+export interface MmapOutcomes { [address: string]: MmapOutcome }
 export interface SyslogFacts { size: number | null; firstLines: string[]; lastLine: string | null }
 /** The probe's own flags as the kernel answers prctl (gVisor's status file prints no NoNewPrivs
  *  line, but its sentry answers the query): the helper's child, which inherits them from the
@@ -48,7 +51,7 @@ export interface NativeFacts {
   syslog: Fact<SyslogFacts>;
   /** address -> "ok", "moved" (the kernel treated the address as a hint and mapped elsewhere:
    *  it predates MAP_FIXED_NOREPLACE, as runsc 2022 does), or the errno number */
-  mmap: Fact<Record<string, MmapOutcome>>;
+  mmap: Fact<MmapOutcomes>;
   /** median ns of getpid() */
   syscallNs: Fact<number>;
   ownFlags: OwnFlags;
@@ -113,8 +116,8 @@ export function parseSyslog(lines: Record<string, unknown>[]): Fact<SyslogFacts>
   return known({ size: size !== null && size >= 0 ? size : null, firstLines: all.slice(0, 3), lastLine: all.at(-1) ?? null }, 'helper syslog(2)');
 }
 
-export function parseMmap(lines: Record<string, unknown>[]): Fact<Record<string, MmapOutcome>> {
-  const out: Record<string, MmapOutcome> = {};
+export function parseMmap(lines: Record<string, unknown>[]): Fact<MmapOutcomes> {
+  const out: MmapOutcomes = {};
   for (const addr of MMAP_PROBE_ADDRESSES) {
     const l = lines.find((x) => x.req === 'mmap' && x.addr === addr);
     const why = lineFailure(l, `mmap ${addr}`);
